@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Isolation violations: a touch of guarded memory (a bank outside its
+ * partition, another guest's private range, a destroyed guest's memory)
+ * arrives as SIGSEGV. It is not a crash of the simulator: it becomes a
+ * report naming the active partition, the owner of the touched memory,
+ * read or write, and where the core was; then the call or the process
+ * ends, as configured. Faults on anything else go to whoever handled
+ * SIGSEGV before us (the sanitizers, a test framework, or the default).
+ */
+
+#define _GNU_SOURCE
+#include <execinfo.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "shim_internal.h"
+
+#ifndef SEGV_PKUERR
+#define SEGV_PKUERR 4
+#endif
+
+#define ALTSTACK_SIZE	(256 * 1024)
+
+static struct {
+	struct sigaction prev;
+	enum shim_on_violation mode;
+	bool quiet;
+	sigjmp_buf *smc_env;
+	sigjmp_buf try_env;
+	bool try_armed;
+	struct shim_violation last;
+	void (*hook)(const struct shim_violation *v);
+} fault;
+
+static void on_segv(int sig, siginfo_t *si, void *ucontext);
+
+static bool handler_is_ours(void)
+{
+	struct sigaction cur;
+
+	if (sigaction(SIGSEGV, NULL, &cur))
+		return false;
+	return (cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == on_segv;
+}
+
+void fault_install(void)
+{
+	static bool warmed;
+	struct sigaction sa;
+	stack_t ss;
+
+	if (!warmed) {
+		void *frames[2];
+
+		/* The first backtrace() loads the unwinder: not in a handler. */
+		backtrace(frames, 2);
+		warmed = true;
+	}
+	if (!sigaltstack(NULL, &ss) && (ss.ss_flags & SS_DISABLE)) {
+		ss.ss_sp = mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (ss.ss_sp != MAP_FAILED) {
+			ss.ss_size = ALTSTACK_SIZE;
+			ss.ss_flags = 0;
+			sigaltstack(&ss, NULL);
+		}
+	}
+	if (handler_is_ours())
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_segv;
+	/* NODEFER: a recovery longjmp must not leave SIGSEGV blocked. */
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &fault.prev);
+}
+
+void fault_set_mode(enum shim_on_violation mode, bool quiet)
+{
+	fault.mode = mode;
+	fault.quiet = quiet;
+}
+
+void fault_arm_smc(void *env)
+{
+	fault.smc_env = env;
+}
+
+void fault_disarm_smc(void)
+{
+	fault.smc_env = NULL;
+}
+
+void shim_set_violation_hook(void (*hook)(const struct shim_violation *v))
+{
+	fault.hook = hook;
+}
+
+const struct shim_violation *shim_last_violation(void)
+{
+	return &fault.last;
+}
+
+bool shim_classify_address(uintptr_t addr, struct shim_violation *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->addr = addr;
+	v->owner = SHIM_OWNER_NONE;
+	return mmu_classify(addr, v);
+}
+
+static enum shim_access access_of(const ucontext_t *uc)
+{
+#if defined(__x86_64__)
+	/* Page-fault error code: bit 1 set for a write. */
+	return (uc->uc_mcontext.gregs[REG_ERR] & 2) ? SHIM_ACCESS_WRITE :
+						      SHIM_ACCESS_READ;
+#elif defined(__aarch64__)
+	const struct _aarch64_ctx *h =
+		(const struct _aarch64_ctx *)uc->uc_mcontext.__reserved;
+
+	while (h->magic) {
+		if (h->magic == ESR_MAGIC) {
+			uint64_t esr = ((const struct esr_context *)h)->esr;
+
+			/* Data abort: WnR, bit 6 of the syndrome. */
+			return (esr & (1u << 6)) ? SHIM_ACCESS_WRITE :
+						   SHIM_ACCESS_READ;
+		}
+		h = (const struct _aarch64_ctx *)((const char *)h + h->size);
+	}
+	return SHIM_ACCESS_UNKNOWN;
+#else
+	(void)uc;
+	return SHIM_ACCESS_UNKNOWN;
+#endif
+}
+
+static uintptr_t pc_of(const ucontext_t *uc)
+{
+#if defined(__x86_64__)
+	return (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+	return (uintptr_t)uc->uc_mcontext.pc;
+#else
+	(void)uc;
+	return 0;
+#endif
+}
+
+static void fill_backtrace(struct shim_violation *v)
+{
+	void *frames[SHIM_BACKTRACE_MAX + 8];
+	int n = backtrace(frames, (int)(sizeof(frames) / sizeof(frames[0])));
+	int first = 0;
+	int i = 0;
+
+	/* Skip the handler and the signal trampoline: start at the fault. */
+	for (i = 0; i < n; i++) {
+		if ((uintptr_t)frames[i] == v->pc) {
+			first = i;
+			break;
+		}
+	}
+	if (i == n) {
+		v->backtrace[0] = v->pc;
+		v->backtrace_depth = 1;
+		first = n > 2 ? 2 : n;
+	}
+	for (i = first; i < n && v->backtrace_depth < SHIM_BACKTRACE_MAX; i++)
+		v->backtrace[v->backtrace_depth++] = (uintptr_t)frames[i];
+	for (i = 0; i < (int)v->backtrace_depth; i++)
+		symbols_describe_code(v->backtrace[i] - (i ? 1 : 0),
+				      v->frames[i], sizeof(v->frames[i]));
+}
+
+static const char *access_name(enum shim_access a)
+{
+	return a == SHIM_ACCESS_WRITE ? "write" :
+	       a == SHIM_ACCESS_READ ? "read" : "access";
+}
+
+static void describe_owner(const struct shim_violation *v, char *buf,
+			   size_t size)
+{
+	switch (v->owner) {
+	case SHIM_OWNER_BANK:
+		snprintf(buf, size, "banked symbol '%s' +0x%lx (TEE state)",
+			 v->symbol, (unsigned long)v->symbol_offset);
+		break;
+	case SHIM_OWNER_GUEST:
+		snprintf(buf, size, "guest %u's private range +0x%lx",
+			 v->owner_guest, (unsigned long)v->symbol_offset);
+		break;
+	case SHIM_OWNER_DESTROYED_GUEST:
+		snprintf(buf, size,
+			 "destroyed guest %u's private range +0x%lx",
+			 v->owner_guest, (unsigned long)v->symbol_offset);
+		break;
+	case SHIM_OWNER_UNUSED_WINDOW:
+		snprintf(buf, size, "unassigned guest address range");
+		break;
+	case SHIM_OWNER_PHYS_MAP:
+		snprintf(buf, size, "%s +0x%lx", v->symbol,
+			 (unsigned long)v->symbol_offset);
+		break;
+	default:
+		snprintf(buf, size, "unguarded memory");
+		break;
+	}
+}
+
+void shim_print_violation(int fd, const struct shim_violation *v)
+{
+	char owner[160];
+	char active[48];
+	char line[512];
+	size_t i = 0;
+	int n = 0;
+
+	describe_owner(v, owner, sizeof(owner));
+	if (v->active_guest < 0)
+		snprintf(active, sizeof(active), "default partition");
+	else
+		snprintf(active, sizeof(active), "guest %d", v->active_guest);
+
+	n = snprintf(line, sizeof(line),
+		     "==nexsim== ISOLATION VIOLATION: %s of %s at 0x%lx\n"
+		     "==nexsim==   active partition: %s (core %u)\n"
+		     "==nexsim==   owner           : %s\n"
+		     "==nexsim==   access          : %s%s\n"
+		     "==nexsim==   at              : %s\n"
+		     "==nexsim==   backtrace:\n",
+		     access_name(v->access), owner, (unsigned long)v->addr,
+		     active, v->core, owner, access_name(v->access),
+		     v->pkey_fault ? " (protection key)" : "",
+		     v->location);
+	if (n > 0 && write(fd, line, (size_t)n) < 0)
+		return;
+	for (i = 0; i < v->backtrace_depth; i++) {
+		n = snprintf(line, sizeof(line), "==nexsim==     #%zu 0x%lx %s\n",
+			     i, (unsigned long)v->backtrace[i], v->frames[i]);
+		if (n > 0 && write(fd, line, (size_t)n) < 0)
+			return;
+	}
+}
+
+static void chain(int sig, siginfo_t *si, void *ucontext)
+{
+	if ((fault.prev.sa_flags & SA_SIGINFO) && fault.prev.sa_sigaction) {
+		fault.prev.sa_sigaction(sig, si, ucontext);
+		return;
+	}
+	if (fault.prev.sa_handler != SIG_DFL &&
+	    fault.prev.sa_handler != SIG_IGN) {
+		fault.prev.sa_handler(sig);
+		return;
+	}
+	/* Default action: returning re-executes the access and dies. */
+	signal(sig, SIG_DFL);
+}
+
+static void on_segv(int sig, siginfo_t *si, void *ucontext)
+{
+	struct shim_violation *v = &fault.last;
+	const ucontext_t *uc = ucontext;
+
+	if (!shim_classify_address((uintptr_t)si->si_addr, v)) {
+		chain(sig, si, ucontext);
+		return;
+	}
+	v->access = access_of(uc);
+	v->pc = pc_of(uc);
+	v->core = machine_current_core();
+	v->active_guest = mmu_active_guest(v->core);
+	v->pkey_fault = si->si_code == SEGV_PKUERR;
+	symbols_describe_code(v->pc, v->location, sizeof(v->location));
+	fill_backtrace(v);
+	shim_stats_counters.violations++;
+	if (fault.hook)
+		fault.hook(v);
+
+	if (fault.try_armed) {
+		fault.try_armed = false;
+		siglongjmp(fault.try_env, 1);
+	}
+	if (fault.smc_env && fault.mode == SHIM_VIOLATION_END_CALL) {
+		if (!fault.quiet)
+			shim_print_violation(STDERR_FILENO, v);
+		siglongjmp(*fault.smc_env, 1);
+	}
+	shim_print_violation(STDERR_FILENO, v);
+	/* The report is out; leave nothing guarded for the exit path. */
+	mmu_make_all_accessible();
+	signal(SIGABRT, SIG_DFL);
+	abort();
+}
+
+bool shim_try(void (*fn)(void *arg), void *arg, struct shim_violation *report)
+{
+	if (fault.try_armed) {
+		fputs("nexsim: shim_try() does not nest\n", stderr);
+		abort();
+	}
+	fault_install();
+	if (sigsetjmp(fault.try_env, 0)) {
+		mmu_reload_core(machine_current_core());
+		if (report)
+			*report = fault.last;
+		return true;
+	}
+	fault.try_armed = true;
+	fn(arg);
+	fault.try_armed = false;
+	return false;
+}

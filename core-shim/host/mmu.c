@@ -1,0 +1,885 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The MMU of the simulated secure world, done with the host's MMU.
+ *
+ * What a partition switch must achieve:
+ *  - the guest's copy of the banked sections appears at their link-time
+ *    address (.nexsim_bank of this executable);
+ *  - the guest's private range (heap, stacks, TA RAM), mapped once at a
+ *    guest-distinct address, becomes accessible, and every other guest's
+ *    is not;
+ *  - in the default partition, neither any bank copy nor any private range
+ *    is accessible.
+ *
+ * Guards, two backends:
+ *  - pkeys: every guarded range carries a memory protection key and a
+ *    switch is one WRPKRU, no system call. The bank has one key; the
+ *    private ranges of the most recently active guests hold one of the
+ *    remaining keys each (LRU), all others sit on a "parked" key that is
+ *    never enabled. A guest without a key takes the least recently used
+ *    one: two pkey_mprotect() calls.
+ *  - mprotect: the active ranges are PROT_READ|PROT_WRITE, all others
+ *    PROT_NONE; every switch changes page protections.
+ *
+ * Bank contents, two strategies:
+ *  - copy: the bank stays where the linker put it; on a change of owner,
+ *    the old owner's state is copied out to its backing in secure RAM and
+ *    the new owner's is copied in. Only the bytes holding objects move.
+ *  - remap: the new owner's backing (a window of the secure RAM memfd) is
+ *    mapped over the bank with MAP_FIXED.
+ * A bank whose owner did not change is not touched at all.
+ *
+ * docs/banking.md has the measurements behind the defaults.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <arch/asan.h>
+#include <arch/mmu.h>
+
+#include "shim_internal.h"
+
+/* Banks up to this size are copied; larger ones are remapped (AUTO). */
+#define BANK_COPY_LIMIT		(256u * 1024u)
+
+/* Nexus mappings are few: TEE RAM and the per-guest tables. */
+#define MAX_NEXUS_MAPS		8
+
+/* Protection keys (x86_64 PKU); the kernel manages 16, key 0 is default. */
+#define MAX_PKEYS		16
+
+enum window_state {
+	WIN_UNUSED,
+	WIN_LIVE,
+	WIN_RETIRED,
+};
+
+struct window {
+	uintptr_t va;
+	enum window_state state;
+	uint16_t guest_id;	/* owner, or last owner when retired */
+	struct arch_prtn *prtn;	/* live only */
+};
+
+struct arch_prtn {
+	uint16_t guest_id;
+	off_t bank_off;		/* in the secure region's memfd */
+	off_t private_off;
+	size_t private_size;
+	struct window *win;
+	int key_slot;		/* index in mmu.lru_keys, -1: parked */
+	uint64_t lru_tick;
+	uint64_t switches;
+	struct arch_prtn *next;
+};
+
+struct nexus_map {
+	uint64_t pa;
+	size_t size;
+	void *va;
+};
+
+static struct {
+	bool up;
+	struct shim_machine_params params;
+	enum shim_guard guard;
+	enum shim_bank_switch bank;
+	const struct shim_phys_region *secure;
+	size_t page_size;
+
+	/* pkeys backend */
+	int key_bank;
+	int key_phys;
+	int key_parked;
+	int lru_keys[MAX_PKEYS];
+	struct arch_prtn *key_owner[MAX_PKEYS];
+	size_t lru_key_count;
+	uint32_t pkru_ours;	/* AD|WD bits of every key we own */
+	uint32_t pkru_base;	/* bits of keys owned by someone else */
+	uint8_t *phys_map;	/* the secure region, on key_phys */
+
+	/* mprotect backend: what is open right now */
+	bool bank_open;
+	struct window *open_win;
+
+	/* private-range windows */
+	uint8_t *win_base;
+	size_t win_size;
+	size_t win_stride;
+	size_t win_count;
+	size_t win_cursor;
+	struct window *wins;
+
+	/* banks */
+	struct arch_prtn *bank_owner;
+	bool bank_is_shared_map;	/* remap: a memfd window is mapped */
+
+	struct arch_prtn *core_prtn[ARCH_MAX_CORES];
+	struct arch_prtn *live;
+	struct nexus_map nexus_maps[MAX_NEXUS_MAPS];
+	size_t nexus_map_count;
+	uint64_t tick;
+} mmu;
+
+struct shim_stats shim_stats_counters;
+
+static void mmu_fatal(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+
+static void mmu_fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("nexsim: host MMU: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(errno));
+	abort();
+}
+
+/* ---- protection keys ---- */
+
+#if defined(__x86_64__)
+static inline uint32_t rdpkru(void)
+{
+	uint32_t eax = 0;
+	uint32_t edx = 0;
+
+	__asm__ volatile("rdpkru" : "=a"(eax), "=d"(edx) : "c"(0));
+	return eax;
+}
+
+static inline void wrpkru(uint32_t value)
+{
+	__asm__ volatile("wrpkru" : : "a"(value), "c"(0), "d"(0) : "memory");
+}
+#define HAVE_PKRU 1
+#else
+static inline uint32_t rdpkru(void)
+{
+	return 0;
+}
+
+static inline void wrpkru(uint32_t value)
+{
+	(void)value;
+}
+#define HAVE_PKRU 0
+#endif
+
+static uint32_t pkey_deny_bits(int key)
+{
+	return 3u << (2 * key);	/* access disable | write disable */
+}
+
+bool shim_pkeys_supported(void)
+{
+	static int supported = -1;
+
+	if (supported < 0) {
+		int key = HAVE_PKRU ? pkey_alloc(0, 0) : -1;
+
+		supported = key >= 0;
+		if (key >= 0)
+			pkey_free(key);
+	}
+	return supported;
+}
+
+/* PKRU with access to the bank and to @key_slot's key (-1: none). */
+static void pkru_allow(bool bank, int key_slot, bool phys)
+{
+	uint32_t v = mmu.pkru_base | mmu.pkru_ours;
+
+	if (bank)
+		v &= ~pkey_deny_bits(mmu.key_bank);
+	if (phys)
+		v &= ~pkey_deny_bits(mmu.key_phys);
+	if (key_slot >= 0)
+		v &= ~pkey_deny_bits(mmu.lru_keys[key_slot]);
+	wrpkru(v);
+}
+
+static int init_pkeys(char *err, size_t err_size)
+{
+	int key = -1;
+
+	mmu.key_bank = pkey_alloc(0, 0);
+	mmu.key_phys = pkey_alloc(0, 0);
+	mmu.key_parked = pkey_alloc(0, 0);
+	if (mmu.key_bank < 0 || mmu.key_phys < 0 || mmu.key_parked < 0) {
+		snprintf(err, err_size, "cannot allocate protection keys: %s",
+			 strerror(errno));
+		return -1;
+	}
+	mmu.pkru_ours = pkey_deny_bits(mmu.key_bank) |
+			pkey_deny_bits(mmu.key_phys) |
+			pkey_deny_bits(mmu.key_parked);
+	while (mmu.lru_key_count < MAX_PKEYS &&
+	       (key = pkey_alloc(0, 0)) >= 0) {
+		mmu.lru_keys[mmu.lru_key_count++] = key;
+		mmu.pkru_ours |= pkey_deny_bits(key);
+	}
+	if (!mmu.lru_key_count) {
+		snprintf(err, err_size, "no protection key left for guests");
+		return -1;
+	}
+	mmu.pkru_base = rdpkru() & ~mmu.pkru_ours;
+	return 0;
+}
+
+static void fini_pkeys(void)
+{
+	size_t n = 0;
+
+	/* Leave every key enabled: nothing of ours is guarded any more. */
+	wrpkru(mmu.pkru_base & ~mmu.pkru_ours);
+	for (n = 0; n < mmu.lru_key_count; n++)
+		pkey_free(mmu.lru_keys[n]);
+	pkey_free(mmu.key_bank);
+	pkey_free(mmu.key_phys);
+	pkey_free(mmu.key_parked);
+	mmu.lru_key_count = 0;
+}
+
+static void set_key(void *va, size_t size, int key)
+{
+	if (pkey_mprotect(va, size, PROT_READ | PROT_WRITE, key))
+		mmu_fatal("pkey_mprotect(%p, %#zx, %d)", va, size, key);
+}
+
+static void set_prot(void *va, size_t size, int prot)
+{
+	if (mprotect(va, size, prot))
+		mmu_fatal("mprotect(%p, %#zx, %d)", va, size, prot);
+}
+
+/* ---- physical memory ---- */
+
+static const struct shim_phys_region *region_of(uint64_t pa, uint64_t size,
+						bool secure)
+{
+	size_t n = 0;
+
+	for (n = 0; n < mmu.params.region_count; n++) {
+		const struct shim_phys_region *r = &mmu.params.regions[n];
+		uint64_t base = pa_addr(r->base);
+
+		if (r->secure == secure && pa >= base && size <= r->size &&
+		    pa - base <= r->size - size)
+			return r;
+	}
+	return NULL;
+}
+
+/* Write @len bytes at offset @off of the secure region. */
+static void phys_write(off_t off, const void *src, size_t len)
+{
+	if (mmu.guard == SHIM_GUARD_PKEYS) {
+		pkru_allow(false, -1, true);
+		shim_raw_copy(mmu.phys_map + off, src, len);
+		return;
+	}
+	/* The raw system call: the sanitizers' pwrite() checks @src. */
+	if (syscall(SYS_pwrite64, mmu.secure->fd, src, len, off) != (long)len)
+		mmu_fatal("pwrite to secure RAM at %#llx",
+			  (unsigned long long)off);
+}
+
+void *arch_map_nexus(paddr_t pa, size_t size)
+{
+	const struct shim_phys_region *r = region_of(pa_addr(pa), size, true);
+	struct nexus_map *m = NULL;
+	size_t n = 0;
+	void *va = NULL;
+
+	if (!r || !size || pa_addr(pa) % mmu.page_size)
+		return NULL;
+	/* Maps survive a reset: the same plan asks for the same ranges. */
+	for (n = 0; n < mmu.nexus_map_count; n++) {
+		m = &mmu.nexus_maps[n];
+		if (m->pa == pa_addr(pa) && m->size == size)
+			return m->va;
+	}
+	if (mmu.nexus_map_count == MAX_NEXUS_MAPS)
+		return NULL;
+	va = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd,
+		  (off_t)(pa_addr(pa) - pa_addr(r->base)));
+	if (va == MAP_FAILED)
+		return NULL;
+	m = &mmu.nexus_maps[mmu.nexus_map_count++];
+	m->pa = pa_addr(pa);
+	m->size = size;
+	m->va = va;
+	return va;
+}
+
+size_t arch_bank_size(void)
+{
+	return bank_span();
+}
+
+/* ---- the bank ---- */
+
+static void bank_swap_copy(struct arch_prtn *to)
+{
+	void *bank = __nexsim_bank_start;
+
+	if (mmu.guard == SHIM_GUARD_PKEYS) {
+		pkru_allow(true, -1, true);
+		if (mmu.bank_owner)
+			shim_raw_copy(mmu.phys_map + mmu.bank_owner->bank_off,
+				      bank, bank_used());
+		shim_raw_copy(bank, mmu.phys_map + to->bank_off, bank_used());
+		return;
+	}
+	if (!mmu.bank_open) {
+		set_prot(bank, bank_span(), PROT_READ | PROT_WRITE);
+		mmu.bank_open = true;
+	}
+	if (mmu.bank_owner &&
+	    syscall(SYS_pwrite64, mmu.secure->fd, bank, bank_used(),
+		    mmu.bank_owner->bank_off) != (long)bank_used())
+		mmu_fatal("bank copy-out");
+	if (syscall(SYS_pread64, mmu.secure->fd, bank, bank_used(),
+		    to->bank_off) != (long)bank_used())
+		mmu_fatal("bank copy-in");
+}
+
+static void bank_swap_remap(struct arch_prtn *to)
+{
+	void *bank = __nexsim_bank_start;
+	int prot = PROT_READ | PROT_WRITE;
+	void *va = mmap(bank, bank_span(), prot,
+			MAP_SHARED | MAP_FIXED | MAP_POPULATE, mmu.secure->fd,
+			to->bank_off);
+
+	if (va != bank)
+		mmu_fatal("remap of the bank");
+	mmu.bank_is_shared_map = true;
+	if (mmu.guard == SHIM_GUARD_PKEYS)
+		set_key(bank, bank_span(), mmu.key_bank);
+	else
+		mmu.bank_open = true;
+}
+
+/* Make @to the owner of the bank's contents. */
+static void bank_switch_to(struct arch_prtn *to)
+{
+	if (mmu.bank_owner == to)
+		return;
+	if (mmu.bank == SHIM_BANK_COPY)
+		bank_swap_copy(to);
+	else
+		bank_swap_remap(to);
+	mmu.bank_owner = to;
+	shim_stats_counters.bank_swaps++;
+}
+
+/* Put the bank back as the executable had it, accessible, key 0. */
+static void bank_restore_plain(void)
+{
+	void *bank = __nexsim_bank_start;
+
+	if (mmu.bank_is_shared_map) {
+		if (mmap(bank, bank_span(), PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != bank)
+			mmu_fatal("restore of the bank mapping");
+		mmu.bank_is_shared_map = false;
+	}
+	if (pkey_mprotect(bank, bank_span(), PROT_READ | PROT_WRITE, 0) &&
+	    mprotect(bank, bank_span(), PROT_READ | PROT_WRITE))
+		mmu_fatal("restore of the bank protection");
+	shim_raw_copy(bank, bank_pristine(), bank_span());
+	mmu.bank_owner = NULL;
+	mmu.bank_open = true;
+}
+
+/* ---- private-range windows ---- */
+
+static int reserve_windows(size_t private_size)
+{
+	size_t count = 2 * (size_t)mmu.params.platform.guest_count;
+	void *base = NULL;
+
+	mmu.win_size = (private_size + mmu.page_size - 1) & ~(mmu.page_size - 1);
+	/* One guard page between windows: an overrun never lands in a neighbour. */
+	mmu.win_stride = mmu.win_size + mmu.page_size;
+	mmu.win_count = count < 4 ? 4 : count;
+	base = mmap(NULL, mmu.win_stride * mmu.win_count, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED)
+		return -1;
+	mmu.wins = calloc(mmu.win_count, sizeof(*mmu.wins));
+	if (!mmu.wins) {
+		munmap(base, mmu.win_stride * mmu.win_count);
+		return -1;
+	}
+	mmu.win_base = base;
+	for (size_t n = 0; n < mmu.win_count; n++)
+		mmu.wins[n].va = (uintptr_t)base + n * mmu.win_stride;
+	return 0;
+}
+
+/*
+ * Next window in round-robin order that no live guest holds: a destroyed
+ * guest's addresses are not handed out again until the others were, so a
+ * stale pointer into them faults instead of reaching a new guest.
+ */
+static struct window *take_window(void)
+{
+	size_t n = 0;
+
+	for (n = 0; n < mmu.win_count; n++) {
+		struct window *w = &mmu.wins[(mmu.win_cursor + n) %
+					     mmu.win_count];
+
+		if (w->state != WIN_LIVE) {
+			mmu.win_cursor = (size_t)(w - mmu.wins) + 1;
+			return w;
+		}
+	}
+	return NULL;
+}
+
+static void retire_window(struct window *w)
+{
+	void *va = (void *)w->va;
+
+	if (mmap(va, mmu.win_size, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1,
+		 0) != va)
+		mmu_fatal("retire of a guest window");
+	if (mmu.open_win == w)
+		mmu.open_win = NULL;
+	w->state = WIN_RETIRED;
+	w->prtn = NULL;
+}
+
+/* pkeys: give @p one of the LRU keys, evicting the stalest holder. */
+static int ensure_key(struct arch_prtn *p)
+{
+	struct arch_prtn *victim = NULL;
+	size_t slot = 0;
+	size_t n = 0;
+
+	p->lru_tick = ++mmu.tick;
+	if (p->key_slot >= 0)
+		return p->key_slot;
+	for (n = 0; n < mmu.lru_key_count; n++) {
+		if (!mmu.key_owner[n]) {
+			slot = n;
+			goto assign;
+		}
+		if (!victim || mmu.key_owner[n]->lru_tick < victim->lru_tick) {
+			victim = mmu.key_owner[n];
+			slot = n;
+		}
+	}
+	set_key((void *)victim->win->va, mmu.win_size, mmu.key_parked);
+	victim->key_slot = -1;
+	shim_stats_counters.key_evictions++;
+assign:
+	set_key((void *)p->win->va, mmu.win_size, mmu.lru_keys[slot]);
+	mmu.key_owner[slot] = p;
+	p->key_slot = (int)slot;
+	return p->key_slot;
+}
+
+/* ---- applying a partition to the host ---- */
+
+static void apply_default(void)
+{
+	if (mmu.guard == SHIM_GUARD_PKEYS) {
+		pkru_allow(false, -1, false);
+		return;
+	}
+	if (mmu.bank_open) {
+		set_prot(__nexsim_bank_start, bank_span(), PROT_NONE);
+		mmu.bank_open = false;
+	}
+	if (mmu.open_win) {
+		set_prot((void *)mmu.open_win->va, mmu.win_size, PROT_NONE);
+		mmu.open_win = NULL;
+	}
+}
+
+static void apply_prtn(struct arch_prtn *p)
+{
+	bank_switch_to(p);
+	if (mmu.guard == SHIM_GUARD_PKEYS) {
+		pkru_allow(true, ensure_key(p), false);
+		return;
+	}
+	if (!mmu.bank_open) {
+		set_prot(__nexsim_bank_start, bank_span(),
+			 PROT_READ | PROT_WRITE);
+		mmu.bank_open = true;
+	}
+	if (mmu.open_win != p->win) {
+		if (mmu.open_win)
+			set_prot((void *)mmu.open_win->va, mmu.win_size,
+				 PROT_NONE);
+		set_prot((void *)p->win->va, mmu.win_size,
+			 PROT_READ | PROT_WRITE);
+		mmu.open_win = p->win;
+	}
+}
+
+void mmu_reload_core(unsigned int core)
+{
+	if (!mmu.up)
+		return;
+	if (mmu.core_prtn[core])
+		apply_prtn(mmu.core_prtn[core]);
+	else
+		apply_default();
+}
+
+void mmu_activate_on(unsigned int core, struct arch_prtn *prtn)
+{
+	mmu.core_prtn[core] = prtn;
+	if (prtn) {
+		prtn->switches++;
+		shim_stats_counters.prtn_switches++;
+		apply_prtn(prtn);
+	} else {
+		apply_default();
+	}
+}
+
+void arch_prtn_activate(struct arch_prtn *prtn)
+{
+	if (!prtn)
+		mmu_fatal("activation of no partition");
+	mmu_activate_on(machine_current_core(), prtn);
+}
+
+void arch_prtn_deactivate(void)
+{
+	mmu_activate_on(machine_current_core(), NULL);
+}
+
+/* ---- partitions ---- */
+
+struct arch_prtn *arch_prtn_create(uint16_t guest_id, paddr_t bank_pa,
+				   paddr_t private_pa, size_t private_size,
+				   void **private_va)
+{
+	const struct shim_phys_region *r = mmu.secure;
+	struct arch_prtn *p = NULL;
+	struct window *w = NULL;
+	void *va = NULL;
+	int prot = mmu.guard == SHIM_GUARD_PKEYS ? PROT_READ | PROT_WRITE :
+						    PROT_NONE;
+
+	/* Both ranges are pages of secure RAM. */
+	if (!r || !private_size ||
+	    region_of(pa_addr(bank_pa), bank_span(), true) != r ||
+	    region_of(pa_addr(private_pa), private_size, true) != r ||
+	    pa_addr(bank_pa) % mmu.page_size ||
+	    pa_addr(private_pa) % mmu.page_size)
+		return NULL;
+	if (!mmu.wins && reserve_windows(private_size))
+		return NULL;
+	/* The equal split gives every guest the same private size. */
+	if ((private_size + mmu.page_size - 1) / mmu.page_size !=
+	    mmu.win_size / mmu.page_size)
+		return NULL;
+	w = take_window();
+	p = calloc(1, sizeof(*p));
+	if (!w || !p) {
+		free(p);
+		return NULL;
+	}
+
+	p->guest_id = guest_id;
+	p->bank_off = (off_t)(pa_addr(bank_pa) - pa_addr(r->base));
+	p->private_off = (off_t)(pa_addr(private_pa) - pa_addr(r->base));
+	p->private_size = private_size;
+	p->key_slot = -1;
+	p->win = w;
+
+	va = mmap((void *)w->va, mmu.win_size, prot, MAP_SHARED | MAP_FIXED,
+		  r->fd, p->private_off);
+	if (va != (void *)w->va) {
+		free(p);
+		return NULL;
+	}
+	if (mmu.guard == SHIM_GUARD_PKEYS)
+		set_key(va, mmu.win_size, mmu.key_parked);
+	w->state = WIN_LIVE;
+	w->guest_id = guest_id;
+	w->prtn = p;
+	/* A fresh window may carry the shadow of an older guest's heap. */
+	arch_asan_unpoison(va, mmu.win_size);
+
+	/* The bank copy: pristine .data, zeroed .bss (zero in the image). */
+	phys_write(p->bank_off, bank_pristine(), bank_span());
+	if (mmu.guard == SHIM_GUARD_PKEYS)
+		mmu_reload_core(machine_current_core());
+
+	p->next = mmu.live;
+	mmu.live = p;
+	shim_stats_counters.partitions_created++;
+	shim_stats_counters.partitions_live++;
+	*private_va = va;
+	return p;
+}
+
+static void punch(off_t off, size_t len)
+{
+	/* Scrub and give the pages back: the next owner starts from zeros. */
+	if (fallocate(mmu.secure->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		      off, (off_t)len))
+		mmu_fatal("scrub of secure RAM at %#llx",
+			  (unsigned long long)off);
+}
+
+static void unlink_prtn(struct arch_prtn *p)
+{
+	struct arch_prtn **pp = &mmu.live;
+
+	while (*pp && *pp != p)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = p->next;
+}
+
+static void destroy(struct arch_prtn *p)
+{
+	size_t n = 0;
+
+	if (mmu.bank_owner == p)
+		mmu.bank_owner = NULL;
+	if (p->key_slot >= 0)
+		mmu.key_owner[p->key_slot] = NULL;
+	retire_window(p->win);
+	if (p->bank_off + (off_t)bank_span() == p->private_off) {
+		punch(p->bank_off, bank_span() + p->private_size);
+	} else {
+		punch(p->bank_off, bank_span());
+		punch(p->private_off, p->private_size);
+	}
+	for (n = 0; n < ARCH_MAX_CORES; n++)
+		if (mmu.core_prtn[n] == p)
+			mmu.core_prtn[n] = NULL;
+	unlink_prtn(p);
+	free(p);
+	shim_stats_counters.partitions_destroyed++;
+	shim_stats_counters.partitions_live--;
+}
+
+void arch_prtn_destroy(struct arch_prtn *prtn)
+{
+	size_t n = 0;
+
+	for (n = 0; n < ARCH_MAX_CORES; n++)
+		if (mmu.core_prtn[n] == prtn)
+			mmu_fatal("destroy of a partition active on core %zu", n);
+	destroy(prtn);
+}
+
+struct arch_prtn *mmu_find_prtn(uint16_t guest_id)
+{
+	struct arch_prtn *p = mmu.live;
+
+	while (p && p->guest_id != guest_id)
+		p = p->next;
+	return p;
+}
+
+uint64_t mmu_prtn_switches(const struct arch_prtn *prtn)
+{
+	return prtn->switches;
+}
+
+int mmu_active_guest(unsigned int core)
+{
+	if (!mmu.up || core >= ARCH_MAX_CORES || !mmu.core_prtn[core])
+		return -1;
+	return mmu.core_prtn[core]->guest_id;
+}
+
+/* ---- fault classification ---- */
+
+bool mmu_classify(uintptr_t addr, struct shim_violation *v)
+{
+	uintptr_t bank = (uintptr_t)__nexsim_bank_start;
+	const char *name = NULL;
+	uintptr_t off = 0;
+
+	if (addr >= bank && addr < (uintptr_t)__nexsim_bank_end) {
+		v->owner = SHIM_OWNER_BANK;
+		if (symbols_object_at(addr, &name, &off) ||
+		    (name && addr < (uintptr_t)__nexsim_bank_used_end)) {
+			snprintf(v->symbol, sizeof(v->symbol), "%s", name);
+			v->symbol_offset = off;
+		} else {
+			snprintf(v->symbol, sizeof(v->symbol), ".nexsim_bank");
+			v->symbol_offset = addr - bank;
+		}
+		return true;
+	}
+	if (mmu.win_base && addr >= (uintptr_t)mmu.win_base &&
+	    addr < (uintptr_t)mmu.win_base + mmu.win_stride * mmu.win_count) {
+		size_t idx = (addr - (uintptr_t)mmu.win_base) / mmu.win_stride;
+		const struct window *w = &mmu.wins[idx];
+
+		v->symbol_offset = addr - w->va;
+		if (v->symbol_offset >= mmu.win_size)
+			v->owner = SHIM_OWNER_UNUSED_WINDOW;
+		else if (w->state == WIN_LIVE)
+			v->owner = SHIM_OWNER_GUEST;
+		else if (w->state == WIN_RETIRED)
+			v->owner = SHIM_OWNER_DESTROYED_GUEST;
+		else
+			v->owner = SHIM_OWNER_UNUSED_WINDOW;
+		v->owner_guest = w->guest_id;
+		snprintf(v->symbol, sizeof(v->symbol), "private range");
+		return true;
+	}
+	if (mmu.phys_map && addr >= (uintptr_t)mmu.phys_map &&
+	    addr < (uintptr_t)mmu.phys_map + mmu.secure->size) {
+		v->owner = SHIM_OWNER_PHYS_MAP;
+		v->symbol_offset = addr - (uintptr_t)mmu.phys_map;
+		snprintf(v->symbol, sizeof(v->symbol), "secure RAM (MMU view)");
+		return true;
+	}
+	return false;
+}
+
+/* ---- machine ---- */
+
+static enum shim_bank_switch pick_bank_switch(enum shim_bank_switch want)
+{
+	if (want != SHIM_BANK_AUTO)
+		return want;
+	return bank_used() <= BANK_COPY_LIMIT ? SHIM_BANK_COPY :
+						SHIM_BANK_REMAP;
+}
+
+int mmu_machine_init(const struct shim_machine_params *p, char *err,
+		     size_t err_size)
+{
+	const struct arch_platform *plat = &p->platform;
+	size_t n = 0;
+
+	memset(&mmu, 0, sizeof(mmu));
+	mmu.params = *p;
+	mmu.page_size = (size_t)sysconf(_SC_PAGESIZE);
+	mmu.secure = region_of(pa_addr(plat->tzdram_base), plat->tzdram_size,
+			       true);
+	if (!mmu.secure) {
+		snprintf(err, err_size,
+			 "TZDRAM %#llx+%#llx is not inside a secure region",
+			 (unsigned long long)pa_addr(plat->tzdram_base),
+			 (unsigned long long)plat->tzdram_size);
+		return -1;
+	}
+	if (pa_addr(mmu.secure->base) % mmu.page_size) {
+		snprintf(err, err_size, "secure region not page aligned");
+		return -1;
+	}
+
+	mmu.guard = p->guard;
+	if (mmu.guard == SHIM_GUARD_AUTO)
+		mmu.guard = shim_pkeys_supported() ? SHIM_GUARD_PKEYS :
+						     SHIM_GUARD_MPROTECT;
+	if (mmu.guard == SHIM_GUARD_PKEYS && !shim_pkeys_supported()) {
+		snprintf(err, err_size,
+			 "this host has no memory protection keys");
+		return -1;
+	}
+	mmu.bank = pick_bank_switch(p->bank_switch);
+	for (n = 0; n < MAX_PKEYS; n++)
+		mmu.lru_keys[n] = -1;
+
+	if (mmu.guard == SHIM_GUARD_PKEYS) {
+		if (init_pkeys(err, err_size))
+			return -1;
+		mmu.phys_map = mmap(NULL, mmu.secure->size,
+				    PROT_READ | PROT_WRITE, MAP_SHARED,
+				    mmu.secure->fd, 0);
+		if (mmu.phys_map == MAP_FAILED) {
+			mmu.phys_map = NULL;
+			fini_pkeys();
+			snprintf(err, err_size, "cannot map secure RAM: %s",
+				 strerror(errno));
+			return -1;
+		}
+		set_key(mmu.phys_map, mmu.secure->size, mmu.key_phys);
+		set_key(__nexsim_bank_start, bank_span(), mmu.key_bank);
+		mmu.bank_open = true;
+	} else {
+		set_prot(__nexsim_bank_start, bank_span(), PROT_NONE);
+		mmu.bank_open = false;
+	}
+	mmu.up = true;
+	apply_default();
+	return 0;
+}
+
+void mmu_machine_reset(void)
+{
+	size_t n = 0;
+
+	for (n = 0; n < ARCH_MAX_CORES; n++)
+		mmu.core_prtn[n] = NULL;
+	while (mmu.live)
+		destroy(mmu.live);
+	mmu.bank_owner = NULL;
+	apply_default();
+}
+
+void mmu_machine_fini(void)
+{
+	size_t n = 0;
+
+	if (!mmu.up)
+		return;
+	mmu_machine_reset();
+	for (n = 0; n < mmu.nexus_map_count; n++)
+		munmap(mmu.nexus_maps[n].va, mmu.nexus_maps[n].size);
+	if (mmu.win_base)
+		munmap(mmu.win_base, mmu.win_stride * mmu.win_count);
+	free(mmu.wins);
+	if (mmu.phys_map)
+		munmap(mmu.phys_map, mmu.secure->size);
+	if (mmu.guard == SHIM_GUARD_PKEYS)
+		fini_pkeys();
+	bank_restore_plain();
+	/* Between machines the bank is guarded as at process start. */
+	set_prot(__nexsim_bank_start, bank_span(), PROT_NONE);
+	memset(&mmu, 0, sizeof(mmu));
+}
+
+void mmu_make_all_accessible(void)
+{
+	if (mmu.guard == SHIM_GUARD_PKEYS && mmu.up)
+		wrpkru(mmu.pkru_base & ~mmu.pkru_ours);
+	if (pkey_mprotect(__nexsim_bank_start, bank_span(),
+			  PROT_READ | PROT_WRITE, 0))
+		mprotect(__nexsim_bank_start, bank_span(),
+			 PROT_READ | PROT_WRITE);
+}
+
+enum shim_guard shim_guard_in_use(void)
+{
+	return mmu.guard;
+}
+
+enum shim_bank_switch shim_bank_switch_in_use(void)
+{
+	return mmu.bank;
+}

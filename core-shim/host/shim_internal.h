@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Internal interfaces between the files of core-shim/host. */
+#ifndef SHIM_INTERNAL_H
+#define SHIM_INTERNAL_H
+
+#include <arch/mmu.h>
+#include <shim/shim.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* bank.c: the link-time sections and their pristine images */
+extern char __nexsim_nexus_start[], __nexsim_nexus_data_end[];
+extern char __nexsim_nexus_used_end[], __nexsim_nexus_end[];
+extern char __nexsim_bank_start[], __nexsim_bank_data_end[];
+extern char __nexsim_bank_used_end[], __nexsim_bank_end[];
+
+size_t bank_span(void);		/* page-rounded size of the bank */
+size_t bank_used(void);		/* bytes of it holding objects */
+void bank_capture_pristine(void);
+const uint8_t *bank_pristine(void);
+void nexus_restore_pristine(void);
+/* Copy without sanitizer checks: banks hold ASan redzones. */
+void shim_raw_copy(void *dst, const void *src, size_t len);
+
+/* symbols.c: this executable's symbol table */
+void symbols_load(void);
+/* Name and offset of the object at @addr; false if none covers it. */
+bool symbols_object_at(uintptr_t addr, const char **name, uintptr_t *offset);
+size_t symbols_objects_between(uintptr_t start, uintptr_t end);
+/* "function+0xoff (object)" for a code address. */
+void symbols_describe_code(uintptr_t pc, char *buf, size_t size);
+/* First toolchain-generated symbol found inside [start,end), or NULL. */
+const char *symbols_find_toolchain_object(uintptr_t start, uintptr_t end);
+
+/* mmu.c */
+int mmu_machine_init(const struct shim_machine_params *p, char *err,
+		     size_t err_size);
+void mmu_machine_reset(void);
+void mmu_machine_fini(void);
+/* Re-apply the host state of core @core's partition (after a recovery). */
+void mmu_reload_core(unsigned int core);
+bool mmu_classify(uintptr_t addr, struct shim_violation *v);
+int mmu_active_guest(unsigned int core);
+struct arch_prtn *mmu_find_prtn(uint16_t guest_id);
+uint64_t mmu_prtn_switches(const struct arch_prtn *prtn);
+void mmu_activate_on(unsigned int core, struct arch_prtn *prtn);
+void mmu_make_all_accessible(void);
+extern struct shim_stats shim_stats_counters;
+
+/* machine.c */
+unsigned int machine_current_core(void);
+const struct shim_machine_params *machine_params(void);
+
+/* fault.c */
+void fault_install(void);
+void fault_set_mode(enum shim_on_violation mode, bool quiet);
+/* Recovery point of an SMC in END_CALL mode; NULL when not in a call. */
+struct fault_recovery;
+void fault_arm_smc(void *jmpbuf);
+void fault_disarm_smc(void);
+
+#endif /* SHIM_INTERNAL_H */

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The MMU of the simulated secure world: the nexus mappings that are always
+ * present, and one partition per guest (OP-TEE's struct mmu_partition).
+ *
+ * A partition maps two things that no other partition can see:
+ *  - the guest's copy of the banked sections (every ordinary .data/.bss of
+ *    the core), at their link-time address, backed by @bank_pa;
+ *  - the guest's private range (heap, thread stacks, TA RAM), at a virtual
+ *    address that is distinct from every other guest's.
+ * The default partition (no guest) maps neither: a touch there is reported
+ * as an isolation violation.
+ */
+#ifndef ARCH_MMU_H
+#define ARCH_MMU_H
+
+#include <arch/addr.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arch_prtn;
+
+/* Size of one copy of the banked sections, rounded up to whole pages. */
+size_t arch_bank_size(void);
+
+/*
+ * Map nexus-owned secure memory. The mapping is permanent and visible in
+ * every partition. Returns NULL if @pa..@pa+@size is not secure RAM.
+ */
+void *arch_map_nexus(paddr_t pa, size_t size);
+
+/*
+ * Build the partition of guest @guest_id: its bank copy at @bank_pa is
+ * initialised from the pristine image (.data copied, .bss zeroed) and its
+ * private range @private_pa..+@private_size is mapped at a fresh
+ * guest-distinct address, returned in @private_va. Returns NULL if the host
+ * cannot provide the mapping.
+ */
+struct arch_prtn *arch_prtn_create(uint16_t guest_id, paddr_t bank_pa,
+				   paddr_t private_pa, size_t private_size,
+				   void **private_va);
+
+/*
+ * Tear down a partition that no core has active: its memory is scrubbed
+ * and released, its private range stays reserved and guarded.
+ */
+void arch_prtn_destroy(struct arch_prtn *prtn);
+
+/* Switch the current core to @prtn (one TTBR write on real hardware). */
+void arch_prtn_activate(struct arch_prtn *prtn);
+
+/* Switch the current core back to the default partition. */
+void arch_prtn_deactivate(void);
+
+#endif /* ARCH_MMU_H */

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * core-shim's host-side interface: what the simulator and the tests use to
+ * build a machine around the core, drive its SMC entry, and read what the
+ * MMU saw. The core never includes this; it has the arch/ seam.
+ */
+#ifndef SHIM_SHIM_H
+#define SHIM_SHIM_H
+
+#include <arch/addr.h>
+#include <arch/platform.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* How guard pages are enforced. */
+enum shim_guard {
+	SHIM_GUARD_AUTO,	/* pkeys if the CPU and kernel have them */
+	SHIM_GUARD_PKEYS,	/* memory protection keys: switch = WRPKRU */
+	SHIM_GUARD_MPROTECT,	/* page protections: switch = mprotect() */
+};
+
+/* How a guest's bank copy is brought to the bank's link address. */
+enum shim_bank_switch {
+	SHIM_BANK_AUTO,		/* copy for small banks, remap for large */
+	SHIM_BANK_COPY,		/* copy out the old guest's, copy in the new */
+	SHIM_BANK_REMAP,	/* map the guest's backing at the address */
+};
+
+/* What an isolation violation does. */
+enum shim_on_violation {
+	SHIM_VIOLATION_ABORT,	/* report, then abort the process */
+	SHIM_VIOLATION_END_CALL,/* report, end the SMC with ENOTAVAIL */
+};
+
+/* A physical memory region, backed by a memfd owned by the caller. */
+struct shim_phys_region {
+	const char *name;
+	paddr_t base;
+	uint64_t size;
+	int fd;			/* offset 0 of the fd is @base */
+	bool secure;
+};
+
+#define SHIM_MAX_REGIONS	8
+
+struct shim_machine_params {
+	struct arch_platform platform;
+	struct shim_phys_region regions[SHIM_MAX_REGIONS];
+	size_t region_count;
+	enum shim_guard guard;
+	enum shim_bank_switch bank_switch;
+	enum shim_on_violation on_violation;
+	int console_level;	/* ARCH_TRACE_*; 0 = silent */
+	bool quiet_violations;	/* do not print reports (tests) */
+};
+
+/*
+ * Build and cold-boot the machine. Returns 0, or -1 with a one-line
+ * reason in @err.
+ */
+int shim_machine_create(const struct shim_machine_params *params, char *err,
+			size_t err_size);
+/* Power-on reset: no guests, pristine nexus, same configuration. */
+int shim_machine_reset(char *err, size_t err_size);
+void shim_machine_destroy(void);
+bool shim_machine_exists(void);
+const struct shim_machine_params *shim_machine_params(void);
+
+/* SMC registers as the monitor sees them (x0..x7). */
+struct shim_regs {
+	uint64_t x[8];
+};
+
+/*
+ * One SMC from the normal world on simulated core @core. SMC32 calls see
+ * the low 32 bits of each register; results come back zero-extended.
+ */
+void shim_smc(unsigned int core, struct shim_regs *regs);
+
+/* Convenience: an SMC with a0..a7, results in @regs. */
+void shim_smc_args(unsigned int core, struct shim_regs *regs, uint32_t a0,
+		   uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a7);
+
+struct shim_stats {
+	uint64_t fast_smcs;
+	uint64_t std_smcs;
+	uint64_t prtn_switches;	/* activations of a guest partition */
+	uint64_t bank_swaps;	/* activations that changed the bank owner */
+	uint64_t key_evictions;	/* pkeys: a guest lost its key to another */
+	uint64_t violations;
+	uint64_t aborted_calls;
+	uint64_t partitions_created;
+	uint64_t partitions_destroyed;
+	uint32_t partitions_live;
+};
+
+void shim_get_stats(struct shim_stats *stats);
+uint64_t shim_prtn_switches_of(uint16_t guest_id);
+
+/* What the MMU is using for this machine. */
+enum shim_guard shim_guard_in_use(void);
+enum shim_bank_switch shim_bank_switch_in_use(void);
+const char *shim_guard_name(enum shim_guard guard);
+const char *shim_bank_switch_name(enum shim_bank_switch bank);
+/* True if this host can enforce guards with protection keys. */
+bool shim_pkeys_supported(void);
+
+/* Link-level facts of the banked sections of this executable. */
+struct shim_sections {
+	uintptr_t nexus_start;
+	uintptr_t nexus_data_end;
+	uintptr_t nexus_used_end;
+	uintptr_t nexus_end;
+	uintptr_t bank_start;
+	uintptr_t bank_data_end;
+	uintptr_t bank_used_end;
+	uintptr_t bank_end;
+	size_t bank_symbols;	/* named objects inside the bank */
+};
+
+void shim_get_sections(struct shim_sections *sections);
+
+/*
+ * Name of a toolchain object (sanitizer, gcov, compiler-local data) that
+ * the link rules wrongly banked, or NULL when the bank holds core state
+ * only. The shim checks this at start and refuses to run otherwise.
+ */
+const char *shim_bank_toolchain_symbol(void);
+
+/* The pristine image of the bank (.data as linked, .bss zero). */
+const uint8_t *shim_bank_pristine(void);
+
+/* Where a guarded address belongs. */
+enum shim_owner {
+	SHIM_OWNER_NONE,		/* not guarded memory */
+	SHIM_OWNER_BANK,		/* a banked symbol of the core */
+	SHIM_OWNER_GUEST,		/* a live guest's private memory */
+	SHIM_OWNER_DESTROYED_GUEST,	/* memory of a destroyed guest */
+	SHIM_OWNER_UNUSED_WINDOW,	/* reserved, never given to a guest */
+	SHIM_OWNER_PHYS_MAP,		/* the MMU's own view of secure RAM */
+};
+
+enum shim_access {
+	SHIM_ACCESS_UNKNOWN,
+	SHIM_ACCESS_READ,
+	SHIM_ACCESS_WRITE,
+};
+
+#define SHIM_BACKTRACE_MAX	24
+#define SHIM_SYMBOL_MAX		96
+#define SHIM_LOCATION_MAX	192
+
+/* An isolation-violation report. */
+struct shim_violation {
+	uintptr_t addr;
+	enum shim_access access;
+	unsigned int core;
+	int active_guest;		/* -1: the default partition */
+	enum shim_owner owner;
+	uint16_t owner_guest;		/* GUEST, DESTROYED_GUEST */
+	char symbol[SHIM_SYMBOL_MAX];	/* BANK: the banked object */
+	uintptr_t symbol_offset;
+	bool pkey_fault;		/* caught by a protection key */
+	uintptr_t pc;
+	char location[SHIM_LOCATION_MAX];	/* function+offset (object) */
+	size_t backtrace_depth;
+	uintptr_t backtrace[SHIM_BACKTRACE_MAX];
+	char frames[SHIM_BACKTRACE_MAX][SHIM_LOCATION_MAX];
+};
+
+/* Classify @addr as the fault handler would; false if not guarded. */
+bool shim_classify_address(uintptr_t addr, struct shim_violation *v);
+
+/*
+ * Run @fn(@arg) with a recovery point: if it makes an isolation violation,
+ * the report goes to @report and shim_try() returns true. The MMU state is
+ * as @fn left it (a test can go on in the same partition).
+ */
+bool shim_try(void (*fn)(void *arg), void *arg, struct shim_violation *report);
+
+/* The last report (of a recovered violation or a shim_try()). */
+const struct shim_violation *shim_last_violation(void);
+
+/* Print @v as the one report format. */
+void shim_print_violation(int fd, const struct shim_violation *v);
+
+/* Called for every violation, before recovery or abort (may be NULL). */
+void shim_set_violation_hook(void (*hook)(const struct shim_violation *v));
+
+/*
+ * Test seam: run @fn inside the secure world of the next SMCs, after the
+ * monitor entered it and before the core dispatches (NULL to clear).
+ */
+void shim_set_secure_entry_hook(void (*fn)(void *arg), void *arg);
+
+/* Direct access to guest partition switching, for benchmarks and tests. */
+int shim_enter_guest(uint16_t guest_id);	/* 0 or -1 if no such guest */
+void shim_leave_guest(void);
+
+#endif /* SHIM_SHIM_H */

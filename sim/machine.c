@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: BSD-2-Clause
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sim/machine.h>
+
+/* OP-TEE's SMC function IDs the hypervisor uses here. */
+#define SMC_VM_CREATED		0xb200000du
+#define SMC_VM_DESTROYED	0xb200000eu
+#define HYP_CLNT_ID		0u
+
+static int add_region(struct sim_machine *m, const char *name, paddr_t base,
+		      uint64_t size, bool secure, char *err, size_t err_size)
+{
+	struct shim_phys_region *r = &m->regions[m->region_count];
+	int fd = memfd_create(name, MFD_CLOEXEC);
+
+	if (fd < 0 || ftruncate(fd, (off_t)size)) {
+		snprintf(err, err_size, "cannot create %s memory (%llu bytes): %s",
+			 name, (unsigned long long)size, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	r->name = name;
+	r->base = base;
+	r->size = size;
+	r->fd = fd;
+	r->secure = secure;
+	m->region_count++;
+	return 0;
+}
+
+static void close_regions(struct sim_machine *m)
+{
+	size_t n = 0;
+
+	for (n = 0; n < m->region_count; n++)
+		close(m->regions[n].fd);
+	m->region_count = 0;
+}
+
+int sim_machine_start(struct sim_machine *m, const struct nexsim_config *cfg,
+		      char *err, size_t err_size)
+{
+	const struct arch_platform *plat = &cfg->platform;
+	struct shim_machine_params params;
+
+	memset(m, 0, sizeof(*m));
+	m->cfg = *cfg;
+	if (add_region(m, SIM_REGION_TZDRAM, plat->tzdram_base,
+		       plat->tzdram_size, true, err, err_size) ||
+	    add_region(m, SIM_REGION_NSEC_DDR, plat->nsec_ddr_base,
+		       plat->nsec_ddr_size, false, err, err_size)) {
+		close_regions(m);
+		return -1;
+	}
+
+	memset(&params, 0, sizeof(params));
+	params.platform = m->cfg.platform;
+	memcpy(params.regions, m->regions, sizeof(m->regions));
+	params.region_count = m->region_count;
+	params.guard = cfg->guard;
+	params.bank_switch = cfg->bank_switch;
+	params.on_violation = cfg->on_violation;
+	params.console_level = cfg->console_level;
+	params.quiet_violations = cfg->quiet_violations;
+	if (shim_machine_create(&params, err, err_size)) {
+		close_regions(m);
+		return -1;
+	}
+	m->running = true;
+	return 0;
+}
+
+int sim_machine_reset(struct sim_machine *m, char *err, size_t err_size)
+{
+	if (!m->running) {
+		snprintf(err, err_size, "machine is not running");
+		return -1;
+	}
+	return shim_machine_reset(err, err_size);
+}
+
+void sim_machine_stop(struct sim_machine *m)
+{
+	if (!m->running)
+		return;
+	shim_machine_destroy();
+	close_regions(m);
+	m->running = false;
+}
+
+uint64_t sim_machine_resident(const struct sim_machine *m, const char *name)
+{
+	struct stat st;
+	size_t n = 0;
+
+	for (n = 0; n < m->region_count; n++) {
+		if (strcmp(m->regions[n].name, name))
+			continue;
+		if (fstat(m->regions[n].fd, &st))
+			return 0;
+		return (uint64_t)st.st_blocks * 512u;
+	}
+	return 0;
+}
+
+uint32_t sim_vm_created(uint32_t guest_id)
+{
+	struct shim_regs r;
+
+	shim_smc_args(0, &r, SMC_VM_CREATED, guest_id, 0, 0, HYP_CLNT_ID);
+	return (uint32_t)r.x[0];
+}
+
+uint32_t sim_vm_destroyed(uint32_t guest_id)
+{
+	struct shim_regs r;
+
+	shim_smc_args(0, &r, SMC_VM_DESTROYED, guest_id, 0, 0, HYP_CLNT_ID);
+	return (uint32_t)r.x[0];
+}
