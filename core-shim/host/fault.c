@@ -10,6 +10,7 @@
  */
 
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <execinfo.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -41,13 +42,57 @@ static struct {
 
 static void on_segv(int sig, siginfo_t *si, void *ucontext);
 
-static bool handler_is_ours(void)
-{
-	struct sigaction cur;
+typedef int (*sigaction_fn)(int, const struct sigaction *, struct sigaction *);
 
-	if (sigaction(SIGSEGV, NULL, &cur))
-		return false;
-	return (cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == on_segv;
+static bool installed;
+
+/* The C library's (or a sanitizer's) sigaction, behind ours. */
+static int real_sigaction(int sig, const struct sigaction *act,
+			  struct sigaction *old)
+{
+	static sigaction_fn next;
+
+	if (!next)
+		next = (sigaction_fn)dlsym(RTLD_NEXT, "sigaction");
+	if (!next) {
+		fputs("nexsim: no sigaction() behind the shim's\n", stderr);
+		abort();
+	}
+	return next(sig, act, old);
+}
+
+/*
+ * The isolation handler stays first. A program or test framework that
+ * installs its own SIGSEGV handler later (cmocka does, around every test)
+ * is put behind it in the chain, and sees the chain's previous handler as
+ * the one it replaced: violations are always caught, other faults still
+ * reach it. The sanitizers keep their handlers the same way.
+ */
+int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	if (sig != SIGSEGV || !installed)
+		return real_sigaction(sig, act, old);
+	if (old)
+		*old = fault.prev;
+	if (act)
+		fault.prev = *act;
+	return 0;
+}
+
+sighandler_t signal(int sig, sighandler_t handler)
+{
+	struct sigaction sa;
+	struct sigaction old;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(sig, &sa, &old))
+		return SIG_ERR;
+	if (old.sa_flags & SA_SIGINFO)
+		return (sighandler_t)(void (*)(void))old.sa_sigaction;
+	return old.sa_handler;
 }
 
 void fault_install(void)
@@ -72,14 +117,15 @@ void fault_install(void)
 			sigaltstack(&ss, NULL);
 		}
 	}
-	if (handler_is_ours())
+	if (installed)
 		return;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_segv;
 	/* NODEFER: a recovery longjmp must not leave SIGSEGV blocked. */
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGSEGV, &sa, &fault.prev);
+	if (!real_sigaction(SIGSEGV, &sa, &fault.prev))
+		installed = true;
 }
 
 void fault_set_mode(enum shim_on_violation mode, bool quiet)
@@ -264,7 +310,14 @@ static void chain(int sig, siginfo_t *si, void *ucontext)
 		return;
 	}
 	/* Default action: returning re-executes the access and dies. */
-	signal(sig, SIG_DFL);
+	{
+		struct sigaction dfl;
+
+		memset(&dfl, 0, sizeof(dfl));
+		dfl.sa_handler = SIG_DFL;
+		installed = false;
+		real_sigaction(sig, &dfl, NULL);
+	}
 }
 
 static void on_segv(int sig, siginfo_t *si, void *ucontext)
@@ -299,7 +352,6 @@ static void on_segv(int sig, siginfo_t *si, void *ucontext)
 	shim_print_violation(STDERR_FILENO, v);
 	/* The report is out; leave nothing guarded for the exit path. */
 	mmu_make_all_accessible();
-	signal(SIGABRT, SIG_DFL);
 	abort();
 }
 

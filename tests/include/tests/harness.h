@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arch/entry.h>
 #include <shim/shim.h>
 #include <sim/config.h>
 #include <sim/machine.h>

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Isolation-violation reports: each kind of forbidden touch is provoked on
+ * purpose and every field of the report is checked; then what a violation
+ * does to a call (END_CALL), to the process (ABORT), and that faults which
+ * are not violations still reach the previous SIGSEGV handler.
+ */
+
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <arch/entry.h>
+#include <kernel/virtualization.h>
+#include <mm/malloc.h>
+#include <tests/core_probe.h>
+#include <tests/harness.h>
+
+#define OK			0u
+#define ENOTAVAIL		7u
+#define CALLS_COUNT		0xbf00ff00u
+#define CALL_WITH_ARG		0x32000004u
+
+static bool frame_has(const struct shim_violation *v, const char *name)
+{
+	size_t n = 0;
+
+	for (n = 0; n < v->backtrace_depth; n++)
+		if (strstr(v->frames[n], name))
+			return true;
+	return false;
+}
+
+/* A std call runs the guest's lazy runtime init (heap, TA RAM). */
+static void start_runtime(uint16_t guest)
+{
+	uint32_t ns = (uint32_t)pa_addr(harness_machine.cfg.platform.nsec_ddr_base);
+
+	harness_smc(0, CALL_WITH_ARG, 0, ns, 0, guest, NULL);
+}
+
+/* A pointer into @guest's heap, allocated by the core in its partition. */
+static void *guest_heap_ptr(uint16_t guest)
+{
+	void *p = NULL;
+
+	assert_int_equal(virt_set_guest(guest), TEE_SUCCESS);
+	p = guest_malloc(64);
+	virt_unset_guest();
+	assert_non_null(p);
+	return p;
+}
+
+static void read_probe(void *arg)
+{
+	*(volatile uint32_t *)arg = probe_read_data();
+}
+
+static void test_default_partition_read_of_banked_symbol(void **state)
+{
+	struct shim_violation v;
+	uint32_t value = 0;
+
+	(void)state;
+	assert_true(shim_try(read_probe, &value, &v));
+	assert_int_equal(v.owner, SHIM_OWNER_BANK);
+	assert_string_equal(v.symbol, "probe_data");
+	assert_int_equal(v.symbol_offset, 0);
+	assert_ptr_equal((void *)v.addr, &probe_data);
+	assert_int_equal(v.access, SHIM_ACCESS_READ);
+	assert_int_equal(v.active_guest, -1);
+	assert_int_equal(v.core, 0);
+	assert_non_null(strstr(v.location, "probe_read_data+"));
+	assert_true(frame_has(&v, "probe_read_data"));
+	assert_true(frame_has(&v, "read_probe"));
+	assert_int_equal(v.pkey_fault,
+			 shim_guard_in_use() == SHIM_GUARD_PKEYS);
+}
+
+static void write_probe(void *arg)
+{
+	probe_write_bss(*(uint32_t *)arg);
+}
+
+static void test_default_partition_write_of_banked_symbol(void **state)
+{
+	struct shim_violation v;
+	uint32_t value = 5;
+
+	(void)state;
+	assert_true(shim_try(write_probe, &value, &v));
+	assert_int_equal(v.owner, SHIM_OWNER_BANK);
+	assert_string_equal(v.symbol, "probe_bss");
+	assert_int_equal(v.access, SHIM_ACCESS_WRITE);
+	assert_int_equal(v.active_guest, -1);
+	assert_non_null(strstr(v.location, "probe_write_bss+"));
+}
+
+static void call_guest_malloc(void *arg)
+{
+	*(void **)arg = guest_malloc(16);
+}
+
+/* The OP-TEE bug class: nexus code using malloc() instead of nex_malloc(). */
+static void test_guest_heap_use_outside_a_partition(void **state)
+{
+	struct shim_violation v;
+	void *p = NULL;
+
+	(void)state;
+	assert_true(shim_try(call_guest_malloc, &p, &v));
+	assert_int_equal(v.owner, SHIM_OWNER_BANK);
+	assert_string_equal(v.symbol, "guest_heap");
+	assert_int_equal(v.active_guest, -1);
+	assert_non_null(strstr(v.location, "malloc_ctx_alloc"));
+	assert_true(frame_has(&v, "call_guest_malloc"));
+}
+
+struct poke {
+	volatile uint8_t *ptr;
+	bool write;
+};
+
+static void poke(void *arg)
+{
+	struct poke *p = arg;
+
+	if (p->write)
+		*p->ptr = 0x5a;
+	else
+		(void)*p->ptr;
+}
+
+static void test_guest_touching_another_guests_heap(void **state)
+{
+	struct shim_violation v;
+	struct poke pk = { 0 };
+	uint8_t *b_heap = NULL;
+
+	(void)state;
+	assert_int_equal(sim_vm_created(1), OK);
+	assert_int_equal(sim_vm_created(2), OK);
+	start_runtime(1);
+	start_runtime(2);
+	b_heap = guest_heap_ptr(2);
+
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	pk.ptr = b_heap + 8;
+	pk.write = true;
+	assert_true(shim_try(poke, &pk, &v));
+	/* Recovery leaves the core where it was: guest 1 active. */
+	assert_int_equal(virt_get_current_guest_id(), 1);
+	virt_unset_guest();
+
+	assert_int_equal(v.owner, SHIM_OWNER_GUEST);
+	assert_int_equal(v.owner_guest, 2);
+	assert_int_equal(v.active_guest, 1);
+	assert_int_equal(v.access, SHIM_ACCESS_WRITE);
+	assert_ptr_equal((void *)v.addr, b_heap + 8);
+	assert_non_null(strstr(v.location, "poke+"));
+
+	/* The same touch from guest 2 itself is fine. */
+	assert_int_equal(virt_set_guest(2), TEE_SUCCESS);
+	assert_false(shim_try(poke, &pk, &v));
+	assert_int_equal(b_heap[8], 0x5a);
+	guest_free(b_heap);
+	virt_unset_guest();
+	assert_int_equal(sim_vm_destroyed(1), OK);
+	assert_int_equal(sim_vm_destroyed(2), OK);
+}
+
+static void test_default_partition_touching_guest_memory(void **state)
+{
+	struct shim_violation v;
+	struct poke pk = { 0 };
+
+	(void)state;
+	assert_int_equal(sim_vm_created(3), OK);
+	start_runtime(3);
+	pk.ptr = guest_heap_ptr(3);
+	assert_true(shim_try(poke, &pk, &v));
+	assert_int_equal(v.owner, SHIM_OWNER_GUEST);
+	assert_int_equal(v.owner_guest, 3);
+	assert_int_equal(v.active_guest, -1);
+	assert_int_equal(v.access, SHIM_ACCESS_READ);
+	assert_int_equal(sim_vm_destroyed(3), OK);
+}
+
+static void test_stale_pointer_into_a_destroyed_guest(void **state)
+{
+	struct shim_violation v;
+	struct poke pk = { 0 };
+
+	(void)state;
+	assert_int_equal(sim_vm_created(1), OK);
+	assert_int_equal(sim_vm_created(2), OK);
+	start_runtime(2);
+	pk.ptr = guest_heap_ptr(2);
+	assert_int_equal(sim_vm_destroyed(2), OK);
+	/* A new guest takes the freed share: still not at that address. */
+	assert_int_equal(sim_vm_created(4), OK);
+
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	pk.write = true;
+	assert_true(shim_try(poke, &pk, &v));
+	virt_unset_guest();
+	assert_int_equal(v.owner, SHIM_OWNER_DESTROYED_GUEST);
+	assert_int_equal(v.owner_guest, 2);
+	assert_int_equal(v.active_guest, 1);
+	assert_int_equal(v.access, SHIM_ACCESS_WRITE);
+	assert_int_equal(sim_vm_destroyed(1), OK);
+	assert_int_equal(sim_vm_destroyed(4), OK);
+}
+
+static void test_report_text_names_every_field(void **state)
+{
+	struct shim_violation v;
+	uint32_t value = 9;
+	char buf[4096] = "";
+	ssize_t n = 0;
+	int fd = memfd_create("report", 0);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_true(shim_try(write_probe, &value, &v));
+	shim_print_violation(fd, &v);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "ISOLATION VIOLATION: write of banked symbol 'probe_bss'"));
+	assert_non_null(strstr(buf, "active partition: default partition (core 0)"));
+	assert_non_null(strstr(buf, "at              : probe_write_bss+"));
+	assert_non_null(strstr(buf, "#0 0x"));
+}
+
+static unsigned int hook_calls;
+
+static void count_hook(const struct shim_violation *v)
+{
+	(void)v;
+	hook_calls++;
+}
+
+static void test_violation_hook_sees_each_violation(void **state)
+{
+	struct shim_violation v;
+	uint32_t value = 0;
+
+	(void)state;
+	hook_calls = 0;
+	shim_set_violation_hook(count_hook);
+	assert_true(shim_try(read_probe, &value, &v));
+	assert_true(shim_try(read_probe, &value, &v));
+	shim_set_violation_hook(NULL);
+	assert_int_equal(hook_calls, 2);
+}
+
+static void secure_touch_bank(void *arg)
+{
+	(void)arg;
+	probe_write_bss(1);
+}
+
+static void secure_touch_other_guest(void *arg)
+{
+	volatile uint8_t *p = arg;
+
+	/* Inside the secure world: enter guest 1, touch guest 2's heap. */
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	*p = 1;
+}
+
+static void restart_with(enum shim_on_violation mode)
+{
+	struct nexsim_config cfg;
+
+	harness_stop();
+	harness_config(&cfg, "default");
+	cfg.on_violation = mode;
+	harness_start(&cfg);
+}
+
+static void test_end_call_mode_ends_only_the_faulting_call(void **state)
+{
+	struct shim_stats st;
+	struct core_guest_info info;
+	uint8_t *b_heap = NULL;
+
+	(void)state;
+	restart_with(SHIM_VIOLATION_END_CALL);
+
+	shim_set_secure_entry_hook(secure_touch_bank, NULL);
+	assert_int_equal(harness_smc(0, CALLS_COUNT, 0, 0, 0, 0, NULL),
+			 ENOTAVAIL);
+	shim_set_secure_entry_hook(NULL, NULL);
+	assert_int_equal(harness_smc(0, CALLS_COUNT, 0, 0, 0, 0, NULL), 14);
+
+	/* A call that dies inside a guest's partition gives its reference back. */
+	assert_int_equal(sim_vm_created(1), OK);
+	assert_int_equal(sim_vm_created(2), OK);
+	start_runtime(2);
+	b_heap = guest_heap_ptr(2);
+	shim_set_secure_entry_hook(secure_touch_other_guest, b_heap);
+	assert_int_equal(harness_smc(0, CALLS_COUNT, 0, 0, 0, 0, NULL),
+			 ENOTAVAIL);
+	shim_set_secure_entry_hook(NULL, NULL);
+	assert_int_equal(virt_get_current_guest_id(), 0);
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(1), &info));
+	assert_int_equal(info.refcount, 1);
+
+	shim_get_stats(&st);
+	assert_int_equal(st.violations, 2);
+	assert_int_equal(st.aborted_calls, 2);
+	assert_int_equal(sim_vm_destroyed(1), OK);
+	assert_int_equal(sim_vm_destroyed(2), OK);
+
+	restart_with(SHIM_VIOLATION_ABORT);
+}
+
+/* Run @fn in a child; returns its wait status and its stderr in @out. */
+static int run_child(void (*fn)(void), char *out, size_t size)
+{
+	int pipefd[2];
+	ssize_t n = 0;
+	size_t got = 0;
+	int status = 0;
+	pid_t pid = 0;
+
+	assert_int_equal(pipe(pipefd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		close(pipefd[0]);
+		dup2(pipefd[1], STDERR_FILENO);
+		fn();
+		_exit(0);
+	}
+	close(pipefd[1]);
+	while (got + 1 < size &&
+	       (n = read(pipefd[0], out + got, size - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = '\0';
+	close(pipefd[0]);
+	waitpid(pid, &status, 0);
+	return status;
+}
+
+static void child_reads_bank(void)
+{
+	(void)probe_read_data();
+}
+
+static void test_abort_mode_reports_and_aborts(void **state)
+{
+	char out[8192];
+	int status = 0;
+
+	(void)state;
+	status = run_child(child_reads_bank, out, sizeof(out));
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+	assert_non_null(strstr(out, "ISOLATION VIOLATION: read of banked symbol 'probe_data'"));
+	assert_non_null(strstr(out, "at              : probe_read_data+"));
+	assert_non_null(strstr(out, "#1 0x"));
+}
+
+static void late_handler(int sig)
+{
+	static const char msg[] = "late handler got it\n";
+
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(43);
+	_exit(42);
+}
+
+static void child_null_deref(void)
+{
+	volatile int *p = NULL;
+	struct sigaction sa;
+	struct sigaction cur;
+
+	/* Installed after the shim's: it must be chained, not replace it. */
+	signal(SIGSEGV, late_handler);
+	sigaction(SIGSEGV, NULL, &cur);
+	if (cur.sa_handler != late_handler)
+		_exit(3);
+	/* Violations are still caught first. */
+	memset(&sa, 0, sizeof(sa));
+	if (shim_try(read_probe, &sa, NULL) != true)
+		_exit(4);
+	*p = 1;
+}
+
+static void test_other_faults_go_to_the_handler_behind(void **state)
+{
+	char out[8192];
+	int status = 0;
+
+	(void)state;
+	status = run_child(child_null_deref, out, sizeof(out));
+	assert_null(strstr(out, "ISOLATION VIOLATION"));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 42);
+	assert_non_null(strstr(out, "late handler got it"));
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_partition_read_of_banked_symbol),
+		cmocka_unit_test(test_default_partition_write_of_banked_symbol),
+		cmocka_unit_test(test_guest_heap_use_outside_a_partition),
+		cmocka_unit_test(test_guest_touching_another_guests_heap),
+		cmocka_unit_test(test_default_partition_touching_guest_memory),
+		cmocka_unit_test(test_stale_pointer_into_a_destroyed_guest),
+		cmocka_unit_test(test_report_text_names_every_field),
+		cmocka_unit_test(test_violation_hook_sees_each_violation),
+		cmocka_unit_test(test_end_call_mode_ends_only_the_faulting_call),
+		cmocka_unit_test(test_abort_mode_reports_and_aborts),
+		cmocka_unit_test(test_other_faults_go_to_the_handler_behind),
+	};
+
+	harness_init(argc, argv);
+	return HARNESS_RUN("isolation", tests, harness_setup_default,
+			   harness_teardown);
+}
