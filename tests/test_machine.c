@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The simulated platform: profiles and their OP-TEE defaults, settings the
+ * core refuses at boot, the equal split of ABI.md §3, and power-on reset.
+ */
+
+#include <string.h>
+
+#include <kernel/virtualization.h>
+#include <mm/malloc.h>
+#include <tests/harness.h>
+#include <tests/smc_ids.h>
+
+static uint64_t expected_ta_ram(const struct arch_platform *p,
+				const struct core_nexus_info *info)
+{
+	uint64_t pool = p->tzdram_size - p->tee_ram_size;
+	uint64_t tee_share = info->bank_size + p->heap_size +
+			     (uint64_t)p->thread_count * p->thread_stack_size;
+
+	/* rounddown(ta_pool / N - bank size - table size, 4 KiB) */
+	return (pool / p->guest_count - tee_share - info->table_size) &
+	       ~(uint64_t)4095;
+}
+
+static void test_default_profile_has_optee_defaults(void **state)
+{
+	struct nexsim_config cfg;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(nexsim_config_profile("default", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.platform.guest_count, 2);
+	assert_int_equal(cfg.platform.nex_heap_size, 16 * 1024);
+	assert_int_equal(cfg.platform.heap_size, 64 * 1024);
+	assert_int_equal(cfg.platform.thread_count, 2);
+	assert_false(cfg.platform.implicit_guest_create);
+	assert_int_equal(cfg.on_violation, SHIM_VIOLATION_ABORT);
+}
+
+static void test_qemu_v8_profile_has_its_memory_map(void **state)
+{
+	struct nexsim_config cfg;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(nexsim_config_profile("qemu_v8", &cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.platform.name, "qemu_v8");
+	assert_int_equal(cfg.platform.core_count, 4);
+	assert_int_equal(pa_addr(cfg.platform.tzdram_base), 0x0e100000);
+	assert_int_equal(cfg.platform.tzdram_size, 0x00f00000);
+	assert_int_equal(pa_addr(cfg.platform.nsec_ddr_base), 0x40000000);
+	assert_int_equal(cfg.platform.guest_count, 2);
+}
+
+static void test_unknown_profile_is_refused(void **state)
+{
+	struct nexsim_config cfg;
+	char err[128] = "";
+
+	(void)state;
+	assert_int_equal(nexsim_config_profile("juno", &cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "unknown profile 'juno'"));
+}
+
+static void test_sizes_parse_with_units_and_refuse_garbage(void **state)
+{
+	uint64_t v = 0;
+
+	(void)state;
+	assert_int_equal(nexsim_parse_size("4096", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(nexsim_parse_size("64K", &v), 0);
+	assert_int_equal(v, 65536);
+	assert_int_equal(nexsim_parse_size("16KiB", &v), 0);
+	assert_int_equal(v, 16384);
+	assert_int_equal(nexsim_parse_size("2M", &v), 0);
+	assert_int_equal(v, 2 * 1024 * 1024);
+	assert_int_equal(nexsim_parse_size("0x1000", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(nexsim_parse_size("1G", &v), 0);
+	assert_int_equal(v, 1024ull * 1024 * 1024);
+	assert_int_equal(nexsim_parse_size("", &v), -1);
+	assert_int_equal(nexsim_parse_size("-1", &v), -1);
+	assert_int_equal(nexsim_parse_size("12Q", &v), -1);
+	assert_int_equal(nexsim_parse_size("K", &v), -1);
+	assert_int_equal(nexsim_parse_size("99999999999999999999", &v), -1);
+	assert_int_equal(nexsim_parse_size("17179869184G", &v), -1);
+	assert_int_equal(nexsim_parse_uint("4", 1, 8, &v), 0);
+	assert_int_equal(nexsim_parse_uint("9", 1, 8, &v), -1);
+	assert_int_equal(nexsim_parse_uint("4x", 1, 8, &v), -1);
+}
+
+static void expect_boot_failure(struct nexsim_config *cfg, const char *why)
+{
+	struct sim_machine m;
+	char err[256] = "";
+
+	assert_int_equal(sim_machine_start(&m, cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, why));
+	assert_false(shim_machine_exists());
+}
+
+static void test_platforms_the_core_cannot_run_are_refused(void **state)
+{
+	struct nexsim_config cfg;
+
+	(void)state;
+	harness_config(&cfg, "default");
+	cfg.platform.guest_count = 4000;
+	expect_boot_failure(&cfg, "no TA RAM left");
+
+	harness_config(&cfg, "default");
+	cfg.platform.guest_count = 0;
+	expect_boot_failure(&cfg, "out of range");
+
+	harness_config(&cfg, "default");
+	cfg.platform.thread_count = 1000;
+	expect_boot_failure(&cfg, "out of range");
+
+	harness_config(&cfg, "default");
+	cfg.platform.tee_ram_size = 64 * 1024;
+	expect_boot_failure(&cfg, "TEE RAM is too small");
+
+	harness_config(&cfg, "default");
+	cfg.platform.heap_size = 1024;
+	expect_boot_failure(&cfg, "out of range");
+
+	harness_config(&cfg, "default");
+	cfg.platform.core_count = 17;
+	expect_boot_failure(&cfg, "core count");
+}
+
+static void check_split(uint32_t guest_count, uint32_t created)
+{
+	struct nexsim_config cfg;
+	struct core_nexus_info info;
+	uint32_t n = 0;
+
+	harness_config(&cfg, "qemu_v8");
+	cfg.platform.guest_count = guest_count;
+	harness_start(&cfg);
+	core_get_nexus_info(&info);
+	assert_int_equal(info.guest_count, guest_count);
+	assert_int_equal(info.ta_ram_share,
+			 expected_ta_ram(&cfg.platform, &info));
+	/* Every share fits the pool, however many guests exist. */
+	assert_true((uint64_t)guest_count * (info.tee_ram_share +
+					     info.ta_ram_share +
+					     info.table_size) <= info.ta_pool_size);
+	for (n = 1; n <= created; n++)
+		assert_int_equal(sim_vm_created(n), T_OK);
+	for (n = 0; n < created; n++) {
+		struct core_guest_info g;
+
+		assert_true(core_get_slot_info(n, &g));
+		assert_int_equal(g.ta_ram_size, info.ta_ram_share);
+		assert_int_equal(g.heap_size, cfg.platform.heap_size);
+	}
+	harness_stop();
+}
+
+static void test_every_guest_gets_the_same_share(void **state)
+{
+	(void)state;
+	check_split(1, 1);
+	check_split(2, 1);	/* fewer guests than the count: same shares */
+	check_split(4, 4);
+	check_split(8, 3);
+	check_split(16, 16);
+}
+
+static void test_shares_do_not_overlap(void **state)
+{
+	struct nexsim_config cfg;
+	struct core_guest_info g[4];
+	uint32_t n = 0;
+	uint32_t m = 0;
+
+	(void)state;
+	harness_config(&cfg, "qemu_v8");
+	cfg.platform.guest_count = 4;
+	harness_start(&cfg);
+	for (n = 0; n < 4; n++) {
+		assert_int_equal(sim_vm_created(10 + n), T_OK);
+		assert_true(core_get_slot_info(n, &g[n]));
+	}
+	for (n = 0; n < 4; n++) {
+		uint64_t a0 = pa_addr(g[n].bank_pa);
+		uint64_t a1 = pa_addr(g[n].private_pa) + g[n].heap_size +
+			      g[n].stacks_size + g[n].ta_ram_size;
+
+		assert_true(a0 >= pa_addr(cfg.platform.tzdram_base) +
+				  cfg.platform.tee_ram_size);
+		assert_true(a1 <= pa_addr(cfg.platform.tzdram_base) +
+				  cfg.platform.tzdram_size);
+		for (m = 0; m < 4; m++) {
+			uint64_t b0 = pa_addr(g[m].bank_pa);
+
+			if (m != n)
+				assert_true(b0 >= a1 || a0 >= b0 + (a1 - a0));
+		}
+		/* Distinct virtual addresses for distinct guests. */
+		for (m = 0; m < n; m++)
+			assert_ptr_not_equal(g[n].private_va, g[m].private_va);
+	}
+	harness_stop();
+}
+
+static void test_reset_returns_to_power_on(void **state)
+{
+	struct nexsim_config cfg;
+	struct core_nexus_info boot;
+	struct core_nexus_info info;
+	struct malloc_stats nex;
+	struct shim_stats st;
+	uint64_t resident_boot = 0;
+	uint32_t ns = 0;
+	char err[128];
+	int round = 0;
+
+	(void)state;
+	harness_config(&cfg, "qemu_v8");
+	harness_start(&cfg);
+	ns = (uint32_t)pa_addr(cfg.platform.nsec_ddr_base);
+	core_get_nexus_info(&boot);
+	resident_boot = sim_machine_resident(&harness_machine, SIM_REGION_TZDRAM);
+	for (round = 0; round < 3; round++) {
+		assert_int_equal(sim_vm_created(1), T_OK);
+		assert_int_equal(sim_vm_created(2), T_OK);
+		harness_smc(1, T_CALL_WITH_ARG, 0, ns, 0, 1, NULL);
+		assert_non_null(nex_malloc(100));	/* left allocated */
+		assert_int_equal(sim_machine_reset(&harness_machine, err,
+						   sizeof(err)), 0);
+
+		core_get_nexus_info(&info);
+		assert_int_equal(info.guests_live, 0);
+		assert_int_equal(info.slots_free, boot.slots_free);
+		assert_int_equal(info.guest_index_used, 0);
+		nex_malloc_get_stats(&nex);
+		assert_int_equal(nex.allocated, 0);
+		shim_get_stats(&st);
+		assert_int_equal(st.partitions_live, 0);
+		assert_int_equal(st.fast_smcs + st.std_smcs, 0);
+		assert_int_equal(harness_smc(0, T_CALLS_COUNT, 0, 0, 0, 1, NULL),
+				 T_ENOTAVAIL);
+		/* Shares are scrubbed; two tables and an index page stay touched. */
+		assert_true(sim_machine_resident(&harness_machine,
+						 SIM_REGION_TZDRAM) <=
+			    resident_boot + 2 * info.table_size + 4096);
+	}
+	harness_stop();
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_profile_has_optee_defaults),
+		cmocka_unit_test(test_qemu_v8_profile_has_its_memory_map),
+		cmocka_unit_test(test_unknown_profile_is_refused),
+		cmocka_unit_test(test_sizes_parse_with_units_and_refuse_garbage),
+		cmocka_unit_test(test_platforms_the_core_cannot_run_are_refused),
+		cmocka_unit_test(test_every_guest_gets_the_same_share),
+		cmocka_unit_test(test_shares_do_not_overlap),
+		cmocka_unit_test(test_reset_returns_to_power_on),
+	};
+
+	harness_init(argc, argv);
+	return HARNESS_RUN("machine", tests, NULL, NULL);
+}
