@@ -116,6 +116,16 @@ int nexsim_config_profile(const char *name, struct nexsim_config *cfg,
 	return 0;
 }
 
+void nexsim_config_place_nsec_ddr(struct nexsim_config *cfg)
+{
+	struct arch_platform *p = &cfg->platform;
+	uint64_t tz_end = pa_addr(p->tzdram_base) + p->tzdram_size;
+	uint64_t ns = pa_addr(p->nsec_ddr_base);
+
+	if (tz_end > ns && pa_addr(p->tzdram_base) < ns + p->nsec_ddr_size)
+		p->nsec_ddr_base = pa_init((tz_end + GIB - 1) & ~(GIB - 1));
+}
+
 int nexsim_parse_uint(const char *text, uint64_t min, uint64_t max,
 		      uint64_t *value)
 {

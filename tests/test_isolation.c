@@ -380,9 +380,10 @@ static void late_handler(int sig)
 	_exit(42);
 }
 
-static void child_null_deref(void)
+static void child_wild_write(void)
 {
-	volatile int *p = NULL;
+	volatile int *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	struct sigaction sa;
 	struct sigaction cur;
 
@@ -395,6 +396,8 @@ static void child_null_deref(void)
 	memset(&sa, 0, sizeof(sa));
 	if (shim_try(read_probe, &sa, NULL) != true)
 		_exit(4);
+	/* An unmapped page: a plain crash, not an isolation violation. */
+	munmap((void *)p, 4096);
 	*p = 1;
 }
 
@@ -404,7 +407,9 @@ static void test_other_faults_go_to_the_handler_behind(void **state)
 	int status = 0;
 
 	(void)state;
-	status = run_child(child_null_deref, out, sizeof(out));
+	status = run_child(child_wild_write, out, sizeof(out));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 42)
+		print_message("# child said: %s\n", out);
 	assert_null(strstr(out, "ISOLATION VIOLATION"));
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 42);

@@ -263,15 +263,77 @@ static void misuse(const char *what)
 	abort();
 }
 
+/*
+ * A 32-bit register value moved as a scalar: vector loads of what was
+ * just stored with narrower stores stall on store forwarding, which is
+ * most of the cost of a fast call.
+ */
+static inline uint32_t scalar32(uint32_t v)
+{
+	__asm__("" : "+r"(v));
+	return v;
+}
+
+static void regs_to_args(const struct shim_regs *regs,
+			 struct arch_smc_args *args)
+{
+	args->a0 = scalar32((uint32_t)regs->x[0]);
+	args->a1 = scalar32((uint32_t)regs->x[1]);
+	args->a2 = scalar32((uint32_t)regs->x[2]);
+	args->a3 = scalar32((uint32_t)regs->x[3]);
+	args->a4 = scalar32((uint32_t)regs->x[4]);
+	args->a5 = scalar32((uint32_t)regs->x[5]);
+	args->a6 = scalar32((uint32_t)regs->x[6]);
+	args->a7 = scalar32((uint32_t)regs->x[7]);
+}
+
+static void args_to_regs(const struct arch_smc_args *args,
+			 struct shim_regs *regs)
+{
+	regs->x[0] = scalar32(args->a0);
+	regs->x[1] = scalar32(args->a1);
+	regs->x[2] = scalar32(args->a2);
+	regs->x[3] = scalar32(args->a3);
+	regs->x[4] = scalar32(args->a4);
+	regs->x[5] = scalar32(args->a5);
+	regs->x[6] = scalar32(args->a6);
+	regs->x[7] = scalar32(args->a7);
+}
+
+static void enter_secure_world(struct arch_smc_args *args)
+{
+	if (machine.entry_hook)
+		machine.entry_hook(machine.entry_hook_arg);
+	core_handle_smc(args);
+}
+
+/*
+ * END_CALL mode: the call runs under a recovery point. Kept out of
+ * shim_smc(): a sigsetjmp() makes the compiler keep every local in memory.
+ */
+static __attribute__((noinline)) bool run_recoverable(unsigned int core,
+						       struct arch_smc_args *args)
+{
+	sigjmp_buf env;
+
+	if (sigsetjmp(env, 0)) {
+		/* A violation ended the call: back to a clean core. */
+		fault_disarm_smc();
+		mmu_reload_core(core);
+		core_abort_call();
+		mmu_activate_on(core, NULL);
+		shim_stats_counters.aborted_calls++;
+		return false;
+	}
+	fault_arm_smc(&env);
+	enter_secure_world(args);
+	fault_disarm_smc();
+	return true;
+}
+
 void shim_smc(unsigned int core, struct shim_regs *regs)
 {
-	struct arch_smc_args args = {
-		.a0 = (uint32_t)regs->x[0], .a1 = (uint32_t)regs->x[1],
-		.a2 = (uint32_t)regs->x[2], .a3 = (uint32_t)regs->x[3],
-		.a4 = (uint32_t)regs->x[4], .a5 = (uint32_t)regs->x[5],
-		.a6 = (uint32_t)regs->x[6], .a7 = (uint32_t)regs->x[7],
-	};
-	sigjmp_buf env;
+	struct arch_smc_args args;
 
 	if (!machine.exists)
 		misuse("SMC without a machine");
@@ -283,47 +345,31 @@ void shim_smc(unsigned int core, struct shim_regs *regs)
 		machine.current_core = core;
 		mmu_reload_core(core);
 	}
+	regs_to_args(regs, &args);
 	if (args.a0 & SMC_FAST_CALL)
 		shim_stats_counters.fast_smcs++;
 	else
 		shim_stats_counters.std_smcs++;
 
-	if (machine.params.on_violation == SHIM_VIOLATION_END_CALL) {
-		if (sigsetjmp(env, 0)) {
-			/* A violation ended the call: back to a clean core. */
-			fault_disarm_smc();
-			mmu_reload_core(core);
-			core_abort_call();
-			mmu_activate_on(core, NULL);
-			shim_stats_counters.aborted_calls++;
-			regs->x[0] = SMC_RETURN_ENOTAVAIL;
-			return;
-		}
-		fault_arm_smc(&env);
+	if (machine.params.on_violation != SHIM_VIOLATION_END_CALL) {
+		enter_secure_world(&args);
+	} else if (!run_recoverable(core, &args)) {
+		regs->x[0] = SMC_RETURN_ENOTAVAIL;
+		return;
 	}
-	if (machine.entry_hook)
-		machine.entry_hook(machine.entry_hook_arg);
-	core_handle_smc(&args);
-	fault_disarm_smc();
-
-	regs->x[0] = args.a0;
-	regs->x[1] = args.a1;
-	regs->x[2] = args.a2;
-	regs->x[3] = args.a3;
-	regs->x[4] = args.a4;
-	regs->x[5] = args.a5;
-	regs->x[6] = args.a6;
-	regs->x[7] = args.a7;
+	args_to_regs(&args, regs);
 }
 
 void shim_smc_args(unsigned int core, struct shim_regs *regs, uint32_t a0,
 		   uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a7)
 {
-	memset(regs, 0, sizeof(*regs));
 	regs->x[0] = a0;
 	regs->x[1] = a1;
 	regs->x[2] = a2;
 	regs->x[3] = a3;
+	regs->x[4] = 0;
+	regs->x[5] = 0;
+	regs->x[6] = 0;
 	regs->x[7] = a7;
 	shim_smc(core, regs);
 }

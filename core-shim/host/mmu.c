@@ -48,8 +48,12 @@
 
 #include "shim_internal.h"
 
-/* Banks up to this size are copied; larger ones are remapped (AUTO). */
-#define BANK_COPY_LIMIT		(256u * 1024u)
+/*
+ * AUTO bank strategy (docs/banking.md, bench_bank_*): with protection keys
+ * copying won at every bank size measured (8 KiB to 1 MiB); with mprotect
+ * it won up to 68 KiB and lost from 260 KiB on.
+ */
+#define BANK_COPY_LIMIT_MPROTECT	(128u * 1024u)
 
 /* Nexus mappings are few: TEE RAM and the per-guest tables. */
 #define MAX_NEXUS_MAPS		8
@@ -761,12 +765,15 @@ bool mmu_classify(uintptr_t addr, struct shim_violation *v)
 
 /* ---- machine ---- */
 
-static enum shim_bank_switch pick_bank_switch(enum shim_bank_switch want)
+static enum shim_bank_switch pick_bank_switch(enum shim_bank_switch want,
+					      enum shim_guard guard)
 {
 	if (want != SHIM_BANK_AUTO)
 		return want;
-	return bank_used() <= BANK_COPY_LIMIT ? SHIM_BANK_COPY :
-						SHIM_BANK_REMAP;
+	if (guard == SHIM_GUARD_PKEYS)
+		return SHIM_BANK_COPY;
+	return bank_used() <= BANK_COPY_LIMIT_MPROTECT ? SHIM_BANK_COPY :
+							 SHIM_BANK_REMAP;
 }
 
 int mmu_machine_init(const struct shim_machine_params *p, char *err,
@@ -801,7 +808,7 @@ int mmu_machine_init(const struct shim_machine_params *p, char *err,
 			 "this host has no memory protection keys");
 		return -1;
 	}
-	mmu.bank = pick_bank_switch(p->bank_switch);
+	mmu.bank = pick_bank_switch(p->bank_switch, mmu.guard);
 	for (n = 0; n < MAX_PKEYS; n++)
 		mmu.lru_keys[n] = -1;
 

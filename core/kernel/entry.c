@@ -15,6 +15,11 @@
 
 static void handle_fast_smc(struct arch_smc_args *args)
 {
+	/* The hypervisor's fast calls run in the default partition. */
+	if (args->a7 == HYP_CLNT_ID) {
+		tee_entry_fast(args);
+		return;
+	}
 	/* A guest's fast call runs in its partition; an unknown guest's not at all. */
 	if (virt_set_guest(args->a7)) {
 		args->a0 = OPTEE_SMC_RETURN_ENOTAVAIL;

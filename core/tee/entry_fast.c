@@ -107,8 +107,6 @@ static void vm_destroyed(struct arch_smc_args *args)
 
 void tee_entry_fast(struct arch_smc_args *args)
 {
-	const struct arch_platform *plat = arch_get_platform();
-
 	switch (args->a0) {
 	case OPTEE_SMC_CALLS_COUNT:
 		args->a0 = tee_entry_fast_call_count();
@@ -130,9 +128,9 @@ void tee_entry_fast(struct arch_smc_args *args)
 		args->a3 = OPTEE_MSG_OS_OPTEE_UUID_3;
 		break;
 	case OPTEE_SMC_CALL_GET_OS_REVISION:
-		args->a0 = plat->os_revision_major;
-		args->a1 = plat->os_revision_minor;
-		args->a2 = plat->os_build_id;
+		args->a0 = arch_get_platform()->os_revision_major;
+		args->a1 = arch_get_platform()->os_revision_minor;
+		args->a2 = arch_get_platform()->os_build_id;
 		break;
 	case OPTEE_SMC_EXCHANGE_CAPABILITIES:
 		exchange_capabilities(args);
@@ -149,7 +147,7 @@ void tee_entry_fast(struct arch_smc_args *args)
 		break;
 	case OPTEE_SMC_GET_THREAD_COUNT:
 		args->a0 = OPTEE_SMC_RETURN_OK;
-		args->a1 = plat->thread_count;
+		args->a1 = arch_get_platform()->thread_count;
 		break;
 	case OPTEE_SMC_VM_CREATED:
 		vm_created(args);

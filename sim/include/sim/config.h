@@ -26,6 +26,12 @@ struct nexsim_config {
 int nexsim_config_profile(const char *name, struct nexsim_config *cfg,
 			  char *err, size_t err_size);
 
+/*
+ * Move non-secure DRAM above TZDRAM when a TZDRAM grown for many guests
+ * reaches it (the two never overlap on a real board).
+ */
+void nexsim_config_place_nsec_ddr(struct nexsim_config *cfg);
+
 /* NULL-terminated list of profile names, the default first. */
 const char *const *nexsim_profile_names(void);
 /* One-line description of a profile. */
