@@ -94,6 +94,30 @@ uint32_t harness_smc(unsigned int core, uint32_t a0, uint32_t a1,
 	return (uint32_t)r.x[0];
 }
 
+uint64_t harness_nsec_page(void)
+{
+	return pa_addr(harness_machine.cfg.platform.nsec_ddr_base);
+}
+
+uint32_t harness_first_std_call(unsigned int core, uint32_t guest)
+{
+	uint64_t arg = harness_nsec_page();
+
+	/* OPTEE_SMC_CALL_WITH_ARG, arg PA in a1 (high) / a2 (low) */
+	return harness_smc(core, 0x32000004u, (uint32_t)(arg >> 32),
+			   (uint32_t)arg, 0, guest, NULL);
+}
+
+int harness_setup_two_running_guests(void **state)
+{
+	harness_setup_default(state);
+	assert_int_equal(sim_vm_created(1), 0);
+	assert_int_equal(sim_vm_created(2), 0);
+	harness_first_std_call(0, 1);
+	harness_first_std_call(0, 2);
+	return 0;
+}
+
 int harness_run(const char *name, const struct CMUnitTest *tests,
 		size_t count, CMFixtureFunction setup,
 		CMFixtureFunction teardown)

@@ -24,7 +24,6 @@
 #define OK			0u
 #define ENOTAVAIL		7u
 #define CALLS_COUNT		0xbf00ff00u
-#define CALL_WITH_ARG		0x32000004u
 
 static bool frame_has(const struct shim_violation *v, const char *name)
 {
@@ -34,14 +33,6 @@ static bool frame_has(const struct shim_violation *v, const char *name)
 		if (strstr(v->frames[n], name))
 			return true;
 	return false;
-}
-
-/* A std call runs the guest's lazy runtime init (heap, TA RAM). */
-static void start_runtime(uint16_t guest)
-{
-	uint32_t ns = (uint32_t)pa_addr(harness_machine.cfg.platform.nsec_ddr_base);
-
-	harness_smc(0, CALL_WITH_ARG, 0, ns, 0, guest, NULL);
 }
 
 /* A pointer into @guest's heap, allocated by the core in its partition. */
@@ -145,8 +136,8 @@ static void test_guest_touching_another_guests_heap(void **state)
 	(void)state;
 	assert_int_equal(sim_vm_created(1), OK);
 	assert_int_equal(sim_vm_created(2), OK);
-	start_runtime(1);
-	start_runtime(2);
+	harness_first_std_call(0, 1);
+	harness_first_std_call(0, 2);
 	b_heap = guest_heap_ptr(2);
 
 	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
@@ -181,7 +172,7 @@ static void test_default_partition_touching_guest_memory(void **state)
 
 	(void)state;
 	assert_int_equal(sim_vm_created(3), OK);
-	start_runtime(3);
+	harness_first_std_call(0, 3);
 	pk.ptr = guest_heap_ptr(3);
 	assert_true(shim_try(poke, &pk, &v));
 	assert_int_equal(v.owner, SHIM_OWNER_GUEST);
@@ -199,7 +190,7 @@ static void test_stale_pointer_into_a_destroyed_guest(void **state)
 	(void)state;
 	assert_int_equal(sim_vm_created(1), OK);
 	assert_int_equal(sim_vm_created(2), OK);
-	start_runtime(2);
+	harness_first_std_call(0, 2);
 	pk.ptr = guest_heap_ptr(2);
 	assert_int_equal(sim_vm_destroyed(2), OK);
 	/* A new guest takes the freed share: still not at that address. */
@@ -304,7 +295,7 @@ static void test_end_call_mode_ends_only_the_faulting_call(void **state)
 	/* A call that dies inside a guest's partition gives its reference back. */
 	assert_int_equal(sim_vm_created(1), OK);
 	assert_int_equal(sim_vm_created(2), OK);
-	start_runtime(2);
+	harness_first_std_call(0, 2);
 	b_heap = guest_heap_ptr(2);
 	shim_set_secure_entry_hook(secure_touch_other_guest, b_heap);
 	assert_int_equal(harness_smc(0, CALLS_COUNT, 0, 0, 0, 0, NULL),

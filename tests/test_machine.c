@@ -8,7 +8,16 @@
 
 #include <kernel/virtualization.h>
 #include <mm/malloc.h>
+#include <sim/ipa.h>
 #include <tests/harness.h>
+
+/* PA, IPA and VA are three types: mixing them does not compile silently. */
+_Static_assert(!__builtin_types_compatible_p(paddr_t, ipaddr_t),
+	       "a PA is not an IPA");
+_Static_assert(!__builtin_types_compatible_p(paddr_t, vaddr_t),
+	       "a PA is not a VA");
+_Static_assert(!__builtin_types_compatible_p(ipaddr_t, vaddr_t),
+	       "an IPA is not a VA");
 #include <tests/smc_ids.h>
 
 static uint64_t expected_ta_ram(const struct arch_platform *p,

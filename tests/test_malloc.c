@@ -255,21 +255,6 @@ static void test_asan_redzones_and_freed_blocks_are_poisoned(void **state)
 
 /* ---- the two families on a live machine ---- */
 
-static uint32_t ns_base(void)
-{
-	return (uint32_t)pa_addr(harness_machine.cfg.platform.nsec_ddr_base);
-}
-
-static int machine_setup(void **state)
-{
-	harness_setup_default(state);
-	assert_int_equal(sim_vm_created(1), T_OK);
-	assert_int_equal(sim_vm_created(2), T_OK);
-	harness_smc(0, T_CALL_WITH_ARG, 0, ns_base(), 0, 1, NULL);
-	harness_smc(0, T_CALL_WITH_ARG, 0, ns_base(), 0, 2, NULL);
-	return 0;
-}
-
 static void test_nexus_heap_is_shared_and_always_mapped(void **state)
 {
 	struct malloc_stats before;
@@ -377,5 +362,6 @@ int main(int argc, char **argv)
 	};
 
 	harness_init(argc, argv);
-	return HARNESS_RUN("malloc", ctx_tests, machine_setup, harness_teardown);
+	return HARNESS_RUN("malloc", ctx_tests, harness_setup_two_running_guests,
+			   harness_teardown);
 }

@@ -111,19 +111,6 @@ static void test_fragmented_pool_finds_the_only_fitting_run(void **state)
 
 /* ---- TA RAM shares ---- */
 
-static int machine_setup(void **state)
-{
-	uint32_t ns = 0;
-
-	harness_setup_default(state);
-	ns = (uint32_t)pa_addr(harness_machine.cfg.platform.nsec_ddr_base);
-	assert_int_equal(sim_vm_created(1), T_OK);
-	assert_int_equal(sim_vm_created(2), T_OK);
-	harness_smc(0, T_CALL_WITH_ARG, 0, ns, 0, 1, NULL);
-	harness_smc(0, T_CALL_WITH_ARG, 0, ns, 0, 2, NULL);
-	return 0;
-}
-
 static void test_guest_filling_its_ta_ram_leaves_others_theirs(void **state)
 {
 	struct page_pool_stats st1;
@@ -170,5 +157,6 @@ int main(int argc, char **argv)
 	};
 
 	harness_init(argc, argv);
-	return HARNESS_RUN("page-pool", tests, machine_setup, harness_teardown);
+	return HARNESS_RUN("page-pool", tests, harness_setup_two_running_guests,
+			   harness_teardown);
 }

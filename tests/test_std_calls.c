@@ -12,7 +12,7 @@
 
 static uint32_t ns_base(void)
 {
-	return (uint32_t)pa_addr(harness_machine.cfg.platform.nsec_ddr_base);
+	return (uint32_t)harness_nsec_page();
 }
 
 static uint32_t call_with_arg(uint64_t pa, uint32_t guest)

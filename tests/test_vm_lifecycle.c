@@ -184,13 +184,11 @@ static void test_guest_ids_use_the_whole_16_bit_space(void **state)
 
 static void create_and_use_two_guests(void)
 {
-	uint32_t ns = (uint32_t)pa_addr(harness_machine.cfg.platform.nsec_ddr_base);
-
 	assert_int_equal(vm_created_by(1, HYP), T_OK);
 	assert_int_equal(vm_created_by(2, HYP), T_OK);
 	/* A std call each: their runtimes (heaps, TA RAM) come to life. */
-	harness_smc(0, T_CALL_WITH_ARG, 0, ns, 0, 1, NULL);
-	harness_smc(0, T_CALL_WITH_ARG, 0, ns, 0, 2, NULL);
+	harness_first_std_call(0, 1);
+	harness_first_std_call(0, 2);
 }
 
 static void test_destroy_gives_every_share_back(void **state)

@@ -122,15 +122,25 @@ uint32_t thread_resume_from_rpc(uint32_t thread_id)
 	panic("suspended thread without an RPC context");
 }
 
+/* The cache may change only while no thread of the guest runs. */
+static bool all_threads_free_locked(void)
+{
+	uint32_t n = 0;
+
+	for (n = 0; n < thread_count; n++)
+		if (threads[n].state != THREAD_STATE_FREE)
+			return false;
+	return true;
+}
+
 bool thread_disable_prealloc_rpc_cache(uint64_t *cookie)
 {
 	bool rv = false;
 	uint32_t n = 0;
 
 	cpu_spin_lock(&thread_global_lock);
-	for (n = 0; n < thread_count; n++)
-		if (threads[n].state != THREAD_STATE_FREE)
-			goto out;
+	if (!all_threads_free_locked())
+		goto out;
 	rv = true;
 	/* Hand back one cached buffer per call until none is left. */
 	for (n = 0; n < thread_count; n++) {
@@ -150,15 +160,11 @@ out:
 bool thread_enable_prealloc_rpc_cache(void)
 {
 	bool rv = false;
-	uint32_t n = 0;
 
 	cpu_spin_lock(&thread_global_lock);
-	for (n = 0; n < thread_count; n++)
-		if (threads[n].state != THREAD_STATE_FREE)
-			goto out;
-	rv = true;
-	thread_prealloc_rpc_cache = true;
-out:
+	rv = all_threads_free_locked();
+	if (rv)
+		thread_prealloc_rpc_cache = true;
 	cpu_spin_unlock(&thread_global_lock);
 	return rv;
 }

@@ -39,6 +39,18 @@ uint32_t harness_smc(unsigned int core, uint32_t a0, uint32_t a1,
 		     uint32_t a2, uint32_t a3, uint32_t a7,
 		     struct shim_regs *out);
 
+/* Physical address of the first page of non-secure DRAM. */
+uint64_t harness_nsec_page(void);
+
+/*
+ * A std call from @guest with a well-formed arg address: it starts the
+ * guest's runtime (heap, TA RAM). Returns a0.
+ */
+uint32_t harness_first_std_call(unsigned int core, uint32_t guest);
+
+/* Group setup: the default machine with guests 1 and 2, both started. */
+int harness_setup_two_running_guests(void **state);
+
 /* Run @tests as one TAP group named after the program and strategy. */
 int harness_run(const char *name, const struct CMUnitTest *tests,
 		size_t count, CMFixtureFunction setup,
