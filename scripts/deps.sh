@@ -3,8 +3,8 @@
 # As root it runs apt-get itself; otherwise it uses sudo when available.
 set -eu
 
-packages="meson ninja-build gcc pkg-config libglib2.0-dev libcmocka-dev \
-gcc-aarch64-linux-gnu python3"
+packages="meson ninja-build gcc pkg-config libcmocka-dev gcc-aarch64-linux-gnu \
+python3"
 [ "${1-}" = "--asan" ] && packages="$packages libgcc-12-dev"
 
 missing=""

@@ -230,6 +230,34 @@ static void test_report_text_names_every_field(void **state)
 	assert_non_null(strstr(buf, "#0 0x"));
 }
 
+static void test_report_text_is_bounded_with_long_names(void **state)
+{
+	struct shim_violation v;
+	char buf[16384];
+	ssize_t n = 0;
+	char *line = NULL;
+	int fd = memfd_create("report", 0);
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	v.owner = SHIM_OWNER_BANK;
+	v.access = SHIM_ACCESS_WRITE;
+	v.active_guest = -1;
+	memset(v.symbol, 's', sizeof(v.symbol) - 1);
+	memset(v.location, 'l', sizeof(v.location) - 1);
+	v.backtrace_depth = 1;
+	memset(v.frames[0], 'f', sizeof(v.frames[0]) - 1);
+	shim_print_violation(fd, &v);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	/* Text only, every line from the report (truncated, never overrun). */
+	assert_int_equal(strlen(buf), (size_t)n);
+	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+		assert_int_equal(strncmp(line, "==nexsim==", 10), 0);
+}
+
 static unsigned int hook_calls;
 
 static void count_hook(const struct shim_violation *v)
@@ -310,6 +338,47 @@ static void test_end_call_mode_ends_only_the_faulting_call(void **state)
 	assert_int_equal(st.aborted_calls, 2);
 	assert_int_equal(sim_vm_destroyed(1), OK);
 	assert_int_equal(sim_vm_destroyed(2), OK);
+
+	restart_with(SHIM_VIOLATION_ABORT);
+}
+
+static void smc_calls_count(void *arg)
+{
+	*(uint32_t *)arg = harness_smc(0, CALLS_COUNT, 0, 0, 0, 0, NULL);
+}
+
+static void secure_try_touch_bank(void *arg)
+{
+	struct shim_violation *v = arg;
+
+	/* A recovery point inside the secure world: innermost wins. */
+	assert_true(shim_try(write_probe, &(uint32_t){ 3 }, v));
+}
+
+static void test_recovery_points_nest_innermost_first(void **state)
+{
+	struct shim_violation v;
+	struct shim_violation inner;
+	uint32_t a0 = 0;
+	uint32_t value = 0;
+
+	(void)state;
+	restart_with(SHIM_VIOLATION_END_CALL);
+
+	/* An SMC inside shim_try(): the call's own recovery ends it. */
+	shim_set_secure_entry_hook(secure_touch_bank, NULL);
+	assert_false(shim_try(smc_calls_count, &a0, &v));
+	assert_int_equal(a0, ENOTAVAIL);
+	shim_set_secure_entry_hook(NULL, NULL);
+	/* Nothing dangles: the next violation reaches the next recovery. */
+	assert_true(shim_try(read_probe, &value, &v));
+	assert_string_equal(v.symbol, "probe_data");
+
+	/* shim_try() inside an SMC: it catches, the call completes. */
+	shim_set_secure_entry_hook(secure_try_touch_bank, &inner);
+	assert_int_equal(harness_smc(0, CALLS_COUNT, 0, 0, 0, 0, NULL), 14);
+	shim_set_secure_entry_hook(NULL, NULL);
+	assert_string_equal(inner.symbol, "probe_bss");
 
 	restart_with(SHIM_VIOLATION_ABORT);
 }
@@ -417,8 +486,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_default_partition_touching_guest_memory),
 		cmocka_unit_test(test_stale_pointer_into_a_destroyed_guest),
 		cmocka_unit_test(test_report_text_names_every_field),
+		cmocka_unit_test(test_report_text_is_bounded_with_long_names),
 		cmocka_unit_test(test_violation_hook_sees_each_violation),
 		cmocka_unit_test(test_end_call_mode_ends_only_the_faulting_call),
+		cmocka_unit_test(test_recovery_points_nest_innermost_first),
 		cmocka_unit_test(test_abort_mode_reports_and_aborts),
 		cmocka_unit_test(test_other_faults_go_to_the_handler_behind),
 	};

@@ -138,6 +138,38 @@ static void test_platforms_the_core_cannot_run_are_refused(void **state)
 	harness_config(&cfg, "default");
 	cfg.platform.core_count = 17;
 	expect_boot_failure(&cfg, "core count");
+
+	/* Sizes that would wrap the plan are refused, not rounded to nothing. */
+	harness_config(&cfg, "default");
+	cfg.platform.heap_size = 0xfffffffffffff000ull;
+	expect_boot_failure(&cfg, "out of range");
+	harness_config(&cfg, "default");
+	cfg.platform.nex_heap_size = 0xffffffffffffff00ull;
+	expect_boot_failure(&cfg, "out of range");
+	harness_config(&cfg, "default");
+	cfg.platform.thread_stack_size = 1ull << 62;
+	expect_boot_failure(&cfg, "out of range");
+}
+
+static void test_failed_boots_leave_the_host_mmu_as_it_was(void **state)
+{
+	struct nexsim_config cfg;
+	int n = 0;
+
+	(void)state;
+	/* More failures than the host has protection keys. */
+	for (n = 0; n < 20; n++) {
+		harness_config(&cfg, "default");
+		cfg.platform.guest_count = 4000;
+		expect_boot_failure(&cfg, "no TA RAM left");
+	}
+	harness_config(&cfg, "default");
+	harness_start(&cfg);
+	if (shim_pkeys_supported() &&
+	    harness_machine.cfg.guard != SHIM_GUARD_MPROTECT)
+		assert_int_equal(shim_guard_in_use(), SHIM_GUARD_PKEYS);
+	assert_int_equal(sim_vm_created(1), T_OK);
+	harness_stop();
 }
 
 static void check_split(uint32_t guest_count, uint32_t created)
@@ -248,6 +280,13 @@ static void test_reset_returns_to_power_on(void **state)
 		assert_int_equal(info.guest_index_used, 0);
 		nex_malloc_get_stats(&nex);
 		assert_int_equal(nex.allocated, 0);
+		/* The guests' tables outlive a reset; none is taken for a guest. */
+		{
+			struct core_guest_info g;
+
+			assert_false(core_get_slot_info(0, &g));
+			assert_false(core_get_slot_info(1, &g));
+		}
 		shim_get_stats(&st);
 		assert_int_equal(st.partitions_live, 0);
 		assert_int_equal(st.fast_smcs + st.std_smcs, 0);
@@ -269,6 +308,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_unknown_profile_is_refused),
 		cmocka_unit_test(test_sizes_parse_with_units_and_refuse_garbage),
 		cmocka_unit_test(test_platforms_the_core_cannot_run_are_refused),
+		cmocka_unit_test(test_failed_boots_leave_the_host_mmu_as_it_was),
 		cmocka_unit_test(test_every_guest_gets_the_same_share),
 		cmocka_unit_test(test_shares_do_not_overlap),
 		cmocka_unit_test(test_reset_returns_to_power_on),

@@ -29,13 +29,24 @@
 
 #define ALTSTACK_SIZE	(256 * 1024)
 
+/*
+ * Recovery points, innermost last: a shim_try() around an SMC, or an SMC
+ * (END_CALL mode) inside a shim_try() run by a test hook. A violation
+ * returns to the innermost one.
+ */
+#define MAX_RECOVERY	4
+
+struct recovery {
+	sigjmp_buf *env;
+	bool is_smc;
+};
+
 static struct {
 	struct sigaction prev;
 	enum shim_on_violation mode;
 	bool quiet;
-	sigjmp_buf *smc_env;
-	sigjmp_buf try_env;
-	bool try_armed;
+	struct recovery stack[MAX_RECOVERY];
+	size_t depth;
 	struct shim_violation last;
 	void (*hook)(const struct shim_violation *v);
 } fault;
@@ -134,14 +145,32 @@ void fault_set_mode(enum shim_on_violation mode, bool quiet)
 	fault.quiet = quiet;
 }
 
-void fault_arm_smc(void *env)
+static void push_recovery(sigjmp_buf *env, bool is_smc)
 {
-	fault.smc_env = env;
+	if (fault.depth == MAX_RECOVERY) {
+		fputs("nexsim: recovery points nested too deep\n", stderr);
+		abort();
+	}
+	fault.stack[fault.depth].env = env;
+	fault.stack[fault.depth].is_smc = is_smc;
+	fault.depth++;
 }
 
-void fault_disarm_smc(void)
+static void pop_recovery(sigjmp_buf *env)
 {
-	fault.smc_env = NULL;
+	/* Normal returns pop in order; a longjmp already popped its own. */
+	if (fault.depth && fault.stack[fault.depth - 1].env == env)
+		fault.depth--;
+}
+
+void fault_arm_smc(void *env)
+{
+	push_recovery(env, true);
+}
+
+void fault_disarm_smc(void *env)
+{
+	pop_recovery(env);
 }
 
 void shim_set_violation_hook(void (*hook)(const struct shim_violation *v))
@@ -263,11 +292,22 @@ static void describe_owner(const struct shim_violation *v, char *buf,
 	}
 }
 
+/* Write what snprintf() produced, at most the buffer (it may truncate). */
+static int write_line(int fd, const char *line, size_t size, int n)
+{
+	size_t len = 0;
+
+	if (n <= 0)
+		return 0;
+	len = (size_t)n < size ? (size_t)n : size - 1;
+	return write(fd, line, len) < 0 ? -1 : 0;
+}
+
 void shim_print_violation(int fd, const struct shim_violation *v)
 {
 	char owner[160];
 	char active[48];
-	char line[512];
+	char line[1024];
 	size_t i = 0;
 	int n = 0;
 
@@ -288,12 +328,12 @@ void shim_print_violation(int fd, const struct shim_violation *v)
 		     active, v->core, owner, access_name(v->access),
 		     v->pkey_fault ? " (protection key)" : "",
 		     v->location);
-	if (n > 0 && write(fd, line, (size_t)n) < 0)
+	if (write_line(fd, line, sizeof(line), n))
 		return;
 	for (i = 0; i < v->backtrace_depth; i++) {
 		n = snprintf(line, sizeof(line), "==nexsim==     #%zu 0x%lx %s\n",
 			     i, (unsigned long)v->backtrace[i], v->frames[i]);
-		if (n > 0 && write(fd, line, (size_t)n) < 0)
+		if (write_line(fd, line, sizeof(line), n))
 			return;
 	}
 }
@@ -340,14 +380,12 @@ static void on_segv(int sig, siginfo_t *si, void *ucontext)
 	if (fault.hook)
 		fault.hook(v);
 
-	if (fault.try_armed) {
-		fault.try_armed = false;
-		siglongjmp(fault.try_env, 1);
-	}
-	if (fault.smc_env && fault.mode == SHIM_VIOLATION_END_CALL) {
-		if (!fault.quiet)
+	if (fault.depth) {
+		struct recovery r = fault.stack[--fault.depth];
+
+		if (r.is_smc && !fault.quiet)
 			shim_print_violation(STDERR_FILENO, v);
-		siglongjmp(*fault.smc_env, 1);
+		siglongjmp(*r.env, 1);
 	}
 	shim_print_violation(STDERR_FILENO, v);
 	/* The report is out; leave nothing guarded for the exit path. */
@@ -357,19 +395,17 @@ static void on_segv(int sig, siginfo_t *si, void *ucontext)
 
 bool shim_try(void (*fn)(void *arg), void *arg, struct shim_violation *report)
 {
-	if (fault.try_armed) {
-		fputs("nexsim: shim_try() does not nest\n", stderr);
-		abort();
-	}
+	sigjmp_buf env;
+
 	fault_install();
-	if (sigsetjmp(fault.try_env, 0)) {
+	if (sigsetjmp(env, 0)) {
 		mmu_reload_core(machine_current_core());
 		if (report)
 			*report = fault.last;
 		return true;
 	}
-	fault.try_armed = true;
+	push_recovery(&env, false);
 	fn(arg);
-	fault.try_armed = false;
+	pop_recovery(&env);
 	return false;
 }

@@ -318,7 +318,6 @@ static __attribute__((noinline)) bool run_recoverable(unsigned int core,
 
 	if (sigsetjmp(env, 0)) {
 		/* A violation ended the call: back to a clean core. */
-		fault_disarm_smc();
 		mmu_reload_core(core);
 		core_abort_call();
 		mmu_activate_on(core, NULL);
@@ -327,7 +326,7 @@ static __attribute__((noinline)) bool run_recoverable(unsigned int core,
 	}
 	fault_arm_smc(&env);
 	enter_secure_world(args);
-	fault_disarm_smc();
+	fault_disarm_smc(&env);
 	return true;
 }
 

@@ -214,6 +214,25 @@ static void pkru_allow(bool bank, int key_slot, bool phys)
 	wrpkru(v);
 }
 
+static void free_key(int *key)
+{
+	if (*key >= 0)
+		pkey_free(*key);
+	*key = -1;
+}
+
+static void free_keys(void)
+{
+	size_t n = 0;
+
+	for (n = 0; n < mmu.lru_key_count; n++)
+		free_key(&mmu.lru_keys[n]);
+	mmu.lru_key_count = 0;
+	free_key(&mmu.key_bank);
+	free_key(&mmu.key_phys);
+	free_key(&mmu.key_parked);
+}
+
 static int init_pkeys(char *err, size_t err_size)
 {
 	int key = -1;
@@ -224,7 +243,7 @@ static int init_pkeys(char *err, size_t err_size)
 	if (mmu.key_bank < 0 || mmu.key_phys < 0 || mmu.key_parked < 0) {
 		snprintf(err, err_size, "cannot allocate protection keys: %s",
 			 strerror(errno));
-		return -1;
+		goto err;
 	}
 	mmu.pkru_ours = pkey_deny_bits(mmu.key_bank) |
 			pkey_deny_bits(mmu.key_phys) |
@@ -236,24 +255,20 @@ static int init_pkeys(char *err, size_t err_size)
 	}
 	if (!mmu.lru_key_count) {
 		snprintf(err, err_size, "no protection key left for guests");
-		return -1;
+		goto err;
 	}
 	mmu.pkru_base = rdpkru() & ~mmu.pkru_ours;
 	return 0;
+err:
+	free_keys();
+	return -1;
 }
 
 static void fini_pkeys(void)
 {
-	size_t n = 0;
-
 	/* Leave every key enabled: nothing of ours is guarded any more. */
 	wrpkru(mmu.pkru_base & ~mmu.pkru_ours);
-	for (n = 0; n < mmu.lru_key_count; n++)
-		pkey_free(mmu.lru_keys[n]);
-	pkey_free(mmu.key_bank);
-	pkey_free(mmu.key_phys);
-	pkey_free(mmu.key_parked);
-	mmu.lru_key_count = 0;
+	free_keys();
 }
 
 static void set_key(void *va, size_t size, int key)
@@ -668,6 +683,8 @@ static void destroy(struct arch_prtn *p)
 		mmu.bank_owner = NULL;
 	if (p->key_slot >= 0)
 		mmu.key_owner[p->key_slot] = NULL;
+	/* The core's allocator shadow must not outlive the mapping. */
+	arch_asan_unpoison((void *)p->win->va, mmu.win_size);
 	retire_window(p->win);
 	if (p->bank_off + (off_t)bank_span() == p->private_off) {
 		punch(p->bank_off, bank_span() + p->private_size);
@@ -783,6 +800,7 @@ int mmu_machine_init(const struct shim_machine_params *p, char *err,
 	size_t n = 0;
 
 	memset(&mmu, 0, sizeof(mmu));
+	mmu.key_bank = mmu.key_phys = mmu.key_parked = -1;
 	mmu.params = *p;
 	mmu.page_size = (size_t)sysconf(_SC_PAGESIZE);
 	mmu.secure = region_of(pa_addr(plat->tzdram_base), plat->tzdram_size,
@@ -856,8 +874,10 @@ void mmu_machine_fini(void)
 	if (!mmu.up)
 		return;
 	mmu_machine_reset();
-	for (n = 0; n < mmu.nexus_map_count; n++)
+	for (n = 0; n < mmu.nexus_map_count; n++) {
+		arch_asan_unpoison(mmu.nexus_maps[n].va, mmu.nexus_maps[n].size);
 		munmap(mmu.nexus_maps[n].va, mmu.nexus_maps[n].size);
+	}
 	if (mmu.win_base)
 		munmap(mmu.win_base, mmu.win_stride * mmu.win_count);
 	free(mmu.wins);

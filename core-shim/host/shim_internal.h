@@ -56,9 +56,8 @@ const struct shim_machine_params *machine_params(void);
 /* fault.c */
 void fault_install(void);
 void fault_set_mode(enum shim_on_violation mode, bool quiet);
-/* Recovery point of an SMC in END_CALL mode; NULL when not in a call. */
-struct fault_recovery;
-void fault_arm_smc(void *jmpbuf);
-void fault_disarm_smc(void);
+/* Recovery point of an SMC in END_CALL mode (a sigjmp_buf). */
+void fault_arm_smc(void *env);
+void fault_disarm_smc(void *env);
 
 #endif /* SHIM_INTERNAL_H */

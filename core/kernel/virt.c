@@ -4,7 +4,8 @@
  *
  * Secure DRAM (TZDRAM) is planned once per boot:
  *
- *   TEE RAM (nexus)  nexus heap | guest ID index leaves | free-slot stack
+ *   TEE RAM (nexus)  nexus heap | guest ID index leaves | free-slot stack |
+ *                    slot-in-use bitmap
  *   TA pool          tables[0..N-1] | share[0] | share[1] | ... share[N-1]
  *
  * with N = CFG_VIRT_GUEST_COUNT. A share is the guest's TEE RAM (its copy
@@ -43,6 +44,13 @@
 #define INDEX_LEAF_BYTES	(INDEX_LEAF_IDS * sizeof(uint32_t))
 #define INDEX_MAX_BYTES		(INDEX_DIR_SIZE * INDEX_LEAF_BYTES)
 
+/*
+ * Physical addresses and sizes of a platform fit 48 bits (Armv8's PA
+ * space), so the plan's sums of a few of them cannot overflow.
+ */
+#define MAX_PA_BITS		48
+#define MAX_PA			(1ull << MAX_PA_BITS)
+
 /* Smallest heaps the core can run with. */
 #define MIN_NEX_HEAP_SIZE	KiB(4)
 #define MIN_HEAP_SIZE		KiB(8)
@@ -70,6 +78,7 @@ struct virt_plan {
 	size_t nex_heap_size;
 	size_t index_offset;	/* in TEE RAM */
 	size_t free_stack_offset;
+	size_t slot_bitmap_offset;
 	size_t tee_ram_used;
 	paddr_t ta_pool_pa;
 	uint64_t ta_pool_size;
@@ -93,6 +102,11 @@ static uint16_t index_dir[INDEX_DIR_SIZE] __nex_bss;	/* leaf number + 1 */
 static uint32_t index_leaf_count __nex_bss;
 static uint32_t *free_slots __nex_bss;
 static uint32_t free_slot_count __nex_bss;
+/*
+ * Slots whose table holds a guest. The tables themselves survive a reset
+ * (they are RAM): only this bitmap, cleared at boot, says which are valid.
+ */
+static uint64_t *slot_used __nex_bss;
 static uint32_t guests_live __nex_bss;
 static uint32_t guests_dying __nex_bss;
 static struct guest_partition *current_prtn[ARCH_MAX_CORES] __nex_bss;
@@ -111,6 +125,19 @@ static paddr_t slot_share_pa(uint32_t slot)
 static size_t private_size(void)
 {
 	return plan.heap_size + plan.stacks_size + plan.ta_ram_share;
+}
+
+static bool slot_in_use(uint32_t slot)
+{
+	return slot_used[slot / 64] & (1ull << (slot % 64));
+}
+
+static void slot_mark(uint32_t slot, bool used)
+{
+	if (used)
+		slot_used[slot / 64] |= 1ull << (slot % 64);
+	else
+		slot_used[slot / 64] &= ~(1ull << (slot % 64));
 }
 
 static uint32_t *index_leaf(uint32_t leaf_number)
@@ -153,8 +180,22 @@ static void set_current_prtn(struct guest_partition *prtn)
 	current_prtn[arch_get_core_pos()] = prtn;
 }
 
+static bool fits_pa_space(uint64_t base, uint64_t size)
+{
+	return size && base < MAX_PA && size <= MAX_PA - base;
+}
+
 static enum core_boot_status check_platform(const struct arch_platform *plat)
 {
+	uint64_t tz = plat->tzdram_size;
+
+	/* Every size is bounded by the PA space, so the plan cannot overflow. */
+	if (!fits_pa_space(pa_addr(plat->tzdram_base), tz) ||
+	    !fits_pa_space(pa_addr(plat->nsec_ddr_base), plat->nsec_ddr_size))
+		return CORE_BOOT_BAD_PLATFORM;
+	if (plat->nex_heap_size > tz || plat->heap_size > tz ||
+	    plat->thread_stack_size > tz || plat->xlat_table_size > tz)
+		return CORE_BOOT_BAD_PLATFORM;
 	if (!plat->core_count || plat->core_count > ARCH_MAX_CORES)
 		return CORE_BOOT_BAD_PLATFORM;
 	if (!plat->guest_count || plat->guest_count > VIRT_MAX_GUEST_ID)
@@ -178,13 +219,16 @@ static enum core_boot_status plan_tee_ram(const struct arch_platform *plat)
 	size_t heap = ROUNDUP(plat->nex_heap_size, (size_t)SMALL_PAGE_SIZE);
 	size_t stack = ROUNDUP((size_t)plat->guest_count * sizeof(uint32_t),
 			       (size_t)SMALL_PAGE_SIZE);
+	size_t bitmap = ROUNDUP(((size_t)plat->guest_count + 63) / 64 *
+				sizeof(uint64_t), (size_t)SMALL_PAGE_SIZE);
 
 	plan.tee_ram_pa = plat->tzdram_base;
 	plan.tee_ram_size = plat->tee_ram_size;
 	plan.nex_heap_size = heap;
 	plan.index_offset = heap;
 	plan.free_stack_offset = heap + INDEX_MAX_BYTES;
-	plan.tee_ram_used = plan.free_stack_offset + stack;
+	plan.slot_bitmap_offset = plan.free_stack_offset + stack;
+	plan.tee_ram_used = plan.slot_bitmap_offset + bitmap;
 	if (plan.tee_ram_used > plat->tee_ram_size)
 		return CORE_BOOT_NO_TEE_RAM;
 	plan.tee_ram_va = arch_map_nexus(plan.tee_ram_pa, plan.tee_ram_used);
@@ -260,6 +304,8 @@ enum core_boot_status virt_init(const struct arch_platform *plat)
 	for (n = 0; n < plan.slot_count; n++)
 		free_slots[n] = plan.slot_count - 1 - n;
 	free_slot_count = plan.slot_count;
+	slot_used = (uint64_t *)(plan.tee_ram_va + plan.slot_bitmap_offset);
+	memset(slot_used, 0, (plan.slot_count + 63) / 64 * sizeof(uint64_t));
 	memset(index_dir, 0, sizeof(index_dir));
 	index_leaf_count = 0;
 	guests_live = 0;
@@ -341,6 +387,7 @@ TEE_Result virt_guest_created(uint32_t guest_id)
 
 	cpu_spin_lock(&virt_lock);
 	index_set(prtn->id, slot + 1);
+	slot_mark(slot, true);
 	guests_live++;
 	cpu_spin_unlock(&virt_lock);
 
@@ -360,6 +407,7 @@ static void destroy_prtn(struct guest_partition *prtn)
 
 	cpu_spin_lock(&virt_lock);
 	guests_dying--;
+	slot_mark(slot, false);
 	free_slots[free_slot_count++] = slot;
 	cpu_spin_unlock(&virt_lock);
 	IMSG("Released slot %u", (unsigned int)slot);
@@ -555,11 +603,10 @@ bool core_get_slot_info(uint32_t slot, struct core_guest_info *info)
 	struct guest_partition *prtn = NULL;
 	paddr_t share_pa = pa_init(0);
 
-	if (slot >= plan.slot_count)
+	if (slot >= plan.slot_count || !slot_in_use(slot))
 		return false;
 	prtn = slot_prtn(slot);
-	if (prtn->magic != PRTN_MAGIC)
-		return false;
+	CHECK(prtn->magic == PRTN_MAGIC && prtn->slot == slot);
 
 	share_pa = slot_share_pa(slot);
 	memset(info, 0, sizeof(*info));
