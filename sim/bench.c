@@ -41,7 +41,7 @@ struct run {
 
 static bool json_first = true;
 
-static double now_ns(void)
+double bench_now_ns(void)
 {
 	struct timespec t;
 
@@ -55,6 +55,12 @@ static int cmp_double(const void *a, const void *b)
 	double y = *(const double *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+double bench_median(double *values, size_t n)
+{
+	qsort(values, n, sizeof(double), cmp_double);
+	return values[n / 2];
 }
 
 static void emit(struct run *r, const struct row *row)
@@ -102,10 +108,10 @@ static void measure(struct run *r, ops_fn fn, void *ctx, uint64_t ops,
 
 	fn(ctx, ops);	/* warm-up batch, not counted */
 	for (b = 0; b < batches; b++) {
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 
 		fn(ctx, ops);
-		per_op[b] = (now_ns() - t0) / (double)ops;
+		per_op[b] = (bench_now_ns() - t0) / (double)ops;
 	}
 	qsort(per_op, (size_t)batches, sizeof(double), cmp_double);
 	row->median = per_op[batches / 2];
@@ -345,13 +351,13 @@ static int bench_reset(struct run *r)
 			sim_vm_created(2);
 			first_std_call(&r->m, 1);
 			/* Only the reset is timed, not the set-up before it. */
-			t0 = now_ns();
+			t0 = bench_now_ns();
 			if (sim_machine_reset(&r->m, err, sizeof(err))) {
 				snprintf(r->err, r->err_size, "reset: %s", err);
 				sim_machine_stop(&r->m);
 				return -1;
 			}
-			spent += now_ns() - t0;
+			spent += bench_now_ns() - t0;
 		}
 		if (b >= 0)
 			per_op[b] = spent / (double)ops;

@@ -6,12 +6,10 @@
  * choice of core-shim (copy below a size, remap above) rests on it.
  */
 
-#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
 
 #include <shim/shim.h>
+#include <sim/bench.h>
 #include <sim/config.h>
 #include <sim/machine.h>
 
@@ -19,22 +17,6 @@ uint32_t ballast_touch(void);
 
 #define SWITCHES 4000
 #define ROUNDS 9
-
-static double now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a;
-	double y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static int run(enum shim_guard guard, enum shim_bank_switch bank)
 {
@@ -58,20 +40,19 @@ static int run(enum shim_guard guard, enum shim_bank_switch bank)
 	sim_vm_created(1);
 	sim_vm_created(2);
 	for (r = 0; r < ROUNDS; r++) {
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 
 		for (i = 0; i < SWITCHES; i++) {
 			shim_enter_guest((uint16_t)(1 + (i & 1)));
 			ballast_touch();
 			shim_leave_guest();
 		}
-		per[r] = (now_ns() - t0) / SWITCHES / 1000.0;
+		per[r] = (bench_now_ns() - t0) / SWITCHES / 1000.0;
 	}
-	qsort(per, ROUNDS, sizeof(double), cmp);
 	shim_get_sections(&s);
 	printf("  bank %4zu KiB  %-8s/%-5s  %8.3f us per switch (2 guests alternating, every page touched)\n",
 	       (s.bank_end - s.bank_start) / 1024, shim_guard_name(guard),
-	       shim_bank_switch_name(bank), per[ROUNDS / 2]);
+	       shim_bank_switch_name(bank), bench_median(per, ROUNDS));
 	sim_machine_stop(&m);
 	return 0;
 }

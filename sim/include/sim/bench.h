@@ -8,6 +8,7 @@
 #define SIM_BENCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 struct bench_options {
@@ -25,6 +26,10 @@ const char *bench_summary(const char *name);
  */
 int bench_run(const char *name, const struct bench_options *opt, FILE *out,
 	      char *err, size_t err_size);
+
+/* CLOCK_MONOTONIC in ns, and the median of @n values (sorts them). */
+double bench_now_ns(void);
+double bench_median(double *values, size_t n);
 
 /* Called once around a set of runs for the JSON array brackets. */
 void bench_begin(const struct bench_options *opt, FILE *out);
