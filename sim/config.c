@@ -33,6 +33,7 @@ static const struct arch_platform default_platform = {
 	.nsec_ddr_base = { 0x40000000 },
 	.nsec_ddr_size = 1 * GIB,
 	.implicit_guest_create = false,
+	.random_seed = 0x6e657873696d0001ull,
 	.os_revision_major = 4,
 	.os_revision_minor = 10,
 	.os_build_id = 0,

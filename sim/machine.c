@@ -71,6 +71,7 @@ int sim_machine_start(struct sim_machine *m, const struct nexsim_config *cfg,
 	params.on_violation = cfg->on_violation;
 	params.console_level = cfg->console_level;
 	params.quiet_violations = cfg->quiet_violations;
+	params.ns_map_cache = cfg->ns_map_cache;
 	if (shim_machine_create(&params, err, err_size)) {
 		close_regions(m);
 		return -1;
@@ -109,6 +110,43 @@ uint64_t sim_machine_resident(const struct sim_machine *m, const char *name)
 			return 0;
 		return (uint64_t)st.st_blocks * 512u;
 	}
+	return 0;
+}
+
+static const struct shim_phys_region *region_for(const struct sim_machine *m,
+						uint64_t pa, size_t len)
+{
+	size_t n = 0;
+
+	for (n = 0; n < m->region_count; n++) {
+		const struct shim_phys_region *r = &m->regions[n];
+		uint64_t base = pa_addr(r->base);
+
+		if (pa >= base && len <= r->size && pa - base <= r->size - len)
+			return r;
+	}
+	return NULL;
+}
+
+int sim_phys_write(const struct sim_machine *m, uint64_t pa, const void *buf,
+		   size_t len)
+{
+	const struct shim_phys_region *r = region_for(m, pa, len);
+
+	if (!r || pwrite(r->fd, buf, len, (off_t)(pa - pa_addr(r->base))) !=
+			  (ssize_t)len)
+		return -1;
+	return 0;
+}
+
+int sim_phys_read(const struct sim_machine *m, uint64_t pa, void *buf,
+		  size_t len)
+{
+	const struct shim_phys_region *r = region_for(m, pa, len);
+
+	if (!r || pread(r->fd, buf, len, (off_t)(pa - pa_addr(r->base))) !=
+			  (ssize_t)len)
+		return -1;
 	return 0;
 }
 

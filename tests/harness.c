@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <tests/harness.h>
+#include <tests/rawmsg.h>
 
 struct sim_machine harness_machine;
 
@@ -56,6 +57,7 @@ void harness_start(const struct nexsim_config *cfg)
 {
 	char err[256] = "";
 
+	raw_reset();
 	if (sim_machine_start(&harness_machine, cfg, err, sizeof(err)))
 		fail_msg("machine start failed: %s", err);
 }

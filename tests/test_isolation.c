@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <arch/entry.h>
+#include <arch/mmu.h>
 #include <kernel/virtualization.h>
 #include <mm/malloc.h>
 #include <tests/core_probe.h>
@@ -383,6 +384,106 @@ static void test_recovery_points_nest_innermost_first(void **state)
 	restart_with(SHIM_VIOLATION_ABORT);
 }
 
+static uint64_t nsec_page(unsigned int n)
+{
+	return pa_addr(harness_machine.cfg.platform.nsec_ddr_base) +
+	       (uint64_t)n * 4096;
+}
+
+static void test_nonsecure_pages_reach_only_their_guest(void **state)
+{
+	struct shim_violation v;
+	struct poke pk = { 0 };
+	paddr_t pages[2] = { pa_init(nsec_page(10)), pa_init(nsec_page(20)) };
+	uint8_t *va = NULL;
+
+	(void)state;
+	assert_int_equal(sim_vm_created(1), OK);
+	assert_int_equal(sim_vm_created(2), OK);
+	assert_int_equal(sim_phys_write(&harness_machine, nsec_page(20) + 5,
+					"Z", 1), 0);
+
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	va = arch_nsec_map(pages, 2, false);
+	assert_non_null(va);
+	assert_int_equal(va[4096 + 5], 'Z');	/* scattered pages, contiguous VA */
+	/* Secure memory is never mapped as non-secure. */
+	{
+		paddr_t sec = harness_machine.cfg.platform.tzdram_base;
+
+		assert_null(arch_nsec_map(&sec, 1, false));
+	}
+	virt_unset_guest();
+
+	/* Another guest, and the default partition, cannot reach them. */
+	pk.ptr = va + 4096 + 5;
+	assert_true(shim_try(poke, &pk, &v));
+	assert_int_equal(v.owner, SHIM_OWNER_NSEC);
+	assert_int_equal(v.owner_guest, 1);
+	assert_int_equal(v.active_guest, -1);
+	assert_int_equal(virt_set_guest(2), TEE_SUCCESS);
+	assert_true(shim_try(poke, &pk, &v));
+	virt_unset_guest();
+	assert_int_equal(v.owner, SHIM_OWNER_NSEC);
+	assert_int_equal(v.active_guest, 2);
+
+	/* Released: even guest 1 faults on the stale pointer. */
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	arch_nsec_unmap(va, false);
+	assert_true(shim_try(poke, &pk, &v));
+	virt_unset_guest();
+	assert_int_equal(v.owner, SHIM_OWNER_NSEC_UNMAPPED);
+	assert_int_equal(v.owner_guest, 1);
+	assert_int_equal(sim_vm_destroyed(1), OK);
+	assert_int_equal(sim_vm_destroyed(2), OK);
+}
+
+static void test_mapping_cache_keeps_pages_to_their_guest(void **state)
+{
+	struct nexsim_config cfg;
+	struct shim_violation v;
+	struct shim_stats st;
+	struct poke pk = { 0 };
+	paddr_t page = pa_init(nsec_page(30));
+	uint8_t *va = NULL;
+
+	(void)state;
+	harness_stop();
+	harness_config(&cfg, "default");
+	cfg.ns_map_cache = true;
+	harness_start(&cfg);
+	assert_int_equal(sim_vm_created(1), OK);
+	assert_int_equal(sim_vm_created(2), OK);
+
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	va = arch_nsec_map(&page, 1, true);
+	arch_nsec_unmap(va, true);
+	/* The same page again: the cached mapping, no new one. */
+	assert_ptr_equal(arch_nsec_map(&page, 1, true), va);
+	arch_nsec_unmap(va, true);
+	virt_unset_guest();
+	shim_get_stats(&st);
+	assert_int_equal(st.ns_map_cache_hits, 1);
+
+	/* Guest 2 mapping that page gets its own mapping... */
+	assert_int_equal(virt_set_guest(2), TEE_SUCCESS);
+	{
+		uint8_t *own = arch_nsec_map(&page, 1, true);
+
+		assert_ptr_not_equal(own, va);
+		/* ...and cannot reach guest 1's cached one. */
+		pk.ptr = va;
+		assert_true(shim_try(poke, &pk, &v));
+		arch_nsec_unmap(own, true);
+	}
+	virt_unset_guest();
+	assert_int_equal(v.owner, SHIM_OWNER_NSEC);
+	assert_int_equal(v.owner_guest, 1);
+	assert_int_equal(sim_vm_destroyed(1), OK);
+	assert_int_equal(sim_vm_destroyed(2), OK);
+	restart_with(SHIM_VIOLATION_ABORT);
+}
+
 /* Run @fn in a child; returns its wait status and its stderr in @out. */
 static int run_child(void (*fn)(void), char *out, size_t size)
 {
@@ -485,6 +586,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_guest_touching_another_guests_heap),
 		cmocka_unit_test(test_default_partition_touching_guest_memory),
 		cmocka_unit_test(test_stale_pointer_into_a_destroyed_guest),
+		cmocka_unit_test(test_nonsecure_pages_reach_only_their_guest),
+		cmocka_unit_test(test_mapping_cache_keeps_pages_to_their_guest),
 		cmocka_unit_test(test_report_text_names_every_field),
 		cmocka_unit_test(test_report_text_is_bounded_with_long_names),
 		cmocka_unit_test(test_violation_hook_sees_each_violation),

@@ -282,6 +282,19 @@ static void describe_owner(const struct shim_violation *v, char *buf,
 	case SHIM_OWNER_UNUSED_WINDOW:
 		snprintf(buf, size, "unassigned guest address range");
 		break;
+	case SHIM_OWNER_NSEC:
+		snprintf(buf, size, "guest %u's mapping of %s +0x%lx",
+			 v->owner_guest, v->symbol,
+			 (unsigned long)v->symbol_offset);
+		break;
+	case SHIM_OWNER_NSEC_UNMAPPED:
+		if (v->owner_guest)
+			snprintf(buf, size, "non-secure memory guest %u mapped "
+				 "and released (+0x%lx)", v->owner_guest,
+				 (unsigned long)v->symbol_offset);
+		else
+			snprintf(buf, size, "non-secure memory not mapped");
+		break;
 	case SHIM_OWNER_PHYS_MAP:
 		snprintf(buf, size, "%s +0x%lx", v->symbol,
 			 (unsigned long)v->symbol_offset);

@@ -193,6 +193,7 @@ static int boot(char *err, size_t err_size)
 	nexus_restore_pristine();
 	machine.current_core = 0;
 	memset(&shim_stats_counters, 0, sizeof(shim_stats_counters));
+	ta_call_reset();
 	st = core_boot();
 	if (st)
 		return fail(err, err_size, boot_status_text(st));
@@ -345,6 +346,7 @@ void shim_smc(unsigned int core, struct shim_regs *regs)
 		mmu_reload_core(core);
 	}
 	regs_to_args(regs, &args);
+	ta_call_tick();
 	if (args.a0 & SMC_FAST_CALL)
 		shim_stats_counters.fast_smcs++;
 	else

@@ -113,7 +113,7 @@ static struct {
 
 	/* mprotect backend: what is open right now */
 	bool bank_open;
-	struct window *open_win;
+	struct arch_prtn *open_prtn;	/* its window and non-secure maps */
 
 	/* private-range windows */
 	uint8_t *win_base;
@@ -479,10 +479,28 @@ static void retire_window(struct window *w)
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1,
 		 0) != va)
 		mmu_fatal("retire of a guest window");
-	if (mmu.open_win == w)
-		mmu.open_win = NULL;
 	w->state = WIN_RETIRED;
 	w->prtn = NULL;
+}
+
+static void key_range(void *va, size_t size, void *key)
+{
+	set_key(va, size, *(int *)key);
+}
+
+static void prot_range(void *va, size_t size, void *prot)
+{
+	set_prot(va, size, *(int *)prot);
+}
+
+/* mprotect: open or close @p's window and non-secure mappings. */
+static void set_prtn_open(struct arch_prtn *p, bool open)
+{
+	int prot = open ? PROT_READ | PROT_WRITE : PROT_NONE;
+
+	set_prot((void *)p->win->va, mmu.win_size, prot);
+	nsmap_for_each(p, prot_range, &prot);
+	mmu.open_prtn = open ? p : NULL;
 }
 
 /* pkeys: give @p one of the LRU keys, evicting the stalest holder. */
@@ -506,10 +524,12 @@ static int ensure_key(struct arch_prtn *p)
 		}
 	}
 	set_key((void *)victim->win->va, mmu.win_size, mmu.key_parked);
+	nsmap_for_each(victim, key_range, &mmu.key_parked);
 	victim->key_slot = -1;
 	shim_stats_counters.key_evictions++;
 assign:
 	set_key((void *)p->win->va, mmu.win_size, mmu.lru_keys[slot]);
+	nsmap_for_each(p, key_range, &mmu.lru_keys[slot]);
 	mmu.key_owner[slot] = p;
 	p->key_slot = (int)slot;
 	return p->key_slot;
@@ -527,10 +547,8 @@ static void apply_default(void)
 		set_prot(__nexsim_bank_start, bank_span(), PROT_NONE);
 		mmu.bank_open = false;
 	}
-	if (mmu.open_win) {
-		set_prot((void *)mmu.open_win->va, mmu.win_size, PROT_NONE);
-		mmu.open_win = NULL;
-	}
+	if (mmu.open_prtn)
+		set_prtn_open(mmu.open_prtn, false);
 }
 
 static void apply_prtn(struct arch_prtn *p)
@@ -545,13 +563,10 @@ static void apply_prtn(struct arch_prtn *p)
 			 PROT_READ | PROT_WRITE);
 		mmu.bank_open = true;
 	}
-	if (mmu.open_win != p->win) {
-		if (mmu.open_win)
-			set_prot((void *)mmu.open_win->va, mmu.win_size,
-				 PROT_NONE);
-		set_prot((void *)p->win->va, mmu.win_size,
-			 PROT_READ | PROT_WRITE);
-		mmu.open_win = p->win;
+	if (mmu.open_prtn != p) {
+		if (mmu.open_prtn)
+			set_prtn_open(mmu.open_prtn, false);
+		set_prtn_open(p, true);
 	}
 }
 
@@ -679,6 +694,9 @@ static void destroy(struct arch_prtn *p)
 {
 	size_t n = 0;
 
+	nsmap_release_all(p);
+	if (mmu.open_prtn == p)
+		mmu.open_prtn = NULL;
 	if (mmu.bank_owner == p)
 		mmu.bank_owner = NULL;
 	if (p->key_slot >= 0)
@@ -723,6 +741,32 @@ struct arch_prtn *mmu_find_prtn(uint16_t guest_id)
 uint64_t mmu_prtn_switches(const struct arch_prtn *prtn)
 {
 	return prtn->switches;
+}
+
+struct arch_prtn *mmu_current_prtn(void)
+{
+	return mmu.up ? mmu.core_prtn[machine_current_core()] : NULL;
+}
+
+uint16_t mmu_prtn_guest_id(const struct arch_prtn *prtn)
+{
+	return prtn->guest_id;
+}
+
+const struct shim_phys_region *mmu_region_of(uint64_t pa, uint64_t size,
+					     bool secure)
+{
+	return region_of(pa, size, secure);
+}
+
+void mmu_guard_nsec(void *va, size_t size, struct arch_prtn *owner)
+{
+	if (mmu.guard == SHIM_GUARD_PKEYS)
+		set_key(va, size, owner->key_slot >= 0 ?
+				  mmu.lru_keys[owner->key_slot] :
+				  mmu.key_parked);
+	else if (mmu.open_prtn != owner)
+		set_prot(va, size, PROT_NONE);
 }
 
 int mmu_active_guest(unsigned int core)
@@ -770,6 +814,8 @@ bool mmu_classify(uintptr_t addr, struct shim_violation *v)
 		snprintf(v->symbol, sizeof(v->symbol), "private range");
 		return true;
 	}
+	if (nsmap_classify(addr, v))
+		return true;
 	if (mmu.phys_map && addr >= (uintptr_t)mmu.phys_map &&
 	    addr < (uintptr_t)mmu.phys_map + mmu.secure->size) {
 		v->owner = SHIM_OWNER_PHYS_MAP;
@@ -850,6 +896,11 @@ int mmu_machine_init(const struct shim_machine_params *p, char *err,
 		set_prot(__nexsim_bank_start, bank_span(), PROT_NONE);
 		mmu.bank_open = false;
 	}
+	if (nsmap_init(p->ns_map_cache, err, err_size)) {
+		mmu.up = true;
+		mmu_machine_fini();
+		return -1;
+	}
 	mmu.up = true;
 	apply_default();
 	return 0;
@@ -878,6 +929,7 @@ void mmu_machine_fini(void)
 		arch_asan_unpoison(mmu.nexus_maps[n].va, mmu.nexus_maps[n].size);
 		munmap(mmu.nexus_maps[n].va, mmu.nexus_maps[n].size);
 	}
+	nsmap_fini();
 	if (mmu.win_base)
 		munmap(mmu.win_base, mmu.win_stride * mmu.win_count);
 	free(mmu.wins);

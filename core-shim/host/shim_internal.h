@@ -47,6 +47,24 @@ struct arch_prtn *mmu_find_prtn(uint16_t guest_id);
 uint64_t mmu_prtn_switches(const struct arch_prtn *prtn);
 void mmu_activate_on(unsigned int core, struct arch_prtn *prtn);
 void mmu_make_all_accessible(void);
+struct arch_prtn *mmu_current_prtn(void);
+uint16_t mmu_prtn_guest_id(const struct arch_prtn *prtn);
+const struct shim_phys_region *mmu_region_of(uint64_t pa, uint64_t size,
+					     bool secure);
+/* Guard a new non-secure mapping of @owner as @owner's memory. */
+void mmu_guard_nsec(void *va, size_t size, struct arch_prtn *owner);
+
+/* ta_call.c */
+void ta_call_reset(void);
+void ta_call_tick(void);
+
+/* nsmap.c: non-secure mappings */
+int nsmap_init(bool cache, char *err, size_t err_size);
+void nsmap_fini(void);
+void nsmap_release_all(struct arch_prtn *owner);
+void nsmap_for_each(struct arch_prtn *owner,
+		    void (*fn)(void *va, size_t size, void *arg), void *arg);
+bool nsmap_classify(uintptr_t addr, struct shim_violation *v);
 extern struct shim_stats shim_stats_counters;
 
 /* machine.c */

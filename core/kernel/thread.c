@@ -21,12 +21,16 @@ struct thread_ctx {
 	size_t stack_size;
 	/* Cookie of the RPC argument buffer kept by this thread, 0 if none. */
 	uint64_t rpc_arg_cookie;
+	/* TA session whose code this thread runs, NULL if none. */
+	void *ta_session;
 };
 
 static struct thread_ctx threads[THREAD_MAX_COUNT];
 static uint32_t thread_count;
 static unsigned int thread_global_lock;
 static bool thread_prealloc_rpc_cache;
+/* The TA session of code that runs without a claimed thread (tests). */
+static void *unthreaded_ta_session;
 
 static int core_thread[ARCH_MAX_CORES] __nex_bss;
 static bool core_thread_valid[ARCH_MAX_CORES] __nex_bss;
@@ -167,4 +171,21 @@ bool thread_enable_prealloc_rpc_cache(void)
 		thread_prealloc_rpc_cache = true;
 	cpu_spin_unlock(&thread_global_lock);
 	return rv;
+}
+
+void *thread_get_ta_session(void)
+{
+	int id = thread_get_id();
+
+	return id < 0 ? unthreaded_ta_session : threads[id].ta_session;
+}
+
+void thread_set_ta_session(void *session)
+{
+	int id = thread_get_id();
+
+	if (id < 0)
+		unthreaded_ta_session = session;
+	else
+		threads[id].ta_session = session;
 }

@@ -424,6 +424,16 @@ void *malloc_ctx_realloc(struct malloc_ctx *ctx, void *ptr, size_t size)
 	return p;
 }
 
+__no_asan size_t malloc_ctx_size_of(struct malloc_ctx *ctx, void *ptr)
+{
+	size_t size = 0;
+
+	cpu_spin_lock(&ctx->lock);
+	size = block_of(ctx, ptr)->requested;
+	cpu_spin_unlock(&ctx->lock);
+	return size;
+}
+
 void malloc_ctx_get_stats(struct malloc_ctx *ctx, struct malloc_stats *stats)
 {
 	cpu_spin_lock(&ctx->lock);

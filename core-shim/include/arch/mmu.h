@@ -15,6 +15,7 @@
 #define ARCH_MMU_H
 
 #include <arch/addr.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,6 +46,16 @@ struct arch_prtn *arch_prtn_create(uint16_t guest_id, paddr_t bank_pa,
  * and released, its private range stays reserved and guarded.
  */
 void arch_prtn_destroy(struct arch_prtn *prtn);
+
+/*
+ * Map @count non-secure pages (page-aligned PAs, in any order) at
+ * contiguous addresses, for the guest partition active on this core: only
+ * that partition can reach them, until arch_nsec_unmap(). @cacheable marks
+ * a mapping made for one call, which the MMU may keep for the same guest's
+ * next use of the same page. Returns NULL if a page is not non-secure RAM.
+ */
+void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable);
+void arch_nsec_unmap(void *va, bool cacheable);
 
 /* Switch the current core to @prtn (one TTBR write on real hardware). */
 void arch_prtn_activate(struct arch_prtn *prtn);

@@ -31,6 +31,7 @@ struct arch_platform {
 	paddr_t nsec_ddr_base;		/* non-secure DRAM */
 	uint64_t nsec_ddr_size;
 	bool implicit_guest_create;	/* create a guest on its first std call */
+	uint64_t random_seed;		/* all randomness derives from it */
 	uint32_t os_revision_major;	/* GET_OS_REVISION */
 	uint32_t os_revision_minor;
 	uint32_t os_build_id;

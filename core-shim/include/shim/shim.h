@@ -53,6 +53,12 @@ struct shim_machine_params {
 	enum shim_on_violation on_violation;
 	int console_level;	/* ARCH_TRACE_*; 0 = silent */
 	bool quiet_violations;	/* do not print reports (tests) */
+	/*
+	 * Keep a guest's released one-page call mappings (its message
+	 * arguments) for reuse: faster, but between its calls the guest's
+	 * partition can still reach those pages. Off by default.
+	 */
+	bool ns_map_cache;
 };
 
 /*
@@ -93,6 +99,10 @@ struct shim_stats {
 	uint64_t partitions_created;
 	uint64_t partitions_destroyed;
 	uint32_t partitions_live;
+	uint64_t ns_maps;		/* non-secure mappings made */
+	uint64_t ns_maps_live;		/* ... and not released yet */
+	uint64_t ns_map_cache_hits;
+	uint64_t ns_maps_leaked;	/* still live when their guest died */
 };
 
 void shim_get_stats(struct shim_stats *stats);
@@ -139,6 +149,8 @@ enum shim_owner {
 	SHIM_OWNER_DESTROYED_GUEST,	/* memory of a destroyed guest */
 	SHIM_OWNER_UNUSED_WINDOW,	/* reserved, never given to a guest */
 	SHIM_OWNER_PHYS_MAP,		/* the MMU's own view of secure RAM */
+	SHIM_OWNER_NSEC,		/* non-secure pages a guest mapped */
+	SHIM_OWNER_NSEC_UNMAPPED,	/* non-secure memory not mapped now */
 };
 
 enum shim_access {
@@ -193,6 +205,9 @@ void shim_set_violation_hook(void (*hook)(const struct shim_violation *v));
  * monitor entered it and before the core dispatches (NULL to clear).
  */
 void shim_set_secure_entry_hook(void (*fn)(void *arg), void *arg);
+
+/* Simulated time: it advances 1 us per SMC, and by @ns here. */
+void shim_advance_time(uint64_t ns);
 
 /* Direct access to guest partition switching, for benchmarks and tests. */
 int shim_enter_guest(uint16_t guest_id);	/* 0 or -1 if no such guest */

@@ -42,6 +42,10 @@ uint32_t thread_resume_from_rpc(uint32_t thread_id);
 bool thread_disable_prealloc_rpc_cache(uint64_t *cookie);
 bool thread_enable_prealloc_rpc_cache(void);
 
+/* The TA session the current thread runs code of (NULL if none). */
+void *thread_get_ta_session(void);
+void thread_set_ta_session(void *session);
+
 /* Forget the thread of this core after an abandoned call. */
 void thread_abort_current(void);
 

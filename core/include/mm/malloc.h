@@ -44,6 +44,8 @@ void *malloc_ctx_calloc(struct malloc_ctx *ctx, size_t count, size_t size);
 void *malloc_ctx_realloc(struct malloc_ctx *ctx, void *ptr, size_t size);
 void malloc_ctx_free(struct malloc_ctx *ctx, void *ptr);
 void malloc_ctx_get_stats(struct malloc_ctx *ctx, struct malloc_stats *stats);
+/* Bytes requested for the live allocation @ptr (panics if it is not one). */
+size_t malloc_ctx_size_of(struct malloc_ctx *ctx, void *ptr);
 bool malloc_ctx_is_initialized(const struct malloc_ctx *ctx);
 /* True if @ptr lies inside the pool of @ctx (allocated or not). */
 bool malloc_ctx_owns(const struct malloc_ctx *ctx, const void *ptr);

@@ -20,6 +20,7 @@ struct nexsim_config {
 	enum shim_on_violation on_violation;
 	int console_level;
 	bool quiet_violations;
+	bool ns_map_cache;	/* see struct shim_machine_params */
 };
 
 /* Fill @cfg from profile @name; -1 and a message if there is none. */

@@ -29,6 +29,15 @@ void sim_machine_stop(struct sim_machine *m);
 /* Bytes of simulated RAM the host holds for region @name (0 if none). */
 uint64_t sim_machine_resident(const struct sim_machine *m, const char *name);
 
+/*
+ * Read or write simulated physical memory (any region), as a bus master
+ * would. Returns -1 if the range is not inside one region.
+ */
+int sim_phys_write(const struct sim_machine *m, uint64_t pa, const void *buf,
+		   size_t len);
+int sim_phys_read(const struct sim_machine *m, uint64_t pa, void *buf,
+		  size_t len);
+
 /* The hypervisor's fast calls (a7 = HYP_CLNT_ID), on core 0. */
 uint32_t sim_vm_created(uint32_t guest_id);
 uint32_t sim_vm_destroyed(uint32_t guest_id);

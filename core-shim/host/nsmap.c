@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Non-secure memory as the secure world sees it: never all of it, only the
+ * pages a partition mapped — for the length of a call (a message argument,
+ * a temporary memory reference) or until it is unmapped (registered shared
+ * memory). A mapping belongs to the guest partition that made it and is
+ * guarded like that guest's private range: with the guest's protection key
+ * (pkeys), or open only while the guest is active (mprotect). A touch of a
+ * page that is not mapped, or mapped by another guest, is an isolation
+ * violation.
+ *
+ * Mappings live in one reserved range, handed out in next-fit order so a
+ * released range is not reused soon: a stale pointer faults.
+ *
+ * With the mapping cache on (off by default), a released single-page
+ * mapping made for a call stays mapped, for the same guest only, and is
+ * reused when that guest maps the same page again: the mediator's shadow
+ * argument page costs no system call per call. The price: between its
+ * calls, that guest's partition can still reach its last argument pages.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "shim_internal.h"
+
+/* Reserved address space for all non-secure mappings. */
+#define NS_AREA_SIZE	(64ull << 30)
+#define PAGE		4096u
+#define CACHE_MAX	8
+
+enum nsmap_state {
+	NSMAP_LIVE,
+	NSMAP_CACHED,
+};
+
+struct nsmap {
+	uintptr_t va;
+	size_t pages;
+	uint64_t first_pa;
+	struct arch_prtn *owner;
+	uint16_t guest_id;
+	enum nsmap_state state;
+	uint64_t cached_at;
+	struct nsmap *next;	/* sorted by va */
+};
+
+static struct {
+	uint8_t *base;
+	uintptr_t cursor;
+	struct nsmap *list;
+	size_t cached;
+	uint64_t tick;
+	bool cache;
+	/* Last released range, for reports on stale pointers. */
+	uintptr_t last_va;
+	size_t last_pages;
+	uint16_t last_guest;
+} ns;
+
+int nsmap_init(bool cache, char *err, size_t err_size)
+{
+	void *base = mmap(NULL, NS_AREA_SIZE, PROT_NONE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	memset(&ns, 0, sizeof(ns));
+	if (base == MAP_FAILED) {
+		snprintf(err, err_size, "cannot reserve non-secure mappings: %s",
+			 strerror(errno));
+		return -1;
+	}
+	ns.base = base;
+	ns.cursor = (uintptr_t)base;
+	ns.cache = cache;
+	return 0;
+}
+
+static uintptr_t area_end(void)
+{
+	return (uintptr_t)ns.base + NS_AREA_SIZE;
+}
+
+/* First free range of @size bytes at or after @from; 0 if none. */
+static uintptr_t find_gap(uintptr_t from, size_t size)
+{
+	uintptr_t at = from;
+	struct nsmap *m = ns.list;
+
+	for (m = ns.list; m; m = m->next) {
+		if (m->va + m->pages * PAGE <= at)
+			continue;
+		if (m->va >= at + size)
+			break;
+		at = m->va + m->pages * PAGE;
+	}
+	return at + size <= area_end() ? at : 0;
+}
+
+static uintptr_t alloc_va(size_t size)
+{
+	uintptr_t va = find_gap(ns.cursor, size);
+
+	if (!va)
+		va = find_gap((uintptr_t)ns.base, size);
+	if (va)
+		ns.cursor = va + size + PAGE;	/* leave a guard page */
+	return va;
+}
+
+static void insert_sorted(struct nsmap *m)
+{
+	struct nsmap **pp = &ns.list;
+
+	while (*pp && (*pp)->va < m->va)
+		pp = &(*pp)->next;
+	m->next = *pp;
+	*pp = m;
+}
+
+static void unlink_map(struct nsmap *m)
+{
+	struct nsmap **pp = &ns.list;
+
+	while (*pp && *pp != m)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = m->next;
+}
+
+static void retire(struct nsmap *m)
+{
+	void *va = (void *)m->va;
+
+	if (mmap(va, m->pages * PAGE, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1,
+		 0) != va) {
+		perror("nexsim: release of a non-secure mapping");
+		abort();
+	}
+	if (m->state == NSMAP_CACHED)
+		ns.cached--;
+	ns.last_va = m->va;
+	ns.last_pages = m->pages;
+	ns.last_guest = m->guest_id;
+	unlink_map(m);
+	shim_stats_counters.ns_maps_live -= m->state == NSMAP_LIVE;
+	free(m);
+}
+
+static bool map_runs(uintptr_t va, const paddr_t *pages, size_t count,
+		     const struct shim_phys_region *r)
+{
+	size_t n = 0;
+
+	while (n < count) {
+		size_t run = 1;
+		void *at = (void *)(va + n * PAGE);
+
+		while (n + run < count &&
+		       pa_addr(pages[n + run]) == pa_addr(pages[n]) + run * PAGE)
+			run++;
+		if (mmap(at, run * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_FIXED, r->fd,
+			 (off_t)(pa_addr(pages[n]) - pa_addr(r->base))) != at)
+			return false;
+		n += run;
+	}
+	return true;
+}
+
+static struct nsmap *cache_lookup(struct arch_prtn *owner, uint64_t pa)
+{
+	struct nsmap *m = NULL;
+
+	for (m = ns.list; m; m = m->next)
+		if (m->state == NSMAP_CACHED && m->owner == owner &&
+		    m->pages == 1 && m->first_pa == pa)
+			return m;
+	return NULL;
+}
+
+void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable)
+{
+	struct arch_prtn *owner = mmu_current_prtn();
+	const struct shim_phys_region *r = NULL;
+	struct nsmap *m = NULL;
+	uintptr_t va = 0;
+	size_t n = 0;
+
+	/* Only a guest partition maps non-secure memory, page by page. */
+	if (!owner || !count || count > NS_AREA_SIZE / PAGE / 4)
+		return NULL;
+	for (n = 0; n < count; n++) {
+		const struct shim_phys_region *pr =
+			mmu_region_of(pa_addr(pages[n]), PAGE, false);
+
+		if (!pr || pa_addr(pages[n]) % PAGE || (r && pr != r))
+			return NULL;
+		r = pr;
+	}
+	if (cacheable && ns.cache && count == 1) {
+		m = cache_lookup(owner, pa_addr(pages[0]));
+		if (m) {
+			m->state = NSMAP_LIVE;
+			ns.cached--;
+			shim_stats_counters.ns_map_cache_hits++;
+			shim_stats_counters.ns_maps_live++;
+			return (void *)m->va;
+		}
+	}
+
+	m = calloc(1, sizeof(*m));
+	va = alloc_va(count * PAGE);
+	if (!m || !va) {
+		free(m);
+		return NULL;
+	}
+	if (!map_runs(va, pages, count, r)) {
+		/* Give the range back as it was: reserved, inaccessible. */
+		mmap((void *)va, count * PAGE, PROT_NONE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
+		     -1, 0);
+		free(m);
+		return NULL;
+	}
+	m->va = va;
+	m->pages = count;
+	m->first_pa = pa_addr(pages[0]);
+	m->owner = owner;
+	m->guest_id = mmu_prtn_guest_id(owner);
+	m->state = NSMAP_LIVE;
+	insert_sorted(m);
+	mmu_guard_nsec((void *)va, count * PAGE, owner);
+	shim_stats_counters.ns_maps++;
+	shim_stats_counters.ns_maps_live++;
+	return (void *)va;
+}
+
+static struct nsmap *find(uintptr_t va)
+{
+	struct nsmap *m = NULL;
+
+	for (m = ns.list; m; m = m->next)
+		if (va >= m->va && va < m->va + m->pages * PAGE)
+			return m;
+	return NULL;
+}
+
+/* Retire the stalest cached mapping. */
+static void cache_evict(void)
+{
+	struct nsmap *oldest = NULL;
+	struct nsmap *m = NULL;
+
+	for (m = ns.list; m; m = m->next)
+		if (m->state == NSMAP_CACHED &&
+		    (!oldest || m->cached_at < oldest->cached_at))
+			oldest = m;
+	if (oldest)
+		retire(oldest);
+}
+
+void arch_nsec_unmap(void *va, bool cacheable)
+{
+	struct nsmap *m = find((uintptr_t)va);
+
+	if (!m || m->va != (uintptr_t)va || m->state != NSMAP_LIVE) {
+		fprintf(stderr, "nexsim: unmap of %p, which is not a live "
+			"non-secure mapping\n", va);
+		abort();
+	}
+	if (cacheable && ns.cache && m->pages == 1) {
+		if (ns.cached == CACHE_MAX)
+			cache_evict();
+		m->state = NSMAP_CACHED;
+		m->cached_at = ++ns.tick;
+		ns.cached++;
+		shim_stats_counters.ns_maps_live--;
+		return;
+	}
+	retire(m);
+}
+
+/* Every mapping of @owner, live or cached (live ones at destroy leaked). */
+void nsmap_release_all(struct arch_prtn *owner)
+{
+	struct nsmap *m = ns.list;
+
+	while (m) {
+		struct nsmap *next = m->next;
+
+		if (m->owner == owner) {
+			if (m->state == NSMAP_LIVE)
+				shim_stats_counters.ns_maps_leaked++;
+			retire(m);
+		}
+		m = next;
+	}
+}
+
+/* Apply @fn to each mapping of @owner (for key moves and protections). */
+void nsmap_for_each(struct arch_prtn *owner,
+		    void (*fn)(void *va, size_t size, void *arg), void *arg)
+{
+	struct nsmap *m = NULL;
+
+	for (m = ns.list; m; m = m->next)
+		if (m->owner == owner)
+			fn((void *)m->va, m->pages * PAGE, arg);
+}
+
+bool nsmap_classify(uintptr_t addr, struct shim_violation *v)
+{
+	struct nsmap *m = NULL;
+
+	if (!ns.base || addr < (uintptr_t)ns.base || addr >= area_end())
+		return false;
+	m = find(addr);
+	if (m) {
+		v->owner = SHIM_OWNER_NSEC;
+		v->owner_guest = m->guest_id;
+		v->symbol_offset = addr - m->va;
+		snprintf(v->symbol, sizeof(v->symbol),
+			 "non-secure pages at PA 0x%llx",
+			 (unsigned long long)m->first_pa);
+		return true;
+	}
+	v->owner = SHIM_OWNER_NSEC_UNMAPPED;
+	if (addr >= ns.last_va && addr < ns.last_va + ns.last_pages * PAGE) {
+		v->owner_guest = ns.last_guest;
+		v->symbol_offset = addr - ns.last_va;
+	}
+	snprintf(v->symbol, sizeof(v->symbol), "unmapped non-secure memory");
+	return true;
+}
+
+void nsmap_fini(void)
+{
+	while (ns.list)
+		retire(ns.list);
+	if (ns.base)
+		munmap(ns.base, NS_AREA_SIZE);
+	memset(&ns, 0, sizeof(ns));
+}

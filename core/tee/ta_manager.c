@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Instances and sessions of trusted applications (OP-TEE's tee_ta_manager).
+ *
+ * All of it is ordinary state, hence banked: the lists, the next session
+ * ID, every instance and session (allocated from the guest heap), every
+ * instance heap (from the guest's TA RAM). Guest A's session 1 and guest
+ * B's session 1 are different sessions, and A has no way to name B's.
+ *
+ * Rules, as OP-TEE's:
+ *  - a TA without SINGLE_INSTANCE gets an instance per session;
+ *  - a SINGLE_INSTANCE TA without MULTI_SESSION refuses a second session
+ *    with BUSY (origin TEE);
+ *  - TA_CreateEntryPoint runs when an instance is made, and a failure
+ *    fails the open with the TA's code;
+ *  - a failed OpenSession discards the session without CloseSession;
+ *  - the last close runs TA_DestroyEntryPoint and frees the instance,
+ *    unless the TA is SINGLE_INSTANCE and INSTANCE_KEEP_ALIVE;
+ *  - a panic gives TARGET_DEAD (origin TEE) to that call and to every later
+ *    call on the instance's sessions; closing them still works.
+ */
+
+#include <arch/ta.h>
+#include <kernel/panic.h>
+#include <kernel/thread.h>
+#include <lib/string.h>
+#include <mm/malloc.h>
+#include <mm/page_pool.h>
+#include <tee/ta.h>
+#include <tee_api_defines.h>
+#include <trace.h>
+#include <util.h>
+
+struct ta_instance {
+	const struct ta_head *ta;
+	struct malloc_ctx heap;
+	void *heap_mem;
+	uint32_t session_count;
+	bool dead;
+	const void *instance_data;
+	struct ta_instance *next;
+};
+
+struct ta_session {
+	uint32_t id;
+	struct ta_instance *inst;
+	void *ctx;
+	TEE_Identity client;
+	bool cancel;
+	bool cancel_masked;
+	struct ta_session *next;
+};
+
+static struct ta_instance *instances;
+static struct ta_session *sessions;
+static uint32_t next_session_id = 1;
+
+const struct ta_head *ta_find(const TEE_UUID *uuid)
+{
+	size_t n = 0;
+
+	for (n = 0; ta_registry[n]; n++)
+		if (!memcmp(&ta_registry[n]->uuid, uuid, sizeof(*uuid)))
+			return ta_registry[n];
+	return NULL;
+}
+
+static struct ta_session *find_session(uint32_t id)
+{
+	struct ta_session *s = NULL;
+
+	for (s = sessions; s; s = s->next)
+		if (s->id == id)
+			return s;
+	return NULL;
+}
+
+static struct ta_instance *find_instance(const struct ta_head *ta)
+{
+	struct ta_instance *i = NULL;
+
+	for (i = instances; i; i = i->next)
+		if (i->ta == ta && !i->dead)
+			return i;
+	return NULL;
+}
+
+static void unlink_instance(struct ta_instance *inst)
+{
+	struct ta_instance **pp = &instances;
+
+	while (*pp && *pp != inst)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = inst->next;
+}
+
+static void unlink_session(struct ta_session *s)
+{
+	struct ta_session **pp = &sessions;
+
+	while (*pp && *pp != s)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = s->next;
+}
+
+/* ---- running TA code ---- */
+
+enum ta_op {
+	TA_OP_CREATE,
+	TA_OP_DESTROY,
+	TA_OP_OPEN,
+	TA_OP_CLOSE,
+	TA_OP_INVOKE,
+};
+
+struct ta_call {
+	enum ta_op op;
+	struct ta_session *session;
+	uint32_t cmd;
+	uint32_t ptypes;
+	TEE_Param *params;
+	TEE_Result res;
+};
+
+static void ta_trampoline(void *arg)
+{
+	struct ta_call *c = arg;
+	const struct ta_head *ta = c->session->inst->ta;
+
+	switch (c->op) {
+	case TA_OP_CREATE:
+		c->res = ta->create();
+		break;
+	case TA_OP_DESTROY:
+		ta->destroy();
+		break;
+	case TA_OP_OPEN:
+		c->res = ta->open_session(c->ptypes, c->params, &c->session->ctx);
+		break;
+	case TA_OP_CLOSE:
+		ta->close_session(c->session->ctx);
+		break;
+	case TA_OP_INVOKE:
+		c->res = ta->invoke(c->session->ctx, c->cmd, c->ptypes,
+				    c->params);
+		break;
+	}
+}
+
+/*
+ * Run one entry point with @s as the current session. Returns false if
+ * the TA panicked; its instance is dead from then on.
+ */
+static bool run_ta(struct ta_call *c, struct ta_session *s)
+{
+	void *prev = thread_get_ta_session();
+	bool ok = false;
+
+	c->session = s;
+	/* Cancellation is masked at every entry, and reset after it. */
+	s->cancel_masked = true;
+	thread_set_ta_session(s);
+	ok = arch_ta_call(ta_trampoline, c);
+	thread_set_ta_session(prev);
+	s->cancel = false;
+	s->cancel_masked = true;
+	if (!ok) {
+		EMSG("TA %s panicked", s->inst->ta->name);
+		s->inst->dead = true;
+		unlink_instance(s->inst);
+	}
+	return ok;
+}
+
+/* ---- instances ---- */
+
+static void free_instance(struct ta_instance *inst)
+{
+	if (inst->heap_mem) {
+		malloc_ctx_release(&inst->heap);
+		ta_ram_free(inst->heap_mem);
+	}
+	free(inst);
+}
+
+static TEE_Result new_instance(const struct ta_head *ta,
+			       struct ta_instance **out)
+{
+	struct ta_instance *inst = calloc(1, sizeof(*inst));
+
+	if (!inst)
+		return TEE_ERROR_OUT_OF_MEMORY;
+	inst->ta = ta;
+	if (!ta->pseudo && ta->data_size) {
+		inst->heap_mem = ta_ram_alloc(ta->data_size);
+		if (!inst->heap_mem) {
+			free(inst);
+			return TEE_ERROR_OUT_OF_MEMORY;
+		}
+		malloc_ctx_init(&inst->heap, inst->heap_mem,
+				ROUNDUP(ta->data_size, (size_t)SMALL_PAGE_SIZE));
+	}
+	*out = inst;
+	return TEE_SUCCESS;
+}
+
+/* Drop an instance without sessions, running Destroy if it is alive. */
+static void release_instance(struct ta_instance *inst, struct ta_session *s)
+{
+	const struct ta_head *ta = inst->ta;
+
+	if (inst->session_count)
+		return;
+	if (!inst->dead && (ta->flags & TA_FLAG_SINGLE_INSTANCE) &&
+	    (ta->flags & TA_FLAG_INSTANCE_KEEP_ALIVE))
+		return;
+	if (!inst->dead && !ta->pseudo) {
+		struct ta_call c = { .op = TA_OP_DESTROY };
+
+		run_ta(&c, s);
+	}
+	unlink_instance(inst);
+	free_instance(inst);
+}
+
+static uint32_t take_session_id(void)
+{
+	/* IDs are never 0 and never in use; the space is 32-bit. */
+	while (!next_session_id || find_session(next_session_id))
+		next_session_id++;
+	return next_session_id++;
+}
+
+TEE_Result ta_open_session(const TEE_UUID *uuid, const TEE_Identity *client,
+			   uint32_t ptypes, TEE_Param params[4],
+			   uint32_t *session_id, uint32_t *origin)
+{
+	const struct ta_head *ta = ta_find(uuid);
+	struct ta_instance *inst = NULL;
+	struct ta_session *s = NULL;
+	struct ta_call c = { .ptypes = ptypes, .params = params };
+	bool fresh = false;
+	TEE_Result res = TEE_SUCCESS;
+
+	*origin = TEE_ORIGIN_TEE;
+	if (!ta)
+		return TEE_ERROR_ITEM_NOT_FOUND;
+	if (ta->flags & TA_FLAG_SINGLE_INSTANCE)
+		inst = find_instance(ta);
+	if (inst && !(ta->flags & TA_FLAG_MULTI_SESSION) && inst->session_count)
+		return TEE_ERROR_BUSY;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return TEE_ERROR_OUT_OF_MEMORY;
+	s->client = *client;
+	if (!inst) {
+		res = new_instance(ta, &inst);
+		if (res) {
+			free(s);
+			return res;
+		}
+		fresh = true;
+		inst->next = instances;
+		instances = inst;
+	}
+	s->inst = inst;
+
+	if (fresh && !ta->pseudo) {
+		c.op = TA_OP_CREATE;
+		if (!run_ta(&c, s)) {
+			res = TEE_ERROR_TARGET_DEAD;
+			goto err;
+		}
+		if (c.res) {
+			*origin = TEE_ORIGIN_TRUSTED_APP;
+			res = c.res;
+			/* Create failed: no Destroy for what was never made. */
+			inst->dead = true;
+			goto err;
+		}
+	}
+
+	c.op = TA_OP_OPEN;
+	if (!run_ta(&c, s)) {
+		res = TEE_ERROR_TARGET_DEAD;
+		goto err;
+	}
+	if (c.res) {
+		*origin = TEE_ORIGIN_TRUSTED_APP;
+		res = c.res;
+		goto err;
+	}
+
+	s->id = take_session_id();
+	inst->session_count++;
+	s->next = sessions;
+	sessions = s;
+	*session_id = s->id;
+	*origin = TEE_ORIGIN_TRUSTED_APP;
+	return TEE_SUCCESS;
+err:
+	release_instance(inst, s);
+	free(s);
+	return res;
+}
+
+TEE_Result ta_invoke(uint32_t session_id, uint32_t cmd, uint32_t ptypes,
+		     TEE_Param params[4], uint32_t *origin)
+{
+	struct ta_session *s = find_session(session_id);
+	struct ta_call c = { .op = TA_OP_INVOKE, .cmd = cmd,
+			     .ptypes = ptypes, .params = params };
+
+	*origin = TEE_ORIGIN_TEE;
+	if (!s)
+		return TEE_ERROR_BAD_PARAMETERS;
+	if (s->inst->dead)
+		return TEE_ERROR_TARGET_DEAD;
+	if (!run_ta(&c, s))
+		return TEE_ERROR_TARGET_DEAD;
+	*origin = TEE_ORIGIN_TRUSTED_APP;
+	return c.res;
+}
+
+TEE_Result ta_close_session(uint32_t session_id)
+{
+	struct ta_session *s = find_session(session_id);
+	struct ta_instance *inst = NULL;
+
+	if (!s)
+		return TEE_ERROR_ITEM_NOT_FOUND;
+	inst = s->inst;
+	if (!inst->dead) {
+		struct ta_call c = { .op = TA_OP_CLOSE };
+
+		run_ta(&c, s);
+	}
+	unlink_session(s);
+	inst->session_count--;
+	release_instance(inst, s);
+	free(s);
+	return TEE_SUCCESS;
+}
+
+TEE_Result ta_cancel(uint32_t session_id, uint32_t *origin)
+{
+	struct ta_session *s = find_session(session_id);
+
+	*origin = TEE_ORIGIN_TEE;
+	if (!s)
+		return TEE_ERROR_BAD_PARAMETERS;
+	s->cancel = true;
+	return TEE_SUCCESS;
+}
+
+struct ta_session *ta_current_session(void)
+{
+	return thread_get_ta_session();
+}
+
+const struct ta_head *ta_session_head(const struct ta_session *s)
+{
+	return s->inst->ta;
+}
+
+const TEE_Identity *ta_session_client(const struct ta_session *s)
+{
+	return &s->client;
+}
+
+struct malloc_ctx *ta_session_heap(struct ta_session *s)
+{
+	return s->inst->heap_mem ? &s->inst->heap : NULL;
+}
+
+const void **ta_session_instance_data(struct ta_session *s)
+{
+	return &s->inst->instance_data;
+}
+
+bool *ta_session_cancel(struct ta_session *s, bool **masked)
+{
+	*masked = &s->cancel_masked;
+	return &s->cancel;
+}
+
+void ta_get_counts(struct ta_counts *counts)
+{
+	struct ta_session *s = NULL;
+	struct ta_instance *i = NULL;
+
+	memset(counts, 0, sizeof(*counts));
+	for (s = sessions; s; s = s->next)
+		counts->sessions++;
+	for (i = instances; i; i = i->next)
+		counts->instances++;
+}
