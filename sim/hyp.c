@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The hypervisor. Non-secure DRAM is one memfd; the hypervisor maps it
+ * once (its own view, as a real one has a direct map) and hands out pages
+ * in a shuffled order, so a VM's RAM is scattered over DRAM and every IPA
+ * really needs its stage-2 translation. Free pages go back on top of the
+ * pool, so the mediator's shadow pages are reused call after call.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <sim/guest.h>
+#include <sim/hyp.h>
+#include <sim/trace.h>
+
+#define SMC_VM_CREATED		0xb200000du
+#define SMC_VM_DESTROYED	0xb200000eu
+#define SMC_GET_THREAD_COUNT	0xb200000fu
+#define OWNER_FREE		0u
+#define OWNER_HYP		0xffffffffu
+
+static struct {
+	bool up;
+	struct sim_machine *m;
+	uint8_t *view;
+	uint64_t base;
+	uint64_t pages;
+	uint32_t *owner;	/* client ID, OWNER_FREE or OWNER_HYP */
+	uint32_t *pins;
+	uint32_t *free_list;	/* page indexes, a stack */
+	uint64_t free_count;
+	uint64_t pinned;
+	struct vm *vms[HYP_MAX_VMS];
+	uint32_t vm_count;
+	uint32_t thread_limit;
+	uint64_t generations;
+} hyp;
+
+static uint64_t idx_of(uint64_t pa)
+{
+	return (pa - hyp.base) / HYP_PAGE;
+}
+
+static bool is_ns_page(uint64_t pa)
+{
+	return pa >= hyp.base && pa < hyp.base + hyp.pages * HYP_PAGE &&
+	       !(pa % HYP_PAGE);
+}
+
+int hyp_init(struct sim_machine *m, char *err, size_t err_size)
+{
+	const struct arch_platform *p = &m->cfg.platform;
+	struct shim_regs r;
+	uint64_t seed = p->random_seed;
+	uint64_t n = 0;
+	int fd = -1;
+
+	for (n = 0; n < m->region_count; n++)
+		if (!m->regions[n].secure)
+			fd = m->regions[n].fd;
+	memset(&hyp, 0, sizeof(hyp));
+	hyp.m = m;
+	hyp.base = pa_addr(p->nsec_ddr_base);
+	hyp.pages = p->nsec_ddr_size / HYP_PAGE;
+	hyp.view = mmap(NULL, p->nsec_ddr_size, PROT_READ | PROT_WRITE,
+			MAP_SHARED, fd, 0);
+	hyp.owner = calloc(hyp.pages, sizeof(*hyp.owner));
+	hyp.pins = calloc(hyp.pages, sizeof(*hyp.pins));
+	hyp.free_list = calloc(hyp.pages, sizeof(*hyp.free_list));
+	if (fd < 0 || hyp.view == MAP_FAILED || !hyp.owner || !hyp.pins ||
+	    !hyp.free_list) {
+		snprintf(err, err_size, "hypervisor: cannot take non-secure DRAM: %s",
+			 strerror(errno));
+		if (hyp.view == MAP_FAILED)
+			hyp.view = NULL;
+		hyp_fini();
+		return -1;
+	}
+	/* A seeded shuffle: scattered, and the same every run. */
+	for (n = 0; n < hyp.pages; n++)
+		hyp.free_list[n] = (uint32_t)n;
+	for (n = hyp.pages - 1; n > 0; n--) {
+		uint64_t k = 0;
+		uint32_t t = 0;
+
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		k = (seed >> 33) % (n + 1);
+		t = hyp.free_list[n];
+		hyp.free_list[n] = hyp.free_list[k];
+		hyp.free_list[k] = t;
+	}
+	hyp.free_count = hyp.pages;
+
+	shim_smc_args(0, &r, SMC_GET_THREAD_COUNT, 0, 0, 0, 0);
+	hyp.thread_limit = r.x[0] == 0 ? (uint32_t)r.x[1] : 1;
+	hyp.up = true;
+	return 0;
+}
+
+void hyp_fini(void)
+{
+	uint32_t n = 0;
+
+	for (n = 0; n < HYP_MAX_VMS; n++)
+		if (hyp.vms[n])
+			hyp_vm_destroy(hyp.vms[n]);
+	if (hyp.view)
+		munmap(hyp.view, hyp.pages * HYP_PAGE);
+	free(hyp.owner);
+	free(hyp.pins);
+	free(hyp.free_list);
+	memset(&hyp, 0, sizeof(hyp));
+}
+
+bool hyp_ready(void)
+{
+	return hyp.up;
+}
+
+static uint64_t take_page(uint32_t owner)
+{
+	uint64_t idx = 0;
+
+	if (!hyp.free_count)
+		return 0;
+	idx = hyp.free_list[--hyp.free_count];
+	hyp.owner[idx] = owner;
+	memset(hyp.view + idx * HYP_PAGE, 0, HYP_PAGE);
+	return hyp.base + idx * HYP_PAGE;
+}
+
+static void give_back(uint64_t pa)
+{
+	uint64_t idx = idx_of(pa);
+
+	hyp.owner[idx] = OWNER_FREE;
+	hyp.free_list[hyp.free_count++] = (uint32_t)idx;
+}
+
+uint64_t hyp_page_alloc(void)
+{
+	return take_page(OWNER_HYP);
+}
+
+void hyp_page_free(uint64_t pa)
+{
+	if (!is_ns_page(pa) || hyp.owner[idx_of(pa)] != OWNER_HYP) {
+		fprintf(stderr, "nexsim: hypervisor: free of a page it does "
+			"not own (0x%llx)\n", (unsigned long long)pa);
+		abort();
+	}
+	give_back(pa);
+}
+
+void *hyp_pa_ptr(uint64_t pa)
+{
+	return is_ns_page(pa & ~(uint64_t)(HYP_PAGE - 1)) ?
+	       hyp.view + (pa - hyp.base) : NULL;
+}
+
+void hyp_pin(uint64_t pa)
+{
+	if (!hyp.pins[idx_of(pa)]++)
+		hyp.pinned++;
+}
+
+void hyp_unpin(uint64_t pa)
+{
+	uint64_t idx = idx_of(pa);
+
+	if (!hyp.pins[idx]) {
+		fprintf(stderr, "nexsim: hypervisor: unpin of an unpinned page\n");
+		abort();
+	}
+	if (!--hyp.pins[idx])
+		hyp.pinned--;
+}
+
+uint32_t hyp_pin_count(uint64_t pa)
+{
+	return is_ns_page(pa) ? hyp.pins[idx_of(pa)] : 0;
+}
+
+static void free_vm(struct vm *vm)
+{
+	size_t n = 0;
+
+	for (n = 0; n < vm->ram_pages; n++) {
+		if (!vm->p2m[n])
+			continue;
+		/* The mediator unpinned everything before: an invariant. */
+		if (hyp.pins[idx_of(vm->p2m[n])]) {
+			fprintf(stderr, "nexsim: hypervisor: VM page still "
+				"pinned at destruction\n");
+			abort();
+		}
+		give_back(vm->p2m[n]);
+	}
+	free(vm->p2m);
+	free(vm);
+}
+
+struct vm *hyp_vm_create(size_t ram_bytes, char *err, size_t err_size)
+{
+	struct vm *vm = NULL;
+	uint32_t ret = 0;
+	size_t n = 0;
+	uint16_t domid = 0;
+
+	if (!hyp.up) {
+		snprintf(err, err_size, "no hypervisor");
+		return NULL;
+	}
+	for (domid = 0; domid < HYP_MAX_VMS && hyp.vms[domid]; domid++)
+		;
+	if (domid == HYP_MAX_VMS) {
+		snprintf(err, err_size, "too many VMs");
+		return NULL;
+	}
+	vm = calloc(1, sizeof(*vm));
+	if (!vm) {
+		snprintf(err, err_size, "out of host memory");
+		return NULL;
+	}
+	vm->domid = domid;
+	vm->client_id = (uint32_t)domid + 1;
+	vm->generation = ++hyp.generations;
+	vm->ram_pages = (ram_bytes + HYP_PAGE - 1) / HYP_PAGE;
+	vm->p2m = calloc(vm->ram_pages ? vm->ram_pages : 1, sizeof(uint64_t));
+	if (!vm->p2m || vm->ram_pages > hyp.free_count) {
+		snprintf(err, err_size, "not enough non-secure DRAM for %zu pages",
+			 vm->ram_pages);
+		free(vm->p2m);
+		free(vm);
+		return NULL;
+	}
+	for (n = 0; n < vm->ram_pages; n++)
+		vm->p2m[n] = take_page(vm->client_id);
+
+	/* The TEE must accept the VM, or the VM is not created. */
+	ret = sim_vm_created(vm->client_id);
+	sim_trace("hyp   VM_CREATED client %u (dom%u, %zu pages) -> %#x",
+		  vm->client_id, domid, vm->ram_pages, ret);
+	if (ret) {
+		snprintf(err, err_size, "the TEE refused VM_CREATED for client "
+			 "%u (%#x)", vm->client_id, ret);
+		free_vm(vm);
+		return NULL;
+	}
+	med_vm_init(vm, hyp.thread_limit);
+	vm->running = true;
+	hyp.vms[domid] = vm;
+	hyp.vm_count++;
+	return vm;
+}
+
+void hyp_vm_destroy(struct vm *vm)
+{
+	uint32_t ret = 0;
+
+	/* Stop the vCPUs: no new call from now on. */
+	vm->running = false;
+	guest_drv_detach(vm);
+	/* Everything the mediator holds for it, back. */
+	med_vm_release(vm);
+	ret = sim_vm_destroyed(vm->client_id);
+	sim_trace("hyp   VM_DESTROYED client %u -> %#x", vm->client_id, ret);
+	hyp.vms[vm->domid] = NULL;
+	hyp.vm_count--;
+	free_vm(vm);
+}
+
+struct vm *hyp_vm_by_client_id(uint32_t client_id)
+{
+	if (!client_id || client_id > HYP_MAX_VMS)
+		return NULL;
+	return hyp.vms[client_id - 1];
+}
+
+bool hyp_ipa_to_pa(const struct vm *vm, ipaddr_t ipa, uint64_t *pa)
+{
+	uint64_t a = ipa_addr(ipa);
+	uint64_t page = 0;
+
+	if (a < HYP_VM_IPA_BASE)
+		return false;
+	page = (a - HYP_VM_IPA_BASE) / HYP_PAGE;
+	if (page >= vm->ram_pages || !vm->p2m[page])
+		return false;
+	*pa = vm->p2m[page] + (a % HYP_PAGE);
+	return true;
+}
+
+void *hyp_ipa_ptr(const struct vm *vm, ipaddr_t ipa)
+{
+	uint64_t pa = 0;
+
+	return hyp_ipa_to_pa(vm, ipa, &pa) ? hyp_pa_ptr(pa) : NULL;
+}
+
+static int vm_copy(const struct vm *vm, ipaddr_t ipa, void *buf, size_t len,
+		   bool to_vm)
+{
+	uint8_t *b = buf;
+
+	while (len) {
+		uint8_t *p = hyp_ipa_ptr(vm, ipa);
+		size_t room = HYP_PAGE - ipa_addr(ipa) % HYP_PAGE;
+		size_t n = len < room ? len : room;
+
+		if (!p)
+			return -1;
+		if (to_vm)
+			memcpy(p, b, n);
+		else
+			memcpy(b, p, n);
+		b += n;
+		len -= n;
+		ipa = ipa_add(ipa, n);
+	}
+	return 0;
+}
+
+int hyp_vm_write(const struct vm *vm, ipaddr_t ipa, const void *buf,
+		 size_t len)
+{
+	return vm_copy(vm, ipa, (void *)buf, len, true);
+}
+
+int hyp_vm_read(const struct vm *vm, ipaddr_t ipa, void *buf, size_t len)
+{
+	return vm_copy(vm, ipa, buf, len, false);
+}
+
+int hyp_vm_release_page(struct vm *vm, ipaddr_t ipa)
+{
+	uint64_t pa = 0;
+	uint64_t page = 0;
+
+	if (!hyp_ipa_to_pa(vm, ipa, &pa))
+		return -1;
+	pa &= ~(uint64_t)(HYP_PAGE - 1);
+	/* A page the TEE holds stays where it is. */
+	if (hyp.pins[idx_of(pa)])
+		return -1;
+	page = (ipa_addr(ipa) - HYP_VM_IPA_BASE) / HYP_PAGE;
+	vm->p2m[page] = 0;
+	give_back(pa);
+	return 0;
+}
+
+void hyp_vm_smc(struct vm *vm, uint64_t regs[8])
+{
+	if (!vm->running) {
+		/* A stopped vCPU issues nothing: the caller is a bug. */
+		fprintf(stderr, "nexsim: SMC from a stopped VM (dom%u)\n",
+			vm->domid);
+		abort();
+	}
+	vm->smcs++;
+	med_smc(vm, regs);
+}
+
+void hyp_get_stats(struct hyp_stats *st)
+{
+	st->pages_total = hyp.pages;
+	st->pages_free = hyp.free_count;
+	st->pages_pinned = hyp.pinned;
+	st->vms = hyp.vm_count;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The timeline of a run (`--trace`): every SMC, mediator translation and
+ * partition switch, one line each, stamped with simulated time.
+ */
+#ifndef SIM_TRACE_H
+#define SIM_TRACE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+void sim_trace_start(FILE *out);
+void sim_trace_stop(void);
+bool sim_trace_on(void);
+void sim_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* SIM_TRACE_H */
