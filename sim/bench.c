@@ -12,8 +12,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <nexsim/ta_ids.h>
 #include <sim/bench.h>
+#include <sim/guest.h>
+#include <sim/hyp.h>
 #include <sim/machine.h>
+#include <tee_client_api.h>
 
 #define SMC_CALLS_COUNT		0xbf00ff00u
 #define SMC_GET_THREAD_COUNT	0xb200000fu
@@ -439,6 +443,101 @@ static int bench_memory(struct run *r)
 	return 0;
 }
 
+/* ---- invoke: a null INVOKE_COMMAND through the whole path ---- */
+
+struct invoke_ctx {
+	uint32_t vms;
+	TEEC_Context *ctx;
+	TEEC_Session *sess;
+};
+
+static void ops_invoke(void *arg, uint64_t ops)
+{
+	struct invoke_ctx *c = arg;
+	TEEC_Operation op;
+	uint32_t v = 0;
+	uint64_t i = 0;
+
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_NONE, TEEC_NONE,
+					 TEEC_NONE);
+	for (i = 0; i < ops; i++) {
+		op.params[0].value.a = 0;
+		TEEC_InvokeCommand(&c->sess[v], TA_HELLO_WORLD_CMD_INC_VALUE, &op,
+				   NULL);
+		v = v + 1 == c->vms ? 0 : v + 1;
+	}
+}
+
+static int invoke_for(struct run *r, uint32_t vms, bool cache)
+{
+	struct nexsim_config cfg;
+	struct invoke_ctx c = { .vms = vms };
+	struct row row = { .unit = "us", .scale = 1000 };
+	static const TEEC_UUID hello = TA_HELLO_WORLD_UUID;
+	char name[128];
+	uint32_t n = 0;
+	int rc = -1;
+
+	base_config(&cfg);
+	cfg.ns_map_cache = cache;
+	size_for(&cfg, vms < 2 ? 2 : vms, 64 * 1024);
+	c.ctx = calloc(vms, sizeof(*c.ctx));
+	c.sess = calloc(vms, sizeof(*c.sess));
+	if (!c.ctx || !c.sess || start(r, &cfg))
+		goto out;
+	if (hyp_init(&r->m, r->err, r->err_size))
+		goto stop;
+	for (n = 0; n < vms; n++) {
+		struct vm *vm = hyp_vm_create(128 * 1024, r->err, r->err_size);
+
+		if (!vm)
+			goto fini;
+		guest_select(vm);
+		if (TEEC_InitializeContext(NULL, &c.ctx[n]) ||
+		    TEEC_OpenSession(&c.ctx[n], &c.sess[n], &hello,
+				     TEEC_LOGIN_PUBLIC, NULL, NULL, NULL)) {
+			snprintf(r->err, r->err_size, "VM %u cannot open hello", n);
+			goto fini;
+		}
+	}
+	snprintf(name, sizeof(name), "null invoke, %s%s", vms == 1 ? "same VM" :
+		 vms == 2 ? "2 VMs alternating" : "VMs round-robin: ",
+		 cache ? ", mapping cache on" : "");
+	if (vms > 2)
+		snprintf(name, sizeof(name), "null invoke, %u VMs round-robin%s",
+			 vms, cache ? ", mapping cache on" : "");
+	row.name = name;
+	row.goal = cache ? NULL : vms == 1 ? "<= 2 us" : vms == 2 ? "<= 8 us" :
+		   "flat up to 1024";
+	measure(r, ops_invoke, &c, vms * (uint64_t)((r->opt->quick ? 1000 : 10000) /
+						     vms + 1), &row);
+	emit(r, &row);
+	rc = 0;
+fini:
+	hyp_fini();
+stop:
+	sim_machine_stop(&r->m);
+out:
+	free(c.ctx);
+	free(c.sess);
+	return rc;
+}
+
+static int bench_invoke(struct run *r)
+{
+	static const uint32_t counts[] = { 1, 2, 64, 1024 };
+	size_t n = 0;
+
+	for (n = 0; n < sizeof(counts) / sizeof(counts[0]); n++)
+		if (invoke_for(r, counts[n], false))
+			return -1;
+	for (n = 0; n < sizeof(counts) / sizeof(counts[0]); n++)
+		if (invoke_for(r, counts[n], true))
+			return -1;
+	return 0;
+}
+
 struct bench {
 	const char *name;
 	const char *summary;
@@ -450,6 +549,8 @@ static const struct bench benches[] = {
 	  bench_fast_smc },
 	{ "switch", "partition switch with 2, 16, 256, 1024 guests, every MMU strategy",
 	  bench_switch },
+	{ "invoke", "null INVOKE_COMMAND through GP API, driver, mediator, TEE",
+	  bench_invoke },
 	{ "lifecycle", "VM_CREATED + VM_DESTROYED", bench_lifecycle },
 	{ "memory", "host memory held by 1024 idle guests", bench_memory },
 	{ "reset", "power-on reset of a machine in use", bench_reset },

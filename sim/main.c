@@ -11,8 +11,10 @@
 
 #include <sim/bench.h>
 #include <sim/config.h>
+#include <sim/demo.h>
 #include <sim/layout.h>
 #include <sim/machine.h>
+#include <sim/scenario.h>
 
 #define EXIT_USAGE	2
 #define MAX_CLI_GUESTS	4096u
@@ -24,7 +26,9 @@ static const char usage_text[] =
 	"into a nexus and per-guest banked TEE state, driven through the SMC ABI.\n"
 	"\n"
 	"Commands:\n"
+	"  demo     eight VMs, their TAs and the nexus, told as a short story\n"
 	"  layout   boot a machine, create its guests, print the memory map\n"
+	"  run      run a scenario script (docs/scenarios.md)\n"
 	"  bench    run the benchmarks (all, or those named)\n"
 	"  help     show this text\n"
 	"\n"
@@ -39,6 +43,10 @@ static const char usage_text[] =
 	"  --guard MODE          guard pages by: auto, pkeys, mprotect\n"
 	"  --bank MODE           bring a guest's bank in by: auto, copy, remap\n"
 	"  --implicit-guests     create a guest on its first std call\n"
+	"\n"
+	"Run options (nexsim run SCRIPT):\n"
+	"  --json                a machine-readable report\n"
+	"  --trace               the timeline of SMCs, translations, switches\n"
 	"\n"
 	"Bench options:\n"
 	"  --list                list the benchmarks\n"
@@ -252,6 +260,43 @@ static int cmd_layout(int argc, char **argv)
 	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+static int cmd_run(int argc, char **argv)
+{
+	struct scenario_options opt = { 0 };
+	struct scenario *s = NULL;
+	const char *path = NULL;
+	char err[512] = "";
+	int rc = 0;
+	int i = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			opt.json = true;
+		else if (!strcmp(argv[i], "--trace"))
+			opt.trace = stdout;
+		else if (argv[i][0] == '-')
+			return usage_error("run: unknown option '%s'", argv[i]);
+		else if (path)
+			return usage_error("run: one script at a time, got '%s' too",
+					   argv[i]);
+		else
+			path = argv[i];
+	}
+	if (!path)
+		return usage_error("run expects a script file");
+	if (scenario_load(path, &s, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	rc = scenario_run(s, &opt, stdout, err, sizeof(err));
+	scenario_free(s);
+	if (rc < 0) {
+		fprintf(stderr, "nexsim: %s: %s\n", path, err);
+		return EXIT_FAILURE;
+	}
+	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 static int cmd_bench(int argc, char **argv)
 {
 	struct bench_options opt = { 0 };
@@ -301,7 +346,7 @@ int main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
 	if (!cmd)
-		return usage_error("a command is expected: layout, bench or help");
+		return usage_error("a command is expected: demo, layout, run, bench or help");
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage_text, stdout);
 		return EXIT_SUCCESS;
@@ -312,8 +357,21 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "layout"))
 		return cmd_layout(argc - 1, argv + 1);
+	if (!strcmp(cmd, "demo")) {
+		char err[256] = "";
+
+		if (argc > 2)
+			return usage_error("demo: unknown option '%s'", argv[2]);
+		if (nexsim_demo(stdout, err, sizeof(err))) {
+			fprintf(stderr, "nexsim: demo: %s\n", err);
+			return EXIT_FAILURE;
+		}
+		return EXIT_SUCCESS;
+	}
 	if (!strcmp(cmd, "bench"))
 		return cmd_bench(argc - 1, argv + 1);
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 1, argv + 1);
 	if (cmd[0] == '-')
 		return usage_error("unknown option '%s'", cmd);
 	return usage_error("unknown command '%s'", cmd);

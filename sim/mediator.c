@@ -303,9 +303,13 @@ static void std_call(struct vm *vm, uint64_t regs[8])
 		regs[0] = SMC_RET_OK;
 		return;
 	}
-	sim_trace("med   client %u: cmd %u arg IPA 0x%llx -> shadow PA 0x%llx",
-		  vm->client_id, shadow->cmd, (unsigned long long)arg_ipa,
-		  (unsigned long long)c.shadow);
+	sim_trace("med   client %u: %s, arg IPA 0x%llx -> shadow PA 0x%llx, "
+		  "%llu pages translated and pinned", vm->client_id,
+		  sim_msg_cmd_name(shadow->cmd), (unsigned long long)arg_ipa,
+		  (unsigned long long)c.shadow,
+		  (unsigned long long)(c.pinned_count[0] + c.pinned_count[1] +
+				       c.pinned_count[2] + c.pinned_count[3] +
+				       c.pinned_count[4] + c.pinned_count[5]));
 
 	vm->med.calls++;
 	memset(&r, 0, sizeof(r));
@@ -359,7 +363,7 @@ void med_smc(struct vm *vm, uint64_t regs[8])
 {
 	uint32_t fid = (uint32_t)regs[0];
 
-	sim_trace("smc   client %u: a0 %#x", vm->client_id, fid);
+	sim_trace("smc   client %u: %s", vm->client_id, sim_smc_name(fid));
 	switch (fid) {
 	case SMC_CALLS_COUNT:
 	case SMC_CALLS_UID:
@@ -389,4 +393,6 @@ void med_smc(struct vm *vm, uint64_t regs[8])
 		regs[0] = SMC_RET_UNKNOWN_FUNCTION;
 		break;
 	}
+	sim_trace("smc   client %u: %s -> a0 %#llx", vm->client_id,
+		  sim_smc_name(fid), (unsigned long long)regs[0]);
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 
+#include <shim/shim.h>
 #include <sim/trace.h>
 
 static FILE *trace_out;
@@ -30,9 +32,42 @@ void sim_trace(const char *fmt, ...)
 
 	if (!trace_out)
 		return;
-	fprintf(trace_out, "%6llu  ", ++trace_seq);
+	/* Sequence number and simulated time: the same run, the same text. */
+	fprintf(trace_out, "%6llu %9.3f us  ", ++trace_seq,
+		(double)shim_time_ns() / 1000.0);
 	va_start(ap, fmt);
 	vfprintf(trace_out, fmt, ap);
 	va_end(ap);
 	fputc('\n', trace_out);
+}
+
+const char *sim_smc_name(uint32_t fid)
+{
+	switch (fid) {
+	case 0xbf00ff00u: return "CALLS_COUNT";
+	case 0xbf00ff01u: return "CALLS_UID";
+	case 0xbf00ff03u: return "CALLS_REVISION";
+	case 0xb2000000u: return "GET_OS_UUID";
+	case 0xb2000001u: return "GET_OS_REVISION";
+	case 0x32000003u: return "RETURN_FROM_RPC";
+	case 0x32000004u: return "CALL_WITH_ARG";
+	case 0xb2000007u: return "GET_SHM_CONFIG";
+	case 0xb2000009u: return "EXCHANGE_CAPABILITIES";
+	case 0xb200000au: return "DISABLE_SHM_CACHE";
+	case 0xb200000bu: return "ENABLE_SHM_CACHE";
+	case 0xb200000du: return "VM_CREATED";
+	case 0xb200000eu: return "VM_DESTROYED";
+	case 0xb200000fu: return "GET_THREAD_COUNT";
+	default: return "?";
+	}
+}
+
+const char *sim_msg_cmd_name(uint32_t cmd)
+{
+	static const char *const names[] = {
+		"OPEN_SESSION", "INVOKE_COMMAND", "CLOSE_SESSION", "CANCEL",
+		"REGISTER_SHM", "UNREGISTER_SHM",
+	};
+
+	return cmd < 6 ? names[cmd] : "?";
 }

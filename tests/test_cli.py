@@ -43,6 +43,9 @@ def test_bad_command_lines():
         (["layout", "--what"], "layout: unknown option '--what'"),
         (["bench", "nope"], "unknown benchmark 'nope'"),
         (["bench", "--fast"], "bench: unknown option '--fast'"),
+        (["run"], "run expects a script file"),
+        (["run", "--fast", "x"], "run: unknown option '--fast'"),
+        (["demo", "--now"], "demo: unknown option '--now'"),
     ]
     for args, expected in cases:
         code, out, err = run(*args)
@@ -88,7 +91,7 @@ def test_bench():
     code, out, _ = run("bench", "--list")
     names = [l.split()[0] for l in out.splitlines()]
     check("bench --list names the benchmarks", code == 0 and names ==
-          ["fast-smc", "switch", "lifecycle", "memory", "reset"], out)
+          ["fast-smc", "switch", "invoke", "lifecycle", "memory", "reset"], out)
     code, out, _ = run("bench", "--quick", "--json", "fast-smc", "lifecycle")
     try:
         rows = json.loads(out)
@@ -103,7 +106,69 @@ def test_bench():
               for r in rows), out)
 
 
-for test in [test_help_and_version, test_bad_command_lines,
+SRC = sys.argv[2]
+
+
+def test_demo():
+    code, out, err = run("demo")
+    check("demo exits 0", code == 0, err)
+    check("demo tells every step of its story",
+          all(s in out for s in ["1. The hypervisor creates 8 VMs",
+                                 "40 calls, 0 failed",
+                                 "before OUT_OF_MEMORY",
+                                 "vm2 asks for \"pin\": ITEM_NOT_FOUND",
+                                 "TARGET_DEAD (origin TEE)",
+                                 "VM_DESTROYED", "takes the free share",
+                                 "0 isolation violations"]), out)
+    rows = [l for l in out.splitlines() if l.startswith("  ") and
+            len(l.split()) > 2 and l.split()[1].startswith("vm")]
+    check("demo table has a row per VM, vm5 destroyed",
+          len(rows) == 9 and any("vm5" in r and "destroyed" in r for r in rows),
+          out)
+    code2, out2, _ = run("demo")
+    check("demo is deterministic", code2 == 0 and out2 == out)
+
+
+def test_run_scripts():
+    for name in ["hello", "kv_store", "equal_split", "panic"]:
+        code, out, err = run("run", SRC + "/examples/" + name + ".nxs")
+        check("example %s runs with every expectation held" % name,
+              code == 0 and " 0 failed" in out, out + err)
+    code, out, err = run("run", SRC + "/tests/scripts/fails.nxs")
+    check("a failed expectation exits 1 naming file, line and values",
+          code == 1 and "fails.nxs:5: expected p0.a=3, got 2" in err, err)
+    for script, what in [("bad_syntax", "bad_syntax.nxs:3: a number for the value's a, got 'x'"),
+                         ("late_machine", "late_machine.nxs:2: 'machine' before any other command")]:
+        code, out, err = run("run", SRC + "/tests/scripts/" + script + ".nxs")
+        check("a bad script (%s) exits 2 with FILE:LINE" % script,
+              code == 2 and err.strip() == SRC + "/tests/scripts/" + what and
+              out == "", err)
+    code, out, err = run("run", "/nonexistent.nxs")
+    check("a missing script exits 2 with one line", code == 2 and
+          len(err.strip().splitlines()) == 1, err)
+    code, out, err = run("run", "--json", SRC + "/examples/hello.nxs")
+    try:
+        rep = json.loads(out)
+    except ValueError:
+        rep = {}
+    g = rep.get("guests", [])
+    check("run --json reports guests and totals",
+          code == 0 and len(g) == 2 and
+          all(k in g[0] for k in ["id", "calls", "heap_used", "ta_ram_used",
+                                  "heap_share", "ta_ram_share"]) and
+          g[0]["id"] == 1 and g[1]["live"] is False and
+          rep["totals"]["isolation_violations"] == 0 and
+          rep["totals"]["std_smcs"] > 0 and
+          rep["totals"]["partition_switches"] > 0, out)
+    code, out, err = run("run", "--trace", SRC + "/examples/hello.nxs")
+    check("run --trace shows SMCs, translations and switches",
+          code == 0 and "CALL_WITH_ARG -> a0 0" in out and
+          "med   client 1: OPEN_SESSION" in out and
+          "mmu   core 0: partition of guest 1" in out, out[:2000])
+
+
+for test in [test_help_and_version, test_bad_command_lines, test_demo,
+             test_run_scripts,
              test_boot_failure_is_one_line_exit_1, test_layout_of_four_guests,
              test_layout_profile_and_strategies, test_bench]:
     test()

@@ -83,6 +83,7 @@ struct arch_prtn {
 	int key_slot;		/* index in mmu.lru_keys, -1: parked */
 	uint64_t lru_tick;
 	uint64_t switches;
+	struct nsmap *ns_maps;	/* its non-secure mappings (nsmap.c) */
 	struct arch_prtn *next;
 };
 
@@ -580,9 +581,18 @@ void mmu_reload_core(unsigned int core)
 		apply_default();
 }
 
+static void (*switch_hook)(unsigned int core, uint16_t guest_id);
+
+void shim_set_switch_hook(void (*hook)(unsigned int core, uint16_t guest_id))
+{
+	switch_hook = hook;
+}
+
 void mmu_activate_on(unsigned int core, struct arch_prtn *prtn)
 {
 	mmu.core_prtn[core] = prtn;
+	if (switch_hook)
+		switch_hook(core, prtn ? prtn->guest_id : 0);
 	if (prtn) {
 		prtn->switches++;
 		shim_stats_counters.prtn_switches++;
@@ -746,6 +756,11 @@ uint64_t mmu_prtn_switches(const struct arch_prtn *prtn)
 struct arch_prtn *mmu_current_prtn(void)
 {
 	return mmu.up ? mmu.core_prtn[machine_current_core()] : NULL;
+}
+
+struct nsmap **mmu_prtn_nsmaps(struct arch_prtn *prtn)
+{
+	return &prtn->ns_maps;
 }
 
 uint16_t mmu_prtn_guest_id(const struct arch_prtn *prtn)

@@ -32,7 +32,8 @@
 /* Reserved address space for all non-secure mappings. */
 #define NS_AREA_SIZE	(64ull << 30)
 #define PAGE		4096u
-#define CACHE_MAX	8
+/* Released call mappings kept per guest (its arg pages, mostly). */
+#define CACHE_PER_GUEST	2
 
 enum nsmap_state {
 	NSMAP_LIVE,
@@ -47,12 +48,15 @@ struct nsmap {
 	uint16_t guest_id;
 	enum nsmap_state state;
 	uint64_t cached_at;
-	struct nsmap *next;	/* sorted by va */
+	struct nsmap *next;		/* every mapping */
+	struct nsmap *prev;
+	struct nsmap *owner_next;	/* the owner's mappings */
 };
 
 static struct {
 	uint8_t *base;
 	uintptr_t cursor;
+	bool wrapped;			/* the cursor went round once */
 	struct nsmap *list;
 	size_t cached;
 	uint64_t tick;
@@ -89,47 +93,72 @@ static uintptr_t area_end(void)
 static uintptr_t find_gap(uintptr_t from, size_t size)
 {
 	uintptr_t at = from;
-	struct nsmap *m = ns.list;
+	bool moved = true;
 
-	for (m = ns.list; m; m = m->next) {
-		if (m->va + m->pages * PAGE <= at)
-			continue;
-		if (m->va >= at + size)
-			break;
-		at = m->va + m->pages * PAGE;
+	/* Rare (after 64 GiB of mappings): a plain search is enough. */
+	while (moved && at + size <= area_end()) {
+		struct nsmap *m = NULL;
+
+		moved = false;
+		for (m = ns.list; m; m = m->next) {
+			if (m->va < at + size + PAGE &&
+			    at < m->va + (m->pages + 1) * PAGE) {
+				at = m->va + (m->pages + 1) * PAGE;
+				moved = true;
+			}
+		}
 	}
 	return at + size <= area_end() ? at : 0;
 }
 
+/*
+ * Next-fit: until the cursor first reaches the end, everything mapped lies
+ * below it and it simply advances; after that, gaps are searched.
+ */
 static uintptr_t alloc_va(size_t size)
 {
-	uintptr_t va = find_gap(ns.cursor, size);
+	uintptr_t va = 0;
 
-	if (!va)
-		va = find_gap((uintptr_t)ns.base, size);
+	if (!ns.wrapped && ns.cursor + size <= area_end()) {
+		va = ns.cursor;
+	} else {
+		ns.wrapped = true;
+		va = find_gap(ns.cursor, size);
+		if (!va)
+			va = find_gap((uintptr_t)ns.base, size);
+	}
 	if (va)
 		ns.cursor = va + size + PAGE;	/* leave a guard page */
 	return va;
 }
 
-static void insert_sorted(struct nsmap *m)
+static void link_map(struct nsmap *m)
 {
-	struct nsmap **pp = &ns.list;
+	struct nsmap **head = mmu_prtn_nsmaps(m->owner);
 
-	while (*pp && (*pp)->va < m->va)
-		pp = &(*pp)->next;
-	m->next = *pp;
-	*pp = m;
+	m->prev = NULL;
+	m->next = ns.list;
+	if (ns.list)
+		ns.list->prev = m;
+	ns.list = m;
+	m->owner_next = *head;
+	*head = m;
 }
 
 static void unlink_map(struct nsmap *m)
 {
-	struct nsmap **pp = &ns.list;
+	struct nsmap **pp = mmu_prtn_nsmaps(m->owner);
 
+	if (m->prev)
+		m->prev->next = m->next;
+	else
+		ns.list = m->next;
+	if (m->next)
+		m->next->prev = m->prev;
 	while (*pp && *pp != m)
-		pp = &(*pp)->next;
+		pp = &(*pp)->owner_next;
 	if (*pp)
-		*pp = m->next;
+		*pp = m->owner_next;
 }
 
 static void retire(struct nsmap *m)
@@ -164,8 +193,9 @@ static bool map_runs(uintptr_t va, const paddr_t *pages, size_t count,
 		while (n + run < count &&
 		       pa_addr(pages[n + run]) == pa_addr(pages[n]) + run * PAGE)
 			run++;
+		/* Populated now: a first-touch fault costs more than this. */
 		if (mmap(at, run * PAGE, PROT_READ | PROT_WRITE,
-			 MAP_SHARED | MAP_FIXED, r->fd,
+			 MAP_SHARED | MAP_FIXED | MAP_POPULATE, r->fd,
 			 (off_t)(pa_addr(pages[n]) - pa_addr(r->base))) != at)
 			return false;
 		n += run;
@@ -177,9 +207,9 @@ static struct nsmap *cache_lookup(struct arch_prtn *owner, uint64_t pa)
 {
 	struct nsmap *m = NULL;
 
-	for (m = ns.list; m; m = m->next)
-		if (m->state == NSMAP_CACHED && m->owner == owner &&
-		    m->pages == 1 && m->first_pa == pa)
+	for (m = *mmu_prtn_nsmaps(owner); m; m = m->owner_next)
+		if (m->state == NSMAP_CACHED && m->pages == 1 &&
+		    m->first_pa == pa)
 			return m;
 	return NULL;
 }
@@ -234,34 +264,49 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable)
 	m->owner = owner;
 	m->guest_id = mmu_prtn_guest_id(owner);
 	m->state = NSMAP_LIVE;
-	insert_sorted(m);
+	link_map(m);
 	mmu_guard_nsec((void *)va, count * PAGE, owner);
 	shim_stats_counters.ns_maps++;
 	shim_stats_counters.ns_maps_live++;
 	return (void *)va;
 }
 
+static bool covers(const struct nsmap *m, uintptr_t va)
+{
+	return va >= m->va && va < m->va + m->pages * PAGE;
+}
+
 static struct nsmap *find(uintptr_t va)
 {
+	struct arch_prtn *owner = mmu_current_prtn();
 	struct nsmap *m = NULL;
 
+	/* Mostly the active partition's own: look there first. */
+	if (owner)
+		for (m = *mmu_prtn_nsmaps(owner); m; m = m->owner_next)
+			if (covers(m, va))
+				return m;
 	for (m = ns.list; m; m = m->next)
-		if (va >= m->va && va < m->va + m->pages * PAGE)
+		if (covers(m, va))
 			return m;
 	return NULL;
 }
 
-/* Retire the stalest cached mapping. */
-static void cache_evict(void)
+/* Make room in @owner's cache: retire its stalest cached mapping. */
+static void cache_make_room(struct arch_prtn *owner)
 {
 	struct nsmap *oldest = NULL;
 	struct nsmap *m = NULL;
+	unsigned int count = 0;
 
-	for (m = ns.list; m; m = m->next)
-		if (m->state == NSMAP_CACHED &&
-		    (!oldest || m->cached_at < oldest->cached_at))
+	for (m = *mmu_prtn_nsmaps(owner); m; m = m->owner_next) {
+		if (m->state != NSMAP_CACHED)
+			continue;
+		count++;
+		if (!oldest || m->cached_at < oldest->cached_at)
 			oldest = m;
-	if (oldest)
+	}
+	if (count >= CACHE_PER_GUEST)
 		retire(oldest);
 }
 
@@ -275,8 +320,7 @@ void arch_nsec_unmap(void *va, bool cacheable)
 		abort();
 	}
 	if (cacheable && ns.cache && m->pages == 1) {
-		if (ns.cached == CACHE_MAX)
-			cache_evict();
+		cache_make_room(m->owner);
 		m->state = NSMAP_CACHED;
 		m->cached_at = ++ns.tick;
 		ns.cached++;
@@ -289,17 +333,12 @@ void arch_nsec_unmap(void *va, bool cacheable)
 /* Every mapping of @owner, live or cached (live ones at destroy leaked). */
 void nsmap_release_all(struct arch_prtn *owner)
 {
-	struct nsmap *m = ns.list;
+	struct nsmap **head = mmu_prtn_nsmaps(owner);
 
-	while (m) {
-		struct nsmap *next = m->next;
-
-		if (m->owner == owner) {
-			if (m->state == NSMAP_LIVE)
-				shim_stats_counters.ns_maps_leaked++;
-			retire(m);
-		}
-		m = next;
+	while (*head) {
+		if ((*head)->state == NSMAP_LIVE)
+			shim_stats_counters.ns_maps_leaked++;
+		retire(*head);
 	}
 }
 
@@ -309,9 +348,8 @@ void nsmap_for_each(struct arch_prtn *owner,
 {
 	struct nsmap *m = NULL;
 
-	for (m = ns.list; m; m = m->next)
-		if (m->owner == owner)
-			fn((void *)m->va, m->pages * PAGE, arg);
+	for (m = *mmu_prtn_nsmaps(owner); m; m = m->owner_next)
+		fn((void *)m->va, m->pages * PAGE, arg);
 }
 
 bool nsmap_classify(uintptr_t addr, struct shim_violation *v)
@@ -320,7 +358,8 @@ bool nsmap_classify(uintptr_t addr, struct shim_violation *v)
 
 	if (!ns.base || addr < (uintptr_t)ns.base || addr >= area_end())
 		return false;
-	m = find(addr);
+	for (m = ns.list; m && !covers(m, addr); m = m->next)
+		;
 	if (m) {
 		v->owner = SHIM_OWNER_NSEC;
 		v->owner_guest = m->guest_id;

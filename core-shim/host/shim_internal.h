@@ -49,6 +49,8 @@ void mmu_activate_on(unsigned int core, struct arch_prtn *prtn);
 void mmu_make_all_accessible(void);
 struct arch_prtn *mmu_current_prtn(void);
 uint16_t mmu_prtn_guest_id(const struct arch_prtn *prtn);
+struct nsmap;
+struct nsmap **mmu_prtn_nsmaps(struct arch_prtn *prtn);
 const struct shim_phys_region *mmu_region_of(uint64_t pa, uint64_t size,
 					     bool secure);
 /* Guard a new non-secure mapping of @owner as @owner's memory. */

@@ -82,6 +82,11 @@ void shim_advance_time(uint64_t ns)
 	sim_time_ns += ns;
 }
 
+uint64_t shim_time_ns(void)
+{
+	return sim_time_ns;
+}
+
 uint64_t arch_random_seed(void)
 {
 	return machine_params()->platform.random_seed;

@@ -33,6 +33,8 @@
 #include <mm/malloc.h>
 #include <mm/page_pool.h>
 #include <sm/optee_smc.h>
+#include <tee/nsbuf.h>
+#include <tee/ta.h>
 #include <trace.h>
 #include <util.h>
 
@@ -629,14 +631,18 @@ bool core_get_slot_info(uint32_t slot, struct core_guest_info *info)
 	if (prtn->runtime_initialized && !get_current_prtn()) {
 		struct malloc_stats heap = { 0 };
 		struct page_pool_stats ta = { 0 };
+		struct ta_counts counts = { 0 };
 
 		enter_prtn(prtn);
 		guest_malloc_get_stats(&heap);
 		ta_ram_get_stats(&ta);
+		ta_get_counts(&counts);
+		info->shm_registered = nsbuf_registered_count();
 		leave_prtn();
 		info->heap_used = heap.allocated;
 		info->heap_max_used = heap.max_allocated;
 		info->ta_ram_used = ta.used;
+		info->sessions = counts.sessions;
 	}
 	return true;
 }

@@ -90,6 +90,8 @@ struct core_guest_info {
 	size_t stacks_size;
 	size_t ta_ram_size;
 	size_t ta_ram_used;
+	uint32_t sessions;		/* open TA sessions */
+	uint32_t shm_registered;	/* registered shared buffers */
 	uint64_t std_calls;
 	uint64_t fast_calls;
 };

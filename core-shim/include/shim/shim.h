@@ -206,8 +206,15 @@ void shim_set_violation_hook(void (*hook)(const struct shim_violation *v));
  */
 void shim_set_secure_entry_hook(void (*fn)(void *arg), void *arg);
 
+/*
+ * Called on every partition switch of a core: @guest_id is the guest now
+ * active there, 0 for the default partition (NULL to clear).
+ */
+void shim_set_switch_hook(void (*hook)(unsigned int core, uint16_t guest_id));
+
 /* Simulated time: it advances 1 us per SMC, and by @ns here. */
 void shim_advance_time(uint64_t ns);
+uint64_t shim_time_ns(void);
 
 /* Direct access to guest partition switching, for benchmarks and tests. */
 int shim_enter_guest(uint16_t guest_id);	/* 0 or -1 if no such guest */

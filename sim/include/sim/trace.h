@@ -7,11 +7,16 @@
 #define SIM_TRACE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 void sim_trace_start(FILE *out);
 void sim_trace_stop(void);
 bool sim_trace_on(void);
 void sim_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Names for the timeline. */
+const char *sim_smc_name(uint32_t fid);
+const char *sim_msg_cmd_name(uint32_t cmd);
 
 #endif /* SIM_TRACE_H */
