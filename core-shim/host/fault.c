@@ -393,6 +393,18 @@ static void on_segv(int sig, siginfo_t *si, void *ucontext)
 	if (fault.hook)
 		fault.hook(v);
 
+	/*
+	 * END_CALL mode, the fault in TA code: as OP-TEE answers a TA's
+	 * abort, the TA panics (TARGET_DEAD) and the call completes.
+	 */
+	if (fault.depth && fault.stack[fault.depth - 1].is_smc &&
+	    ta_call_depth(v->core)) {
+		if (!fault.quiet)
+			shim_print_violation(STDERR_FILENO, v);
+		shim_stats_counters.ta_faults++;
+		mmu_reload_core(v->core);
+		ta_call_unwind(v->core);
+	}
 	if (fault.depth) {
 		struct recovery r = fault.stack[--fault.depth];
 

@@ -59,6 +59,12 @@ void mmu_guard_nsec(void *va, size_t size, struct arch_prtn *owner);
 /* ta_call.c */
 void ta_call_reset(void);
 void ta_call_tick(void);
+/* TA calls open on @core (a fault inside one is the TA's). */
+unsigned int ta_call_depth(unsigned int core);
+/* Abandon the innermost TA call of @core as a panic. */
+void ta_call_unwind(unsigned int core) __attribute__((noreturn));
+/* The SMC on @core was abandoned: so were its TA calls. */
+void ta_call_abandon_all(unsigned int core);
 
 /* nsmap.c: non-secure mappings */
 int nsmap_init(bool cache, char *err, size_t err_size);

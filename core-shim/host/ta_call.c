@@ -47,15 +47,28 @@ bool arch_ta_call(void (*fn)(void *arg), void *arg)
 	return true;
 }
 
-void arch_ta_panic(void)
+void ta_call_unwind(unsigned int core)
 {
-	unsigned int core = machine_current_core();
-
 	if (!ta_frames[core].depth) {
 		fputs("nexsim: TA panic outside a TA call\n", stderr);
 		abort();
 	}
 	longjmp(ta_frames[core].env[ta_frames[core].depth - 1], 1);
+}
+
+void arch_ta_panic(void)
+{
+	ta_call_unwind(machine_current_core());
+}
+
+unsigned int ta_call_depth(unsigned int core)
+{
+	return ta_frames[core].depth;
+}
+
+void ta_call_abandon_all(unsigned int core)
+{
+	ta_frames[core].depth = 0;
 }
 
 void ta_call_reset(void)

@@ -55,14 +55,22 @@ static struct ta_instance *instances;
 static struct ta_session *sessions;
 static uint32_t next_session_id = 1;
 
-const struct ta_head *ta_find(const TEE_UUID *uuid)
+static const struct ta_head *find_in(const struct ta_head *const *list,
+				     const TEE_UUID *uuid)
 {
 	size_t n = 0;
 
-	for (n = 0; ta_registry[n]; n++)
-		if (!memcmp(&ta_registry[n]->uuid, uuid, sizeof(*uuid)))
-			return ta_registry[n];
+	for (n = 0; list && list[n]; n++)
+		if (!memcmp(&list[n]->uuid, uuid, sizeof(*uuid)))
+			return list[n];
 	return NULL;
+}
+
+const struct ta_head *ta_find(const TEE_UUID *uuid)
+{
+	const struct ta_head *ta = find_in(ta_registry, uuid);
+
+	return ta ? ta : find_in(ta_registry_extra(), uuid);
 }
 
 static struct ta_session *find_session(uint32_t id)

@@ -30,7 +30,11 @@ enum shim_bank_switch {
 /* What an isolation violation does. */
 enum shim_on_violation {
 	SHIM_VIOLATION_ABORT,	/* report, then abort the process */
-	SHIM_VIOLATION_END_CALL,/* report, end the SMC with ENOTAVAIL */
+	/*
+	 * Report, end the SMC with ENOTAVAIL; a violation in TA code
+	 * instead panics that TA (TARGET_DEAD) and the call completes.
+	 */
+	SHIM_VIOLATION_END_CALL,
 };
 
 /* A physical memory region, backed by a memfd owned by the caller. */
@@ -96,6 +100,7 @@ struct shim_stats {
 	uint64_t key_evictions;	/* pkeys: a guest lost its key to another */
 	uint64_t violations;
 	uint64_t aborted_calls;
+	uint64_t ta_faults;	/* END_CALL: violations that killed a TA */
 	uint64_t partitions_created;
 	uint64_t partitions_destroyed;
 	uint32_t partitions_live;

@@ -31,6 +31,8 @@ struct ta_head {
 
 /* NULL-terminated; generated from the list of built-in TAs and PTAs. */
 extern const struct ta_head *const ta_registry[];
+/* TAs the executable brings itself (may be NULL), NULL-terminated. */
+const struct ta_head *const *ta_registry_extra(void);
 
 const struct ta_head *ta_find(const TEE_UUID *uuid);
 

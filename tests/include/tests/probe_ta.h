@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Test-only TAs: UUIDs and commands (shared by the TAs and the tests). */
+#ifndef TESTS_PROBE_TA_H
+#define TESTS_PROBE_TA_H
+
+#define TA_API_PROBE_UUID \
+	{ 0x74657374, 0x6170, 0x6931, \
+	  { 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01 } }
+#define TA_SOLO_UUID \
+	{ 0x74657374, 0x736f, 0x6c6f, \
+	  { 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02 } }
+
+/* api_probe commands; each answers in value param 0 (a, b). */
+#define PROBE_CMD_MALLOC_HINTS	0	/* a = 1 if every hint behaves */
+#define PROBE_CMD_NO_FILL	1	/* TEE_Malloc(n, NO_FILL): panics */
+#define PROBE_CMD_REALLOC	2	/* a = 1 if growth is zero-filled */
+#define PROBE_CMD_TIME		3	/* a = seconds, b = millis */
+#define PROBE_CMD_RANDOM	4	/* a, b = 8 random bytes */
+#define PROBE_CMD_PROPS		5	/* a = 1 if every property is right */
+#define PROBE_CMD_CANCEL	6	/* a = flag masked, b = flag unmasked */
+#define PROBE_CMD_KEEP_PTR	7	/* memref in: keep a pointer to it */
+#define PROBE_CMD_USE_PTR	8	/* read through the kept pointer */
+#define PROBE_CMD_MEMORY	9	/* a = 1 if MemCompare/MemFill/MemMove behave */
+
+#endif /* TESTS_PROBE_TA_H */

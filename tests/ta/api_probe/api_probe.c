@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * A test TA that exercises the GP Internal Core API subset and reports
+ * what it saw, so the tests can check the core's answers from outside.
+ */
+
+#include <tee_internal_api.h>
+#include <tests/probe_ta.h>
+
+/* Instance data: a pointer kept from an earlier call (on purpose). */
+struct probe_state {
+	const volatile uint8_t *kept;
+};
+
+TEE_Result TA_CreateEntryPoint(void)
+{
+	struct probe_state *s = TEE_Malloc(sizeof(*s), TEE_MALLOC_FILL_ZERO);
+
+	if (!s)
+		return TEE_ERROR_OUT_OF_MEMORY;
+	TEE_SetInstanceData(s);
+	return TEE_SUCCESS;
+}
+
+void TA_DestroyEntryPoint(void)
+{
+	TEE_Free((void *)TEE_GetInstanceData());
+}
+
+TEE_Result TA_OpenSessionEntryPoint(uint32_t param_types,
+				    TEE_Param params[TEE_NUM_PARAMS],
+				    void **sess_ctx)
+{
+	(void)param_types;
+	(void)params;
+	(void)sess_ctx;
+	return TEE_SUCCESS;
+}
+
+void TA_CloseSessionEntryPoint(void *sess_ctx)
+{
+	(void)sess_ctx;
+}
+
+static uint32_t malloc_hints(void)
+{
+	uint8_t *p = TEE_Malloc(64, TEE_MALLOC_FILL_ZERO);
+	uint32_t ok = 1;
+	size_t n = 0;
+
+	for (n = 0; p && n < 64; n++)
+		ok &= p[n] == 0;
+	ok &= p != NULL;
+	ok &= TEE_Malloc(16, TEE_MALLOC_NO_SHARE) == NULL;	/* no such heap */
+	ok &= TEE_Malloc(16, 0x40) == NULL;			/* unknown hint */
+	ok &= TEE_Malloc(0, 0) != NULL;				/* dummy pointer */
+	TEE_Free(TEE_Malloc(0, 0));
+	TEE_Free(NULL);
+	TEE_Free(p);
+	return ok;
+}
+
+static uint32_t realloc_zero_fills(void)
+{
+	uint8_t *p = TEE_Malloc(8, 0);
+	uint32_t ok = p != NULL;
+	size_t n = 0;
+
+	if (!p)
+		return 0;
+	TEE_MemFill(p, 0xab, 8);
+	p = TEE_Realloc(p, 200);
+	ok &= p != NULL;
+	for (n = 0; p && n < 200; n++)
+		ok &= p[n] == (n < 8 ? 0xab : 0);
+	TEE_Free(p);
+	return ok;
+}
+
+static uint32_t properties(void)
+{
+	static const TEE_UUID me = TA_API_PROBE_UUID;
+	TEE_UUID uuid;
+	TEE_Identity id;
+	char text[64];
+	size_t len = sizeof(text);
+	bool single = false;
+	uint32_t size = 0;
+	uint32_t ok = 1;
+
+	ok &= TEE_GetPropertyAsUUID(TEE_PROPSET_CURRENT_TA, "gpd.ta.appID",
+				    &uuid) == TEE_SUCCESS;
+	ok &= !TEE_MemCompare(&uuid, &me, sizeof(me));
+	ok &= TEE_GetPropertyAsBool(TEE_PROPSET_CURRENT_TA,
+				    "gpd.ta.singleInstance", &single) ==
+	      TEE_SUCCESS && single;
+	ok &= TEE_GetPropertyAsU32(TEE_PROPSET_CURRENT_TA, "gpd.ta.dataSize",
+				   &size) == TEE_SUCCESS && size == 16 * 1024;
+	ok &= TEE_GetPropertyAsIdentity(TEE_PROPSET_CURRENT_CLIENT,
+					"gpd.client.identity", &id) ==
+	      TEE_SUCCESS && id.login == TEE_LOGIN_PUBLIC;
+	ok &= TEE_GetPropertyAsString(TEE_PROPSET_TEE_IMPLEMENTATION,
+				      "gpd.tee.apiversion", text, &len) ==
+	      TEE_SUCCESS && len == 6 && !TEE_MemCompare(text, "1.3.1", 6);
+	len = 3;
+	ok &= TEE_GetPropertyAsString(TEE_PROPSET_CURRENT_TA, "gpd.ta.appID",
+				      text, &len) == TEE_ERROR_SHORT_BUFFER &&
+	      len == 37;
+	ok &= TEE_GetPropertyAsU32(TEE_PROPSET_CURRENT_TA, "no.such.thing",
+				   &size) == TEE_ERROR_ITEM_NOT_FOUND;
+	ok &= TEE_GetPropertyAsU32(TEE_PROPSET_CURRENT_TA, "gpd.ta.appID",
+				   &size) == TEE_ERROR_BAD_FORMAT;
+	return ok;
+}
+
+static uint32_t memory_ops(void)
+{
+	uint8_t a[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	uint8_t b[8] = { 1, 2, 3, 4, 5, 6, 7, 9 };
+	uint32_t ok = 1;
+
+	ok &= TEE_MemCompare(a, b, 7) == 0;
+	ok &= TEE_MemCompare(a, b, 8) < 0;
+	ok &= TEE_MemCompare(b, a, 8) > 0;
+	TEE_MemMove(a + 1, a, 7);	/* overlapping */
+	ok &= a[1] == 1 && a[7] == 7;
+	TEE_MemFill(b, 0x1ff, 8);	/* the low byte only */
+	ok &= b[0] == 0xff && b[7] == 0xff;
+	return ok;
+}
+
+TEE_Result TA_InvokeCommandEntryPoint(void *sess_ctx, uint32_t cmd_id,
+				      uint32_t param_types,
+				      TEE_Param params[TEE_NUM_PARAMS])
+{
+	struct probe_state *s = (struct probe_state *)TEE_GetInstanceData();
+	TEE_Time t;
+
+	(void)sess_ctx;
+	(void)param_types;
+	switch (cmd_id) {
+	case PROBE_CMD_MALLOC_HINTS:
+		params[0].value.a = malloc_hints();
+		return TEE_SUCCESS;
+	case PROBE_CMD_NO_FILL:
+		(void)TEE_Malloc(16, TEE_MALLOC_NO_FILL);
+		return TEE_SUCCESS;
+	case PROBE_CMD_REALLOC:
+		params[0].value.a = realloc_zero_fills();
+		return TEE_SUCCESS;
+	case PROBE_CMD_TIME:
+		TEE_GetSystemTime(&t);
+		params[0].value.a = t.seconds;
+		params[0].value.b = t.millis;
+		return TEE_SUCCESS;
+	case PROBE_CMD_RANDOM:
+		TEE_GenerateRandom(&params[0].value, sizeof(params[0].value));
+		return TEE_SUCCESS;
+	case PROBE_CMD_PROPS:
+		params[0].value.a = properties();
+		return TEE_SUCCESS;
+	case PROBE_CMD_CANCEL:
+		params[0].value.a = TEE_GetCancellationFlag();
+		params[0].value.b = TEE_UnmaskCancellation() &&
+				    TEE_GetCancellationFlag();
+		TEE_MaskCancellation();
+		return TEE_SUCCESS;
+	case PROBE_CMD_KEEP_PTR:
+		s->kept = params[0].memref.buffer;
+		return TEE_SUCCESS;
+	case PROBE_CMD_USE_PTR:
+		params[0].value.a = s->kept ? s->kept[0] : 0;
+		return TEE_SUCCESS;
+	case PROBE_CMD_MEMORY:
+		params[0].value.a = memory_ops();
+		return TEE_SUCCESS;
+	default:
+		return TEE_ERROR_NOT_SUPPORTED;
+	}
+}
