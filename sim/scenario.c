@@ -425,9 +425,21 @@ static int machine_line(struct parser *p, struct scenario *s, char **tok,
 			if (nexsim_parse_uint(eq, 0, UINT64_MAX, &v))
 				return perr(p, "seed=NUMBER, got '%s'", eq);
 			c->platform.random_seed = v;
+		} else if (!strcmp(tok[i], "nsmap")) {
+			if (strcmp(eq, "strict") && strcmp(eq, "cache"))
+				return perr(p, "nsmap=strict|cache, got '%s'", eq);
+			c->ns_map_cache = !strcmp(eq, "cache");
+		} else if (!strcmp(tok[i], "violations")) {
+			if (strcmp(eq, "abort") && strcmp(eq, "end-call"))
+				return perr(p, "violations=abort|end-call, got '%s'",
+					    eq);
+			c->on_violation = strcmp(eq, "abort") ?
+					  SHIM_VIOLATION_END_CALL :
+					  SHIM_VIOLATION_ABORT;
 		} else {
 			return perr(p, "a machine setting (profile, guests, cores, "
-				    "threads, heap, tzdram, seed), got '%s'", tok[i]);
+				    "threads, heap, tzdram, seed, nsmap, "
+				    "violations), got '%s'", tok[i]);
 		}
 	}
 	nexsim_config_place_nsec_ddr(c);
@@ -1267,9 +1279,10 @@ static void report(struct runner *r)
 	fprintf(r->out, "\n  ],\n  \"totals\": {\"fast_smcs\": %" PRIu64
 		", \"std_smcs\": %" PRIu64 ", \"partition_switches\": %" PRIu64
 		", \"isolation_violations\": %" PRIu64
+		", \"ns_maps\": %" PRIu64 ", \"ns_map_cache_hits\": %" PRIu64
 		", \"expectations_passed\": %u, \"expectations_failed\": %u}\n}\n",
 		st.fast_smcs, st.std_smcs, st.prtn_switches, st.violations,
-		r->passed, r->failed);
+		st.ns_maps, st.ns_map_cache_hits, r->passed, r->failed);
 }
 
 int scenario_run(struct scenario *s, const struct scenario_options *opt,

@@ -4,7 +4,9 @@
 and a clear one-line error with exit status 2 for every bad command line."""
 
 import json
+import os
 import subprocess
+import tempfile
 import sys
 
 NEXSIM = sys.argv[1]
@@ -160,6 +162,32 @@ def test_run_scripts():
           rep["totals"]["isolation_violations"] == 0 and
           rep["totals"]["std_smcs"] > 0 and
           rep["totals"]["partition_switches"] > 0, out)
+    # The non-secure mapping setting: strict maps per call, cache reuses.
+    with open(SRC + "/examples/hello.nxs") as f:
+        hello = f.read()
+    maps = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for mode in ["strict", "cache"]:
+            path = os.path.join(tmp, mode + ".nxs")
+            with open(path, "w") as f:
+                f.write(hello.replace("guests=4", "guests=4 nsmap=" + mode))
+            code, out, err = run("run", "--json", path)
+            try:
+                maps[mode] = json.loads(out)["totals"]
+            except (ValueError, KeyError):
+                maps[mode] = {}
+            check("machine nsmap=%s runs hello" % mode, code == 0, out + err)
+        bad = os.path.join(tmp, "bad.nxs")
+        with open(bad, "w") as f:
+            f.write("# a bad setting\nmachine violations=sometimes\n")
+        code, out, err = run("run", bad)
+        check("a bad machine setting exits 2 with FILE:LINE",
+              code == 2 and err.strip() == bad +
+              ":2: violations=abort|end-call, got 'sometimes'", err)
+    s, c = maps.get("strict", {}), maps.get("cache", {})
+    check("nsmap=cache reuses mappings that strict makes anew",
+          s.get("ns_map_cache_hits") == 0 and c.get("ns_map_cache_hits", 0) > 0
+          and c.get("ns_maps", 0) < s.get("ns_maps", 0), str(maps))
     code, out, err = run("run", "--trace", SRC + "/examples/hello.nxs")
     check("run --trace shows SMCs, translations and switches",
           code == 0 and "CALL_WITH_ARG -> a0 0" in out and
