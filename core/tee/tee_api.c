@@ -298,56 +298,57 @@ static bool lookup(TEE_PropSetHandle set, const char *name,
 	return false;
 }
 
+/* Look up @name in @set as a property of @type. */
+static TEE_Result get_typed(TEE_PropSetHandle set, const char *name,
+			    enum prop_type type, struct prop_value *v)
+{
+	if (!lookup(set, name, v))
+		return TEE_ERROR_ITEM_NOT_FOUND;
+	return v->type == type ? TEE_SUCCESS : TEE_ERROR_BAD_FORMAT;
+}
+
 TEE_Result TEE_GetPropertyAsBool(TEE_PropSetHandle set, const char *name,
 				 bool *value)
 {
 	struct prop_value v;
+	TEE_Result res = get_typed(set, name, PROP_BOOL, &v);
 
-	if (!lookup(set, name, &v))
-		return TEE_ERROR_ITEM_NOT_FOUND;
-	if (v.type != PROP_BOOL)
-		return TEE_ERROR_BAD_FORMAT;
-	*value = v.b;
-	return TEE_SUCCESS;
+	if (!res)
+		*value = v.b;
+	return res;
 }
 
 TEE_Result TEE_GetPropertyAsU32(TEE_PropSetHandle set, const char *name,
 				uint32_t *value)
 {
 	struct prop_value v;
+	TEE_Result res = get_typed(set, name, PROP_U32, &v);
 
-	if (!lookup(set, name, &v))
-		return TEE_ERROR_ITEM_NOT_FOUND;
-	if (v.type != PROP_U32)
-		return TEE_ERROR_BAD_FORMAT;
-	*value = v.u32;
-	return TEE_SUCCESS;
+	if (!res)
+		*value = v.u32;
+	return res;
 }
 
 TEE_Result TEE_GetPropertyAsUUID(TEE_PropSetHandle set, const char *name,
 				 TEE_UUID *value)
 {
 	struct prop_value v;
+	TEE_Result res = get_typed(set, name, PROP_UUID, &v);
 
-	if (!lookup(set, name, &v))
-		return TEE_ERROR_ITEM_NOT_FOUND;
-	if (v.type != PROP_UUID)
-		return TEE_ERROR_BAD_FORMAT;
-	*value = v.uuid;
-	return TEE_SUCCESS;
+	if (!res)
+		*value = v.uuid;
+	return res;
 }
 
 TEE_Result TEE_GetPropertyAsIdentity(TEE_PropSetHandle set, const char *name,
 				     TEE_Identity *value)
 {
 	struct prop_value v;
+	TEE_Result res = get_typed(set, name, PROP_IDENTITY, &v);
 
-	if (!lookup(set, name, &v))
-		return TEE_ERROR_ITEM_NOT_FOUND;
-	if (v.type != PROP_IDENTITY)
-		return TEE_ERROR_BAD_FORMAT;
-	*value = v.identity;
-	return TEE_SUCCESS;
+	if (!res)
+		*value = v.identity;
+	return res;
 }
 
 static int format_uuid(char *buf, size_t size, const TEE_UUID *u)
