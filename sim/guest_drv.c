@@ -101,13 +101,18 @@ uint64_t guest_pages_alloc(struct vm *vm, size_t pages)
 	struct guest_drv *d = vm->drv;
 	size_t n = 0;
 
-	if (!d || !pages)
+	if (!d || !pages || pages > vm->ram_pages)
 		return 0;
-	/* First fit: contiguous in the guest's RAM, scattered in DRAM. */
+	/*
+	 * First fit: contiguous in the guest's RAM, scattered in DRAM; a
+	 * page the VM gave back to the hypervisor has no backing, skip it.
+	 */
 	for (n = 0; n + pages <= vm->ram_pages; n++) {
 		size_t k = 0;
 
-		while (k < pages && !d->page_used[n + k])
+		while (k < pages && !d->page_used[n + k] &&
+		       hyp_ipa_ptr(vm, ipa_init(HYP_VM_IPA_BASE +
+						(n + k) * HYP_PAGE)))
 			k++;
 		if (k == pages) {
 			memset(d->page_used + n, 1, pages);
@@ -179,7 +184,8 @@ static uint32_t result(uint64_t a0, const struct msg_arg *arg, uint32_t *origin)
 struct drv_shm *guest_shm_alloc(struct vm *vm, size_t size)
 {
 	struct drv_shm *s = calloc(1, sizeof(*s));
-	size_t pages = (size + HYP_PAGE - 1) / HYP_PAGE;
+	/* Rounded up without overflow: SIZE_MAX is a lot of pages, not 0. */
+	size_t pages = size / HYP_PAGE + (size % HYP_PAGE != 0);
 
 	if (!s || !vm->drv)
 		goto err;

@@ -258,6 +258,9 @@ static int shm_range_of(struct parser *p, char *s, struct pspec *ps)
 	return name_of(p, s, ps->shm, "a shared-memory name");
 }
 
+/* A temporary buffer bigger than any VM's RAM is refused by the parser. */
+#define MAX_TEMP_BYTES	(1ull << 30)
+
 static int param_of(struct parser *p, char *tok, size_t tok_len,
 		    struct pspec *ps)
 {
@@ -288,8 +291,9 @@ static int param_of(struct parser *p, char *tok, size_t tok_len,
 		ps->size = vlen;
 	} else if (!strcmp(tok, "mout") && v) {
 		ps->type = TEEC_MEMREF_TEMP_OUTPUT;
-		if (nexsim_parse_size(v, &size) && strcmp(v, "0"))
-			return perr(p, "mout:SIZE, got '%s'", v);
+		if ((nexsim_parse_size(v, &size) && strcmp(v, "0")) ||
+		    size > MAX_TEMP_BYTES)
+			return perr(p, "mout:SIZE (up to 1G), got '%s'", v);
 		ps->size = (size_t)size;
 	} else if (!strcmp(tok, "whole") && v) {
 		ps->type = TEEC_MEMREF_WHOLE;
@@ -321,17 +325,37 @@ static int param_index(const char *key, const char *field, int *idx)
 	return 0;
 }
 
+/* Which expectations a command takes. */
+#define EXP_RESULT	1u	/* ret=, origin= */
+#define EXP_PARAMS	2u	/* pN.a=, pN.b=, pN.size=, pN.out= */
+#define EXP_VIOLATIONS	4u	/* violations= */
+
 static int expect_of(struct parser *p, char *tok, size_t tok_len,
-		     struct expect *ex)
+		     unsigned int allowed, struct expect *ex)
 {
 	char *eq = strchr(tok, '=');
 	char *v = eq ? eq + 1 : NULL;
 	int i = 0;
 	uint64_t n = 0;
+	bool is_result = false;
+	bool is_param = false;
+	const char *what =
+		allowed == EXP_RESULT ? "an expectation of open (ret=, origin=)" :
+		allowed == EXP_VIOLATIONS ? "check violations=N" :
+		"an expectation of invoke (ret=, origin=, pN.a=, pN.b=, "
+		"pN.size=, pN.out=)";
 
 	if (!eq)
 		return perr(p, "an expectation KEY=VALUE, got '%s'", tok);
 	*eq = '\0';
+	is_result = !strcmp(tok, "ret") || !strcmp(tok, "origin");
+	is_param = !param_index(tok, "a", &i) || !param_index(tok, "b", &i) ||
+		   !param_index(tok, "size", &i) ||
+		   !param_index(tok, "out", &i);
+	if ((is_result && !(allowed & EXP_RESULT)) ||
+	    (is_param && !(allowed & EXP_PARAMS)) ||
+	    (!strcmp(tok, "violations") && !(allowed & EXP_VIOLATIONS)))
+		return perr(p, "%s, got '%s='", what, tok);
 	if (!strcmp(tok, "ret")) {
 		if (result_parse(v, &ex->ret))
 			return perr(p, "a result name (SUCCESS, BAD_PARAMETERS, ...) "
@@ -360,15 +384,14 @@ static int expect_of(struct parser *p, char *tok, size_t tok_len,
 			return perr(p, "a count, got '%s'", v);
 		ex->violations_set = true;
 	} else {
-		return perr(p, "an expectation (ret=, origin=, pN.a=, pN.b=, "
-			    "pN.size=, pN.out=), got '%s='", tok);
+		return perr(p, "%s, got '%s='", what, tok);
 	}
 	return 0;
 }
 
 /* Optional "expect K=V..." at @tok[@from...]. */
 static int expectations(struct parser *p, char **tok, size_t *len, int n,
-			int from, struct expect *ex)
+			int from, unsigned int allowed, struct expect *ex)
 {
 	int i = 0;
 
@@ -380,7 +403,7 @@ static int expectations(struct parser *p, char **tok, size_t *len, int n,
 	if (from + 1 == n)
 		return perr(p, "at least one KEY=VALUE after 'expect'");
 	for (i = from + 1; i < n; i++)
-		if (expect_of(p, tok[i], len[i], ex))
+		if (expect_of(p, tok[i], len[i], allowed, ex))
 			return -1;
 	return 0;
 }
@@ -389,8 +412,19 @@ static int machine_line(struct parser *p, struct scenario *s, char **tok,
 			int n)
 {
 	struct nexsim_config *c = &s->cfg;
+	struct sim_machine trial;
+	char why[256] = "";
 	int i = 0;
 
+	/* The profile first: the other settings change it. */
+	for (i = 1; i < n; i++) {
+		if (strncmp(tok[i], "profile=", 8))
+			continue;
+		if (nexsim_config_profile(tok[i] + 8, c, p->err, p->err_size))
+			return perr(p, "a profile (default, qemu_v8), got '%s'",
+				    tok[i] + 8);
+		c->console_level = 0;
+	}
 	for (i = 1; i < n; i++) {
 		char *eq = strchr(tok[i], '=');
 		uint64_t v = 0;
@@ -399,9 +433,7 @@ static int machine_line(struct parser *p, struct scenario *s, char **tok,
 			return perr(p, "a machine setting KEY=VALUE, got '%s'", tok[i]);
 		*eq++ = '\0';
 		if (!strcmp(tok[i], "profile")) {
-			if (nexsim_config_profile(eq, c, p->err, p->err_size))
-				return perr(p, "a profile (default, qemu_v8), got '%s'", eq);
-			c->console_level = 0;
+			continue;
 		} else if (!strcmp(tok[i], "guests")) {
 			if (nexsim_parse_uint(eq, 1, 4096, &v))
 				return perr(p, "guests=1..4096, got '%s'", eq);
@@ -443,6 +475,12 @@ static int machine_line(struct parser *p, struct scenario *s, char **tok,
 		}
 	}
 	nexsim_config_place_nsec_ddr(c);
+	/* Settings the core refuses are an error of this line: try them. */
+	if (!shim_machine_exists()) {
+		if (sim_machine_start(&trial, c, why, sizeof(why)))
+			return perr(p, "settings the core can boot with (%s)", why);
+		sim_machine_stop(&trial);
+	}
 	return 0;
 }
 
@@ -514,7 +552,7 @@ static int step_line(struct parser *p, struct scenario *s, char **tok,
 		if (!st->ta && catalog_parse_uuid(tok[3], &st->uuid))
 			return perr(p, "a TA name (hello, kv, stress, panic, guest) "
 				    "or UUID, got '%s'", tok[3]);
-		return expectations(p, tok, len, n, 4, &st->ex);
+		return expectations(p, tok, len, n, 4, EXP_RESULT, &st->ex);
 	}
 	if (!strcmp(tok[0], "invoke")) {
 		int i = 0;
@@ -532,7 +570,8 @@ static int step_line(struct parser *p, struct scenario *s, char **tok,
 			if (param_of(p, tok[i], len[i], &st->p[k]))
 				return -1;
 		}
-		return expectations(p, tok, len, n, i, &st->ex);
+		return expectations(p, tok, len, n, i, EXP_RESULT | EXP_PARAMS,
+				    &st->ex);
 	}
 	if ((!strcmp(tok[0], "close") || !strcmp(tok[0], "cancel")) && n == 2) {
 		st->op = tok[0][1] == 'l' ? OP_CLOSE : OP_CANCEL;
@@ -582,7 +621,8 @@ static int step_line(struct parser *p, struct scenario *s, char **tok,
 
 		st->op = OP_CHECK;
 		for (i = 1; i < n; i++)
-			if (expect_of(p, tok[i], len[i], &st->ex))
+			if (expect_of(p, tok[i], len[i], EXP_VIOLATIONS,
+				      &st->ex))
 				return -1;
 		if (n < 2 || !st->ex.violations_set)
 			return perr(p, "check violations=N");
@@ -592,13 +632,18 @@ static int step_line(struct parser *p, struct scenario *s, char **tok,
 		    "shm, check, repeat), got '%s'", tok[0]);
 }
 
+/* Longest line a script may have, its newline included. */
+#define MAX_LINE	4096
+
 int scenario_load(const char *path, struct scenario **out, char *err,
 		  size_t err_size)
 {
 	struct parser p = { .path = path, .err = err, .err_size = err_size };
 	struct scenario *s = calloc(1, sizeof(*s));
 	FILE *f = fopen(path, "r");
-	char line[4096];
+	char *line = NULL;
+	size_t line_cap = 0;
+	ssize_t got = 0;
 	bool body = false;
 
 	if (!f || !s) {
@@ -612,15 +657,19 @@ int scenario_load(const char *path, struct scenario **out, char *err,
 	s->path = strdup(path);
 	nexsim_config_profile("default", &s->cfg, err, err_size);
 	s->cfg.console_level = 0;
-	while (fgets(line, sizeof(line), f)) {
-		char source[4096];
+	while ((got = getline(&line, &line_cap, f)) >= 0) {
+		char source[MAX_LINE];
 		char *tok[MAX_TOKENS];
 		size_t len[MAX_TOKENS];
 		int n = 0;
 
 		p.line++;
-		if (!strchr(line, '\n') && !feof(f)) {
-			perr(&p, "a line shorter than %zu characters", sizeof(line));
+		if (got >= MAX_LINE) {
+			perr(&p, "a line shorter than %d characters", MAX_LINE);
+			goto fail;
+		}
+		if (strlen(line) != (size_t)got) {
+			perr(&p, "text, got a NUL byte");
 			goto fail;
 		}
 		snprintf(source, sizeof(source), "%s", line);
@@ -644,10 +693,12 @@ int scenario_load(const char *path, struct scenario **out, char *err,
 		if (step_line(&p, s, tok, len, n, source + strspn(source, " \t")))
 			goto fail;
 	}
+	free(line);
 	fclose(f);
 	*out = s;
 	return 0;
 fail:
+	free(line);
 	fclose(f);
 	scenario_free(s);
 	return -1;
@@ -953,8 +1004,11 @@ static bool prepare_op(struct runner *r, const struct step *st,
 			if (!ps->text && !ps->size)
 				break;	/* null: a NULL memref */
 			bufs[n] = calloc(1, ps->size ? ps->size : 1);
-			if (!bufs[n])
+			if (!bufs[n]) {
+				fail(r, st, "cannot allocate the %zu bytes of p%zu",
+				     ps->size, n);
 				return false;
+			}
 			if (ps->text)
 				memcpy(bufs[n], ps->text, ps->text_len);
 			p->tmpref.buffer = bufs[n];
@@ -993,6 +1047,8 @@ static bool check_outputs(struct runner *r, const struct step *st,
 			      type >= TEEC_MEMREF_PARTIAL_INPUT ?
 			      p->memref.size : p->tmpref.size;
 		const char *data = NULL;
+		size_t avail = 0;	/* bytes of the client's buffer there */
+		size_t shown = 0;
 
 		if (ex->a_set[n] && p->value.a != ex->a[n]) {
 			fail(r, st, "expected p%zu.a=%u, got %u", n, ex->a[n],
@@ -1011,16 +1067,24 @@ static bool check_outputs(struct runner *r, const struct step *st,
 		}
 		if (!ex->out[n])
 			continue;
-		if (type == TEEC_MEMREF_TEMP_OUTPUT || type == TEEC_MEMREF_TEMP_INOUT)
+		if (type == TEEC_MEMREF_TEMP_OUTPUT ||
+		    type == TEEC_MEMREF_TEMP_INOUT) {
 			data = p->tmpref.buffer;
-		else if (p->memref.parent)
+			avail = data ? st->p[n].size : 0;
+		} else if (p->memref.parent &&
+			   p->memref.offset <= p->memref.parent->size) {
 			data = (const char *)p->memref.parent->buffer +
 			       p->memref.offset;
-		if (!data || size != ex->out_len[n] ||
+			avail = p->memref.parent->size - p->memref.offset;
+		}
+		/* After SHORT_BUFFER the size is more than the buffer holds. */
+		if (!data || size != ex->out_len[n] || size > avail ||
 		    memcmp(data, ex->out[n], size)) {
-			fail(r, st, "expected p%zu.out=\"%s\", got %zu bytes \"%.*s\"",
-			     n, ex->out[n], size, data ? (int)(size < 64 ? size : 64) : 0,
-			     data ? data : "");
+			shown = size < avail ? size : avail;
+			shown = shown < 64 ? shown : 64;
+			fail(r, st, "expected p%zu.out=\"%s\", got %zu bytes \"%.*s\"%s",
+			     n, ex->out[n], size, (int)shown, data ? data : "",
+			     size > avail ? " (more than the buffer holds)" : "");
 			return false;
 		}
 	}

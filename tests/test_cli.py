@@ -178,12 +178,49 @@ def test_run_scripts():
                 maps[mode] = {}
             check("machine nsmap=%s runs hello" % mode, code == 0, out + err)
         bad = os.path.join(tmp, "bad.nxs")
+        for text, what in [
+                ("machine violations=sometimes\n",
+                 ":2: violations=abort|end-call, got 'sometimes'"),
+                ("machine heap=1G\n",
+                 ":2: settings the core can boot with (a heap or thread "
+                 "stack size is below the core's minimum or above TZDRAM"),
+                ("machine guests=4096\n",
+                 ":2: settings the core can boot with (TZDRAM is too small"),
+                ("vm create a\nopen a s hello expect p0.a=1\n",
+                 ":3: an expectation of open (ret=, origin=), got 'p0.a='"),
+                ("vm create a\nopen a s hello\n"
+                 "invoke s 0 vinout:1 expect violations=0\n",
+                 ":4: an expectation of invoke (ret=, origin=, pN.a=, "
+                 "pN.b=, pN.size=, pN.out=), got 'violations='"),
+                ("vm create a\ncheck violations=0 ret=SUCCESS\n",
+                 ":3: check violations=N, got 'ret='"),
+                ("vm create a\nopen a s kv\ninvoke s get min:k mout:1000G\n",
+                 ":4: mout:SIZE (up to 1G), got '1000G'"),
+                ("vm create a\nopen a s he\0llo\n",
+                 ":3: text, got a NUL byte")]:
+            with open(bad, "w") as f:
+                f.write("# a bad script\n" + text)
+            code, out, err = run("run", bad)
+            check("a bad script exits 2 with %s" % what.split("(")[0],
+                  code == 2 and err.startswith(bad + what) and
+                  len(err.strip().splitlines()) == 1, err)
+        # The profile applies first, whatever the order on the line.
         with open(bad, "w") as f:
-            f.write("# a bad setting\nmachine violations=sometimes\n")
+            f.write("machine guests=4 profile=qemu_v8\nvm create a\n")
+        code, out, err = run("run", "--json", bad)
+        check("machine settings override the profile in any order",
+              code == 0 and '"guest_count": 4,' in out, out + err)
+        # After SHORT_BUFFER the size is larger than the buffer: a failed
+        # expectation, never a read past the buffer.
+        with open(bad, "w") as f:
+            f.write("vm create a\nopen a s kv\n"
+                    "invoke s put min:\"k\" min:\"0123456789abcdef\"\n"
+                    "invoke s get min:\"k\" mout:2 expect "
+                    "ret=SHORT_BUFFER p1.out=\"0123456789abcdef\"\n")
         code, out, err = run("run", bad)
-        check("a bad machine setting exits 2 with FILE:LINE",
-              code == 2 and err.strip() == bad +
-              ":2: violations=abort|end-call, got 'sometimes'", err)
+        check("an output longer than its buffer fails the expectation",
+              code == 1 and "got 16 bytes" in err and
+              "(more than the buffer holds)" in err, err)
     s, c = maps.get("strict", {}), maps.get("cache", {})
     check("nsmap=cache reuses mappings that strict makes anew",
           s.get("ns_map_cache_hits") == 0 and c.get("ns_map_cache_hits", 0) > 0

@@ -6,6 +6,7 @@
  * guest can throw at the mediator.
  */
 
+#include <stdint.h>
 #include <string.h>
 
 #include <nexsim/ta_ids.h>
@@ -255,6 +256,8 @@ static void test_client_api_errors(void **state)
 	TEEC_Operation op;
 	uint32_t origin = 0;
 	static const TEEC_UUID nobody = { 1, 2, 3, { 4 } };
+	static uint8_t big[64];
+	size_t pages_before = 0;
 
 	(void)state;
 	assert_int_equal(TEEC_InitializeContext(NULL, NULL),
@@ -280,6 +283,7 @@ static void test_client_api_errors(void **state)
 
 	assert_int_equal(TEEC_OpenSession(&ctx, &s, &hello, TEEC_LOGIN_PUBLIC,
 					  NULL, NULL, NULL), TEEC_SUCCESS);
+	pages_before = guest_pages_in_use(vms[0]);
 	memset(&op, 0, sizeof(op));
 	op.paramTypes = TEEC_PARAM_TYPES(4, TEEC_NONE, TEEC_NONE, TEEC_NONE);
 	assert_int_equal(TEEC_InvokeCommand(&s, 0, &op, &origin),
@@ -307,6 +311,21 @@ static void test_client_api_errors(void **state)
 	sm.flags = TEEC_MEM_INPUT;
 	assert_int_equal(TEEC_RegisterSharedMemory(&ctx, &sm),
 			 TEEC_ERROR_BAD_PARAMETERS);	/* no buffer */
+	/* Sizes past the VM's RAM (SIZE_MAX must not round to 0 pages). */
+	sm.buffer = big;
+	sm.size = SIZE_MAX;
+	assert_int_equal(TEEC_RegisterSharedMemory(&ctx, &sm),
+			 TEEC_ERROR_OUT_OF_MEMORY);
+	sm.size = SIZE_MAX - 4095;
+	assert_int_equal(TEEC_RegisterSharedMemory(&ctx, &sm),
+			 TEEC_ERROR_OUT_OF_MEMORY);
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_NONE,
+					 TEEC_NONE, TEEC_NONE);
+	op.params[0].tmpref.buffer = big;
+	op.params[0].tmpref.size = SIZE_MAX;
+	assert_int_equal(TEEC_InvokeCommand(&s, 0, &op, &origin),
+			 TEEC_ERROR_OUT_OF_MEMORY);
+	assert_int_equal(guest_pages_in_use(vms[0]), pages_before);
 	TEEC_CloseSession(&s);
 	TEEC_FinalizeContext(&ctx);
 }
@@ -532,6 +551,27 @@ static void test_mediator_pins_checks_and_limits_page_lists(void **state)
 	assert_int_equal(hyp_vm_release_page(vm, ipa_init(data + 129 * 4096)), 0);
 }
 
+static void test_guest_allocator_skips_pages_given_back(void **state)
+{
+	struct vm *vm = vms[3];
+	uint64_t first = guest_pages_alloc(vm, 1);
+	uint64_t next = 0;
+
+	(void)state;
+	assert_int_not_equal(first, 0);
+	guest_pages_free(vm, first, 1);
+	/* The VM gives the page back (ballooning): it has no backing now. */
+	assert_int_equal(hyp_vm_release_page(vm, ipa_init(first)), 0);
+	assert_null(hyp_ipa_ptr(vm, ipa_init(first)));
+	next = guest_pages_alloc(vm, 2);
+	assert_int_not_equal(next, 0);
+	assert_true(first < next || first >= next + 2 * 4096);
+	assert_non_null(hyp_ipa_ptr(vm, ipa_init(next)));
+	guest_pages_free(vm, next, 2);
+	/* More pages than the VM has: refused, not wrapped. */
+	assert_int_equal(guest_pages_alloc(vm, SIZE_MAX / 4096), 0);
+}
+
 static void secure_rewrites_guest_arg(void *arg)
 {
 	struct guest_call *g = arg;
@@ -652,6 +692,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_mediator_refuses_bad_arguments),
 		cmocka_unit_test(test_mediator_pins_checks_and_limits_page_lists),
 		cmocka_unit_test(test_guest_rewriting_its_arg_mid_call_changes_nothing),
+		cmocka_unit_test(test_guest_allocator_skips_pages_given_back),
 		cmocka_unit_test(test_stage2_is_scattered_and_disjoint),
 		cmocka_unit_test(test_destroyed_vm_releases_everything),
 	};

@@ -106,7 +106,8 @@ static void expect_boot_failure(struct nexsim_config *cfg, const char *why)
 	char err[256] = "";
 
 	assert_int_equal(sim_machine_start(&m, cfg, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, why));
+	if (!strstr(err, why))
+		fail_msg("refused with \"%s\", expected \"%s\"", err, why);
 	assert_false(shim_machine_exists());
 }
 
@@ -121,11 +122,11 @@ static void test_platforms_the_core_cannot_run_are_refused(void **state)
 
 	harness_config(&cfg, "default");
 	cfg.platform.guest_count = 0;
-	expect_boot_failure(&cfg, "out of range");
+	expect_boot_failure(&cfg, "guest or thread count is out of range");
 
 	harness_config(&cfg, "default");
 	cfg.platform.thread_count = 1000;
-	expect_boot_failure(&cfg, "out of range");
+	expect_boot_failure(&cfg, "guest or thread count is out of range");
 
 	harness_config(&cfg, "default");
 	cfg.platform.tee_ram_size = 64 * 1024;
@@ -133,7 +134,7 @@ static void test_platforms_the_core_cannot_run_are_refused(void **state)
 
 	harness_config(&cfg, "default");
 	cfg.platform.heap_size = 1024;
-	expect_boot_failure(&cfg, "out of range");
+	expect_boot_failure(&cfg, "below the core's minimum");
 
 	harness_config(&cfg, "default");
 	cfg.platform.core_count = 17;
@@ -142,13 +143,26 @@ static void test_platforms_the_core_cannot_run_are_refused(void **state)
 	/* Sizes that would wrap the plan are refused, not rounded to nothing. */
 	harness_config(&cfg, "default");
 	cfg.platform.heap_size = 0xfffffffffffff000ull;
-	expect_boot_failure(&cfg, "out of range");
+	expect_boot_failure(&cfg, "above TZDRAM");
 	harness_config(&cfg, "default");
 	cfg.platform.nex_heap_size = 0xffffffffffffff00ull;
-	expect_boot_failure(&cfg, "out of range");
+	expect_boot_failure(&cfg, "above TZDRAM");
 	harness_config(&cfg, "default");
 	cfg.platform.thread_stack_size = 1ull << 62;
-	expect_boot_failure(&cfg, "out of range");
+	expect_boot_failure(&cfg, "above TZDRAM");
+	harness_config(&cfg, "default");
+	cfg.platform.nsec_ddr_base = pa_init((1ull << 48) - 4096);
+	expect_boot_failure(&cfg, "physical address space");
+	harness_config(&cfg, "default");
+	cfg.platform.tee_ram_size = cfg.platform.tzdram_size;
+	expect_boot_failure(&cfg, "TEE RAM fills TZDRAM");
+	/* Many guests on a small heap: no room to track their TA RAM. */
+	harness_config(&cfg, "default");
+	cfg.platform.guest_count = 1;
+	cfg.platform.tzdram_size = 1ull << 32;
+	cfg.platform.heap_size = 8 * 1024;
+	nexsim_config_place_nsec_ddr(&cfg);
+	expect_boot_failure(&cfg, "too small to track its TA RAM");
 }
 
 static void test_failed_boots_leave_the_host_mmu_as_it_was(void **state)

@@ -422,6 +422,19 @@ static void test_registered_shm_lifecycle(void **state)
 		assert_int_equal(unreg_shm(2, 0xc0ffee), E_NOT_FOUND);
 		assert_int_equal(raw_close_session(2, s2), SUCCESS);
 	}
+	/* UNREGISTER takes an RMEM_INPUT, not a value that looks like one. */
+	{
+		struct raw_arg a;
+
+		raw_init(&a, OPTEE_MSG_CMD_UNREGISTER_SHM, 1);
+		a.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+		a.hdr.params[0].u.value.c = 0xc0ffee;	/* where shm_ref is */
+		assert_int_equal(raw_call(1, &a), T_OK);
+		assert_int_equal(a.hdr.ret, E_BAD_PARAMS);
+		assert_int_equal(a.hdr.ret_origin, ORIGIN_TEE);
+	}
+	assert_int_equal(kv_get_rmem(1, s, 0xc0ffee, 5, 0xc0ffee, 4096, 64,
+				     &size), SUCCESS);
 	assert_int_equal(unreg_shm(1, 0xc0ffee), SUCCESS);
 	assert_int_equal(unreg_shm(1, 0xc0ffee), E_NOT_FOUND);
 	assert_int_equal(kv_get_rmem(1, s, 0xc0ffee, 5, 0xc0ffee, 0, 64, &size),

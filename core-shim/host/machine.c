@@ -173,8 +173,21 @@ static int check_regions(const struct shim_machine_params *p, char *err,
 static const char *boot_status_text(enum core_boot_status st)
 {
 	switch (st) {
-	case CORE_BOOT_BAD_PLATFORM:
-		return "a platform setting is out of range";
+	case CORE_BOOT_BAD_REGIONS:
+		return "TZDRAM or non-secure DRAM is outside the 48-bit "
+		       "physical address space";
+	case CORE_BOOT_BAD_SIZES:
+		return "a heap or thread stack size is below the core's minimum "
+		       "or above TZDRAM; minimums: guest heap 8K, nexus heap 4K, "
+		       "stack 4K";
+	case CORE_BOOT_BAD_COUNTS:
+		return "the core, guest or thread count is out of range";
+	case CORE_BOOT_BAD_TEE_RAM:
+		return "TZDRAM or nexus TEE RAM is not page-aligned, or TEE RAM "
+		       "fills TZDRAM";
+	case CORE_BOOT_HEAP_TOO_SMALL:
+		return "a guest heap is too small to track its TA RAM share "
+		       "(raise the heap size or the guest count)";
 	case CORE_BOOT_NO_TEE_RAM:
 		return "TEE RAM is too small for the nexus heap and guest index";
 	case CORE_BOOT_NO_TA_RAM:

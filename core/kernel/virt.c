@@ -194,24 +194,21 @@ static enum core_boot_status check_platform(const struct arch_platform *plat)
 	/* Every size is bounded by the PA space, so the plan cannot overflow. */
 	if (!fits_pa_space(pa_addr(plat->tzdram_base), tz) ||
 	    !fits_pa_space(pa_addr(plat->nsec_ddr_base), plat->nsec_ddr_size))
-		return CORE_BOOT_BAD_PLATFORM;
+		return CORE_BOOT_BAD_REGIONS;
 	if (plat->nex_heap_size > tz || plat->heap_size > tz ||
-	    plat->thread_stack_size > tz || plat->xlat_table_size > tz)
-		return CORE_BOOT_BAD_PLATFORM;
-	if (!plat->core_count || plat->core_count > ARCH_MAX_CORES)
-		return CORE_BOOT_BAD_PLATFORM;
-	if (!plat->guest_count || plat->guest_count > VIRT_MAX_GUEST_ID)
-		return CORE_BOOT_BAD_PLATFORM;
-	if (!plat->thread_count || plat->thread_count > THREAD_MAX_COUNT)
-		return CORE_BOOT_BAD_PLATFORM;
-	if (plat->nex_heap_size < MIN_NEX_HEAP_SIZE ||
+	    plat->thread_stack_size > tz || plat->xlat_table_size > tz ||
+	    plat->nex_heap_size < MIN_NEX_HEAP_SIZE ||
 	    plat->heap_size < MIN_HEAP_SIZE ||
 	    plat->thread_stack_size < MIN_STACK_SIZE)
-		return CORE_BOOT_BAD_PLATFORM;
+		return CORE_BOOT_BAD_SIZES;
+	if (!plat->core_count || plat->core_count > ARCH_MAX_CORES ||
+	    !plat->guest_count || plat->guest_count > VIRT_MAX_GUEST_ID ||
+	    !plat->thread_count || plat->thread_count > THREAD_MAX_COUNT)
+		return CORE_BOOT_BAD_COUNTS;
 	if (!IS_ALIGNED(pa_addr(plat->tzdram_base), (uint64_t)SMALL_PAGE_SIZE) ||
 	    !IS_ALIGNED(plat->tee_ram_size, (uint64_t)SMALL_PAGE_SIZE) ||
 	    plat->tee_ram_size >= plat->tzdram_size)
-		return CORE_BOOT_BAD_PLATFORM;
+		return CORE_BOOT_BAD_TEE_RAM;
 	return CORE_BOOT_OK;
 }
 
@@ -271,7 +268,7 @@ static enum core_boot_status plan_ta_pool(const struct arch_platform *plat)
 	/* TA RAM bookkeeping lives in the guest heap: leave it room. */
 	if (page_pool_bitmap_words(plan.ta_ram_share) * sizeof(uint64_t) >
 	    plan.heap_size / 4)
-		return CORE_BOOT_BAD_PLATFORM;
+		return CORE_BOOT_HEAP_TOO_SMALL;
 
 	tables = plan.table_size * plan.slot_count;
 	plan.tables_pa = plan.ta_pool_pa;

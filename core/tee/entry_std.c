@@ -323,7 +323,10 @@ static void register_shm(struct msg *m)
 
 static void unregister_shm(struct msg *m)
 {
-	m->hdr.ret = m->num_params != 1 ? TEE_ERROR_BAD_PARAMETERS :
+	/* One registered-memory reference naming the cookie. */
+	m->hdr.ret = m->num_params != 1 ||
+		     m->params[0].attr != OPTEE_MSG_ATTR_TYPE_RMEM_INPUT ?
+		     TEE_ERROR_BAD_PARAMETERS :
 		     nsbuf_unregister(m->params[0].u.rmem.shm_ref);
 	m->hdr.ret_origin = TEE_ORIGIN_TEE;
 }

@@ -27,7 +27,11 @@ struct arch_smc_args {
 /* Reasons core_boot() can refuse the platform. */
 enum core_boot_status {
 	CORE_BOOT_OK = 0,
-	CORE_BOOT_BAD_PLATFORM,		/* a setting out of range */
+	CORE_BOOT_BAD_REGIONS,		/* TZDRAM or DRAM outside the PA space */
+	CORE_BOOT_BAD_SIZES,		/* a heap or stack size out of range */
+	CORE_BOOT_BAD_COUNTS,		/* core, guest or thread count */
+	CORE_BOOT_BAD_TEE_RAM,		/* TEE RAM unaligned or not < TZDRAM */
+	CORE_BOOT_HEAP_TOO_SMALL,	/* for the TA RAM bookkeeping */
 	CORE_BOOT_NO_TEE_RAM,		/* nexus heap and tables do not fit */
 	CORE_BOOT_NO_TA_RAM,		/* no TA RAM left per guest */
 	CORE_BOOT_MAP_FAILED,		/* the host could not map nexus RAM */
