@@ -484,6 +484,137 @@ static void test_mapping_cache_keeps_pages_to_their_guest(void **state)
 	restart_with(SHIM_VIOLATION_ABORT);
 }
 
+
+/* Strict mode (prototype: parked / call-key reuse): a released arg page is
+ * unreachable from every partition, its guest's included, and the same
+ * page mapped again by that guest is reachable. */
+static void test_released_arg_page_unreachable(void **state)
+{
+	struct shim_violation v;
+	struct poke pk = { 0 };
+	paddr_t page = pa_init(nsec_page(31));
+	uint8_t *va = NULL;
+	uint8_t *va2 = NULL;
+	uint8_t *own = NULL;
+	int round = 0;
+
+	(void)state;
+	assert_int_equal(sim_vm_created(1), OK);
+	assert_int_equal(sim_vm_created(2), OK);
+	for (round = 0; round < 3; round++) {
+		assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+		va = arch_nsec_map(&page, 1, true);
+		assert_non_null(va);
+		va[1] = 7;			/* reachable while mapped */
+		arch_nsec_unmap(va, true);
+		pk.ptr = va + 1;
+		assert_true(shim_try(poke, &pk, &v));	/* released: faults */
+		assert_int_equal(v.owner, SHIM_OWNER_NSEC_UNMAPPED);
+		va2 = arch_nsec_map(&page, 1, true);
+		assert_int_equal(va2[1], 7);
+		arch_nsec_unmap(va2, true);
+		virt_unset_guest();
+		assert_true(shim_try(poke, &pk, &v));	/* default partition */
+		assert_int_equal(virt_set_guest(2), TEE_SUCCESS);
+		assert_true(shim_try(poke, &pk, &v));	/* other guest, idle */
+		own = arch_nsec_map(&page, 1, true);
+		assert_ptr_not_equal(own, va);
+		assert_int_equal(own[1], 7);
+		pk.ptr = va2 + 1;
+		assert_true(shim_try(poke, &pk, &v));	/* other guest, in a call */
+		arch_nsec_unmap(own, true);
+		pk.ptr = own + 1;
+		assert_true(shim_try(poke, &pk, &v));
+		virt_unset_guest();
+	}
+	assert_int_equal(sim_vm_destroyed(1), OK);
+	assert_int_equal(sim_vm_destroyed(2), OK);
+}
+
+/* Every address in @va[0..@count) faults from every partition. */
+static void assert_all_unreachable(uint8_t *const *va, size_t count,
+				   uint32_t guests)
+{
+	struct shim_violation v;
+	struct poke pk = { 0 };
+	uint32_t g = 0;
+	size_t n = 0;
+
+	for (g = 0; g <= guests; g++) {
+		if (g)
+			assert_int_equal(virt_set_guest(g), TEE_SUCCESS);
+		for (n = 0; n < count; n++) {
+			if (!va[n])
+				continue;
+			pk.ptr = va[n] + 2;
+			assert_true(shim_try(poke, &pk, &v));
+			assert_int_equal(v.owner, SHIM_OWNER_NSEC_UNMAPPED);
+		}
+		if (g)
+			virt_unset_guest();
+	}
+}
+
+/*
+ * More guests than call keys, round-robin: each guest's argument page is
+ * reused (no new mapping after the first round), keeps its contents, and
+ * once released is out of reach of everyone, its own guest included.
+ */
+static void test_reused_arg_pages_stay_strict_round_robin(void **state)
+{
+	enum { GUESTS = 4, ROUNDS = 4 };
+	struct nexsim_config cfg;
+	struct shim_stats st;
+	uint8_t *va[GUESTS] = { 0 };
+	struct shim_violation v;
+	struct poke pk = { 0 };
+	uint32_t g = 0;
+	uint32_t k = 0;
+	int round = 0;
+
+	(void)state;
+	harness_stop();
+	harness_config(&cfg, "default");
+	cfg.platform.guest_count = GUESTS;
+	harness_start(&cfg);
+	for (g = 1; g <= GUESTS; g++)
+		assert_int_equal(sim_vm_created(g), OK);
+
+	for (round = 0; round < ROUNDS; round++) {
+		for (g = 1; g <= GUESTS; g++) {
+			paddr_t page = pa_init(nsec_page(40 + g));
+			uint8_t *m = NULL;
+
+			assert_int_equal(virt_set_guest(g), TEE_SUCCESS);
+			m = arch_nsec_map(&page, 1, true);
+			assert_non_null(m);
+			if (round) {
+				assert_ptr_equal(m, va[g - 1]);
+				assert_int_equal(m[2], 10 * g + round - 1);
+			}
+			m[2] = (uint8_t)(10 * g + round);
+			/* While it is live: the others' released pages are not. */
+			for (k = 0; k < GUESTS; k++) {
+				if (k == g - 1 || !va[k])
+					continue;
+				pk.ptr = va[k] + 2;
+				assert_true(shim_try(poke, &pk, &v));
+			}
+			arch_nsec_unmap(m, true);
+			virt_unset_guest();
+			va[g - 1] = m;
+			assert_all_unreachable(va, GUESTS, GUESTS);
+		}
+	}
+	shim_get_stats(&st);
+	assert_int_equal(st.ns_maps, GUESTS);
+	assert_int_equal(st.ns_map_cache_hits, GUESTS * (ROUNDS - 1));
+	assert_int_equal(st.ns_maps_live, 0);
+	for (g = 1; g <= GUESTS; g++)
+		assert_int_equal(sim_vm_destroyed(g), OK);
+	restart_with(SHIM_VIOLATION_ABORT);
+}
+
 /* Run @fn in a child; returns its wait status and its stderr in @out. */
 static int run_child(void (*fn)(void), char *out, size_t size)
 {
@@ -588,6 +719,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_stale_pointer_into_a_destroyed_guest),
 		cmocka_unit_test(test_nonsecure_pages_reach_only_their_guest),
 		cmocka_unit_test(test_mapping_cache_keeps_pages_to_their_guest),
+		cmocka_unit_test(test_released_arg_page_unreachable),
+		cmocka_unit_test(test_reused_arg_pages_stay_strict_round_robin),
 		cmocka_unit_test(test_report_text_names_every_field),
 		cmocka_unit_test(test_report_text_is_bounded_with_long_names),
 		cmocka_unit_test(test_violation_hook_sees_each_violation),

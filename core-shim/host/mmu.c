@@ -83,6 +83,9 @@ struct arch_prtn {
 	int key_slot;		/* index in mmu.lru_keys, -1: parked */
 	uint64_t lru_tick;
 	uint64_t switches;
+	unsigned int call_live;	/* live mappings on its call key */
+	int call_slot;		/* index in mmu.key_call, -1: none */
+	uint64_t call_tick;
 	struct nsmap *ns_maps;	/* its non-secure mappings (nsmap.c) */
 	struct arch_prtn *next;
 };
@@ -105,6 +108,9 @@ static struct {
 	int key_bank;
 	int key_phys;
 	int key_parked;
+	int key_call[NS_CALL_KEYS];	/* call keys (see nsmap.c) */
+	struct arch_prtn *call_holder[NS_CALL_KEYS];
+	size_t call_key_count;
 	int lru_keys[MAX_PKEYS];
 	struct arch_prtn *key_owner[MAX_PKEYS];
 	size_t lru_key_count;
@@ -201,8 +207,12 @@ bool shim_pkeys_supported(void)
 	return supported;
 }
 
-/* PKRU with access to the bank and to @key_slot's key (-1: none). */
-static void pkru_allow(bool bank, int key_slot, bool phys)
+/*
+ * PKRU with access to the bank, to @p's keys (NULL: none) — its window key
+ * and, while it has a live mapping on it, its call key — and to the MMU's
+ * view of secure RAM.
+ */
+static void pkru_allow(bool bank, const struct arch_prtn *p, bool phys)
 {
 	uint32_t v = mmu.pkru_base | mmu.pkru_ours;
 
@@ -210,8 +220,10 @@ static void pkru_allow(bool bank, int key_slot, bool phys)
 		v &= ~pkey_deny_bits(mmu.key_bank);
 	if (phys)
 		v &= ~pkey_deny_bits(mmu.key_phys);
-	if (key_slot >= 0)
-		v &= ~pkey_deny_bits(mmu.lru_keys[key_slot]);
+	if (p && p->key_slot >= 0)
+		v &= ~pkey_deny_bits(mmu.lru_keys[p->key_slot]);
+	if (p && p->call_slot >= 0 && p->call_live)
+		v &= ~pkey_deny_bits(mmu.key_call[p->call_slot]);
 	wrpkru(v);
 }
 
@@ -232,6 +244,9 @@ static void free_keys(void)
 	free_key(&mmu.key_bank);
 	free_key(&mmu.key_phys);
 	free_key(&mmu.key_parked);
+	for (n = 0; n < mmu.call_key_count; n++)
+		free_key(&mmu.key_call[n]);
+	mmu.call_key_count = 0;
 }
 
 static int init_pkeys(char *err, size_t err_size)
@@ -249,6 +264,14 @@ static int init_pkeys(char *err, size_t err_size)
 	mmu.pkru_ours = pkey_deny_bits(mmu.key_bank) |
 			pkey_deny_bits(mmu.key_phys) |
 			pkey_deny_bits(mmu.key_parked);
+	/* Strict mapping: call keys first, the rest for guest windows. */
+	mmu.call_key_count = 0;
+	while (!mmu.params.ns_map_cache &&
+	       mmu.call_key_count < NS_CALL_KEYS &&
+	       (key = pkey_alloc(0, 0)) >= 0) {
+		mmu.key_call[mmu.call_key_count++] = key;
+		mmu.pkru_ours |= pkey_deny_bits(key);
+	}
 	while (mmu.lru_key_count < MAX_PKEYS &&
 	       (key = pkey_alloc(0, 0)) >= 0) {
 		mmu.lru_keys[mmu.lru_key_count++] = key;
@@ -306,7 +329,7 @@ static const struct shim_phys_region *region_of(uint64_t pa, uint64_t size,
 static void phys_write(off_t off, const void *src, size_t len)
 {
 	if (mmu.guard == SHIM_GUARD_PKEYS) {
-		pkru_allow(false, -1, true);
+		pkru_allow(false, NULL, true);
 		shim_raw_copy(mmu.phys_map + off, src, len);
 		return;
 	}
@@ -356,7 +379,7 @@ static void bank_swap_copy(struct arch_prtn *to)
 	void *bank = __nexsim_bank_start;
 
 	if (mmu.guard == SHIM_GUARD_PKEYS) {
-		pkru_allow(true, -1, true);
+		pkru_allow(true, NULL, true);
 		if (mmu.bank_owner)
 			shim_raw_copy(mmu.phys_map + mmu.bank_owner->bank_off,
 				      bank, bank_used());
@@ -541,7 +564,7 @@ assign:
 static void apply_default(void)
 {
 	if (mmu.guard == SHIM_GUARD_PKEYS) {
-		pkru_allow(false, -1, false);
+		pkru_allow(false, NULL, false);
 		return;
 	}
 	if (mmu.bank_open) {
@@ -556,7 +579,8 @@ static void apply_prtn(struct arch_prtn *p)
 {
 	bank_switch_to(p);
 	if (mmu.guard == SHIM_GUARD_PKEYS) {
-		pkru_allow(true, ensure_key(p), false);
+		ensure_key(p);
+		pkru_allow(true, p, false);
 		return;
 	}
 	if (!mmu.bank_open) {
@@ -652,6 +676,7 @@ struct arch_prtn *arch_prtn_create(uint16_t guest_id, paddr_t bank_pa,
 	p->private_off = (off_t)(pa_addr(private_pa) - pa_addr(r->base));
 	p->private_size = private_size;
 	p->key_slot = -1;
+	p->call_slot = -1;
 	p->win = w;
 
 	va = mmap((void *)w->va, mmu.win_size, prot, MAP_SHARED | MAP_FIXED,
@@ -711,6 +736,8 @@ static void destroy(struct arch_prtn *p)
 		mmu.bank_owner = NULL;
 	if (p->key_slot >= 0)
 		mmu.key_owner[p->key_slot] = NULL;
+	if (p->call_slot >= 0)
+		mmu.call_holder[p->call_slot] = NULL;
 	/* The core's allocator shadow must not outlive the mapping. */
 	arch_asan_unpoison((void *)p->win->va, mmu.win_size);
 	retire_window(p->win);
@@ -782,6 +809,89 @@ void mmu_guard_nsec(void *va, size_t size, struct arch_prtn *owner)
 				  mmu.key_parked);
 	else if (mmu.open_prtn != owner)
 		set_prot(va, size, PROT_NONE);
+}
+
+bool mmu_callkey_available(void)
+{
+	return mmu.guard == SHIM_GUARD_PKEYS && mmu.call_key_count;
+}
+
+bool mmu_callkey_acquire(struct arch_prtn *owner,
+			 void (*evict)(struct arch_prtn *holder))
+{
+	struct arch_prtn *victim = NULL;
+	size_t slot = 0;
+	size_t n = 0;
+	bool found = false;
+
+	owner->call_tick = ++mmu.tick;
+	if (owner->call_slot >= 0)
+		return true;
+	for (n = 0; n < mmu.call_key_count; n++) {
+		struct arch_prtn *h = mmu.call_holder[n];
+
+		if (!h) {
+			slot = n;
+			victim = NULL;
+			found = true;
+			break;
+		}
+		if (h->call_live)
+			continue;
+		if (!found || h->call_tick < victim->call_tick) {
+			victim = h;
+			slot = n;
+			found = true;
+		}
+	}
+	if (!found)
+		return false;
+	if (victim) {
+		evict(victim);
+		victim->call_slot = -1;
+	}
+	mmu.call_holder[slot] = owner;
+	owner->call_slot = (int)slot;
+	return true;
+}
+
+void mmu_callkey_tag(struct arch_prtn *owner, void *va, size_t size)
+{
+	set_key(va, size, mmu.key_call[owner->call_slot]);
+}
+
+void mmu_callkey_open(struct arch_prtn *owner)
+{
+	if (owner->call_live++ == 0 &&
+	    mmu.core_prtn[machine_current_core()] == owner)
+		wrpkru(rdpkru() &
+		       ~pkey_deny_bits(mmu.key_call[owner->call_slot]));
+}
+
+unsigned int mmu_callkey_close(struct arch_prtn *owner)
+{
+	if (--owner->call_live == 0)
+		wrpkru(rdpkru() |
+		       pkey_deny_bits(mmu.key_call[owner->call_slot]));
+	return owner->call_live;
+}
+
+void mmu_park_nsec(void *va, size_t size)
+{
+	if (mmu.guard == SHIM_GUARD_PKEYS)
+		set_key(va, size, mmu.key_parked);
+	else
+		set_prot(va, size, PROT_NONE);
+}
+
+void mmu_unpark_nsec(void *va, size_t size, struct arch_prtn *owner)
+{
+	if (mmu.guard == SHIM_GUARD_PKEYS)
+		set_key(va, size, owner->key_slot >= 0 ?
+				  mmu.lru_keys[owner->key_slot] :
+				  mmu.key_parked);
+	else if (mmu.open_prtn == owner)
+		set_prot(va, size, PROT_READ | PROT_WRITE);
 }
 
 int mmu_active_guest(unsigned int core)

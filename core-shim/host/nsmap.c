@@ -12,11 +12,22 @@
  * Mappings live in one reserved range, handed out in next-fit order so a
  * released range is not reused soon: a stale pointer faults.
  *
- * With the mapping cache on (off by default), a released single-page
- * mapping made for a call stays mapped, for the same guest only, and is
- * reused when that guest maps the same page again: the mediator's shadow
- * argument page costs no system call per call. The price: between its
- * calls, that guest's partition can still reach its last argument pages.
+ * Reuse of single-page call mappings (the mediator's shadow argument
+ * page, mostly), so a call need not cost an mmap and its undoing:
+ *
+ * - Strict (the default): a released one is parked — kept mapped, but
+ *   reachable from no partition (the parked key, or PROT_NONE), so a stale
+ *   pointer still faults, reported as unmapped memory. The same guest
+ *   mapping the same page again un-parks it: one pkey_mprotect. With
+ *   protection keys, better still: NS_CALL_KEYS keys are lent to the most
+ *   recent guests; such a guest's argument page carries its call key,
+ *   which PKRU enables only while that guest is active and has a live
+ *   mapping on it. Releasing the page closes the key (WRPKRU); mapping it
+ *   again opens it: no system call at all. At most one released page sits
+ *   on a call key, and only while the key is closed.
+ * - Cache (ns_map_cache, off by default): a released page stays mapped
+ *   with its guest's key, reused the same way. The price: between its
+ *   calls, that guest's partition can still reach its last argument pages.
  */
 
 #define _GNU_SOURCE
@@ -38,6 +49,7 @@
 enum nsmap_state {
 	NSMAP_LIVE,
 	NSMAP_CACHED,
+	NSMAP_PARKED,	/* strict mode: released, kept mapped, reachable by no one */
 };
 
 struct nsmap {
@@ -48,6 +60,7 @@ struct nsmap {
 	uint16_t guest_id;
 	enum nsmap_state state;
 	uint64_t cached_at;
+	bool on_call_key;		/* tagged with the call key */
 	struct nsmap *next;		/* every mapping */
 	struct nsmap *prev;
 	struct nsmap *owner_next;	/* the owner's mappings */
@@ -61,6 +74,7 @@ static struct {
 	size_t cached;
 	uint64_t tick;
 	bool cache;
+	bool park;			/* strict: park released arg pages */
 	/* Last released range, for reports on stale pointers. */
 	uintptr_t last_va;
 	size_t last_pages;
@@ -81,6 +95,7 @@ int nsmap_init(bool cache, char *err, size_t err_size)
 	ns.base = base;
 	ns.cursor = (uintptr_t)base;
 	ns.cache = cache;
+	ns.park = !cache;
 	return 0;
 }
 
@@ -171,8 +186,10 @@ static void retire(struct nsmap *m)
 		perror("nexsim: release of a non-secure mapping");
 		abort();
 	}
-	if (m->state == NSMAP_CACHED)
+	if (m->state != NSMAP_LIVE)
 		ns.cached--;
+	else if (m->on_call_key)
+		mmu_callkey_close(m->owner);
 	ns.last_va = m->va;
 	ns.last_pages = m->pages;
 	ns.last_guest = m->guest_id;
@@ -208,10 +225,45 @@ static struct nsmap *cache_lookup(struct arch_prtn *owner, uint64_t pa)
 	struct nsmap *m = NULL;
 
 	for (m = *mmu_prtn_nsmaps(owner); m; m = m->owner_next)
-		if (m->state == NSMAP_CACHED && m->pages == 1 &&
+		if (m->state != NSMAP_LIVE && m->pages == 1 &&
 		    m->first_pa == pa)
 			return m;
 	return NULL;
+}
+
+/* Park every released page on the call key (all of the holder's). */
+static void callkey_park_released(struct arch_prtn *holder, struct nsmap *keep)
+{
+	struct nsmap *m = NULL;
+
+	if (!holder)
+		return;
+	for (m = *mmu_prtn_nsmaps(holder); m; m = m->owner_next)
+		if (m != keep && m->on_call_key && m->state != NSMAP_LIVE) {
+			mmu_park_nsec((void *)m->va, PAGE);
+			m->on_call_key = false;
+		}
+}
+
+static void callkey_evict(struct arch_prtn *holder)
+{
+	callkey_park_released(holder, NULL);
+}
+
+/* Put arg page @m of @owner on its call key, if one can be had. */
+static bool callkey_attach(struct arch_prtn *owner, struct nsmap *m)
+{
+	if (!ns.park || !mmu_callkey_available() ||
+	    !mmu_callkey_acquire(owner, callkey_evict))
+		return false;
+	/* Its older released pages on the key: no dormant page but @m. */
+	callkey_park_released(owner, m);
+	if (!m->on_call_key) {
+		mmu_callkey_tag(owner, (void *)m->va, PAGE);
+		m->on_call_key = true;
+	}
+	mmu_callkey_open(owner);
+	return true;
 }
 
 void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable)
@@ -233,9 +285,12 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable)
 			return NULL;
 		r = pr;
 	}
-	if (cacheable && ns.cache && count == 1) {
+	if (cacheable && (ns.cache || ns.park) && count == 1) {
 		m = cache_lookup(owner, pa_addr(pages[0]));
 		if (m) {
+			if (m->state == NSMAP_PARKED &&
+			    !callkey_attach(owner, m))
+				mmu_unpark_nsec((void *)m->va, PAGE, owner);
 			m->state = NSMAP_LIVE;
 			ns.cached--;
 			shim_stats_counters.ns_map_cache_hits++;
@@ -265,7 +320,9 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable)
 	m->guest_id = mmu_prtn_guest_id(owner);
 	m->state = NSMAP_LIVE;
 	link_map(m);
-	mmu_guard_nsec((void *)va, count * PAGE, owner);
+	m->on_call_key = false;
+	if (!(cacheable && count == 1 && callkey_attach(owner, m)))
+		mmu_guard_nsec((void *)va, count * PAGE, owner);
 	shim_stats_counters.ns_maps++;
 	shim_stats_counters.ns_maps_live++;
 	return (void *)va;
@@ -300,7 +357,7 @@ static void cache_make_room(struct arch_prtn *owner)
 	unsigned int count = 0;
 
 	for (m = *mmu_prtn_nsmaps(owner); m; m = m->owner_next) {
-		if (m->state != NSMAP_CACHED)
+		if (m->state == NSMAP_LIVE)
 			continue;
 		count++;
 		if (!oldest || m->cached_at < oldest->cached_at)
@@ -319,9 +376,18 @@ void arch_nsec_unmap(void *va, bool cacheable)
 			"non-secure mapping\n", va);
 		abort();
 	}
-	if (cacheable && ns.cache && m->pages == 1) {
+	if (cacheable && (ns.cache || ns.park) && m->pages == 1) {
 		cache_make_room(m->owner);
-		m->state = NSMAP_CACHED;
+		if (m->on_call_key && !mmu_callkey_close(m->owner)) {
+			/* Key closed: the page is unreachable, nothing to do. */
+		} else if (m->on_call_key) {
+			/* Another live page keeps the key open: park this one. */
+			mmu_park_nsec((void *)m->va, PAGE);
+			m->on_call_key = false;
+		} else if (ns.park) {
+			mmu_park_nsec((void *)m->va, PAGE);
+		}
+		m->state = ns.park ? NSMAP_PARKED : NSMAP_CACHED;
 		m->cached_at = ++ns.tick;
 		ns.cached++;
 		shim_stats_counters.ns_maps_live--;
@@ -348,8 +414,10 @@ void nsmap_for_each(struct arch_prtn *owner,
 {
 	struct nsmap *m = NULL;
 
+	/* Parked ones stay on the parked key / PROT_NONE whoever runs. */
 	for (m = *mmu_prtn_nsmaps(owner); m; m = m->owner_next)
-		fn((void *)m->va, m->pages * PAGE, arg);
+		if (m->state != NSMAP_PARKED && !m->on_call_key)
+			fn((void *)m->va, m->pages * PAGE, arg);
 }
 
 bool nsmap_classify(uintptr_t addr, struct shim_violation *v)
@@ -360,6 +428,15 @@ bool nsmap_classify(uintptr_t addr, struct shim_violation *v)
 		return false;
 	for (m = ns.list; m && !covers(m, addr); m = m->next)
 		;
+	if (m && m->state == NSMAP_PARKED) {
+		/* Released (kept mapped only for reuse): a stale pointer. */
+		v->owner = SHIM_OWNER_NSEC_UNMAPPED;
+		v->owner_guest = m->guest_id;
+		v->symbol_offset = addr - m->va;
+		snprintf(v->symbol, sizeof(v->symbol),
+			 "unmapped non-secure memory");
+		return true;
+	}
 	if (m) {
 		v->owner = SHIM_OWNER_NSEC;
 		v->owner_guest = m->guest_id;

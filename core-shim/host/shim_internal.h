@@ -55,6 +55,27 @@ const struct shim_phys_region *mmu_region_of(uint64_t pa, uint64_t size,
 					     bool secure);
 /* Guard a new non-secure mapping of @owner as @owner's memory. */
 void mmu_guard_nsec(void *va, size_t size, struct arch_prtn *owner);
+/* Protection keys kept for strict non-secure mappings (see nsmap.c). */
+#define NS_CALL_KEYS	2
+
+/*
+ * The call key (pkeys only): one protection key for the cached argument
+ * pages of one guest (the holder), enabled only while that guest is active
+ * and has a live mapping on it. Returns false if there is none.
+ */
+bool mmu_callkey_available(void);
+/* Give @owner a call key; @evict parks a released holder's pages on its. */
+bool mmu_callkey_acquire(struct arch_prtn *owner,
+			 void (*evict)(struct arch_prtn *holder));
+void mmu_callkey_tag(struct arch_prtn *owner, void *va, size_t size);
+/* A live mapping on the call key began / ended for the active guest. */
+void mmu_callkey_open(struct arch_prtn *owner);
+/* Returns the live mappings left on it. */
+unsigned int mmu_callkey_close(struct arch_prtn *owner);
+/* Park a released mapping: reachable from no partition (parked key / PROT_NONE). */
+void mmu_park_nsec(void *va, size_t size);
+/* Give a parked mapping back to @owner (as mmu_guard_nsec, opening if active). */
+void mmu_unpark_nsec(void *va, size_t size, struct arch_prtn *owner);
 
 /* ta_call.c */
 void ta_call_reset(void);
