@@ -438,6 +438,43 @@ static void test_mediator_refuses_bad_arguments(void **state)
 	assert_true(regs[1] & SMC_CAP_DYNAMIC_SHM);
 }
 
+static void test_mediator_keeps_calls_within_the_thread_count(void **state)
+{
+	struct vm *vm = vms[1];
+	struct guest_call g;
+	struct shim_stats before;
+	struct shim_stats after;
+	uint32_t saved = vm->med.calls;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(guest_drv_probe(vm, err, sizeof(err)), 0);
+	/* The TEE's thread count, from GET_THREAD_COUNT. */
+	assert_int_equal(vm->med.thread_limit,
+			 harness_machine.cfg.platform.thread_count);
+	/*
+	 * Every thread busy. Calls cannot be suspended yet (no RPC until
+	 * threads land), so the busy calls are the mediator's count.
+	 */
+	vm->med.calls = vm->med.thread_limit;
+	init_call(vm, &g, MSG_CMD_OPEN_SESSION, 0);
+	shim_get_stats(&before);
+	assert_int_equal(raw_guest_call(vm, &g), SMC_RET_ETHREAD_LIMIT);
+	shim_get_stats(&after);
+	assert_int_equal(after.std_smcs, before.std_smcs);	/* never sent */
+	assert_int_equal(g.arg.cmd, MSG_CMD_OPEN_SESSION);	/* untouched */
+	assert_int_equal(g.arg.ret, 0);
+	/* Another VM is not affected. */
+	assert_int_equal(vms[2]->med.calls, 0);
+	vm->med.calls = saved;
+	g.arg.cmd = MSG_CMD_CLOSE_SESSION;
+	g.arg.session = 12345;
+	assert_int_equal(raw_guest_call(vm, &g), SMC_RET_OK);
+	assert_int_equal(g.arg.ret, MSG_RES_ITEM_NOT_FOUND);	/* it got there */
+	assert_int_equal(vm->med.calls, saved);
+	guest_pages_free(vm, g.ipa, 1);
+}
+
 /* A page list in guest RAM naming @count pages starting at @first. */
 static uint64_t guest_list(struct vm *vm, uint64_t first, size_t count,
 			   uint64_t bad_entry)
@@ -690,6 +727,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_client_api_errors),
 		cmocka_unit_test(test_panic_through_the_whole_path),
 		cmocka_unit_test(test_mediator_refuses_bad_arguments),
+		cmocka_unit_test(test_mediator_keeps_calls_within_the_thread_count),
 		cmocka_unit_test(test_mediator_pins_checks_and_limits_page_lists),
 		cmocka_unit_test(test_guest_rewriting_its_arg_mid_call_changes_nothing),
 		cmocka_unit_test(test_guest_allocator_skips_pages_given_back),

@@ -78,6 +78,7 @@
 #define MSG_RES_SUCCESS			0x00000000u
 #define MSG_RES_GENERIC			0xffff0000u
 #define MSG_RES_BAD_PARAMETERS		0xffff0006u
+#define MSG_RES_ITEM_NOT_FOUND		0xffff0008u
 #define MSG_RES_OUT_OF_MEMORY		0xffff000cu
 #define MSG_RES_COMMUNICATION		0xffff000eu
 #define MSG_ORIGIN_API			1u
