@@ -233,34 +233,39 @@ static void test_single_session_ta_is_busy_while_open(void **state)
 	assert_int_equal(raw_close_session(1, again), SUCCESS);
 }
 
-static void test_stale_shared_memory_pointer_kills_the_ta(void **state)
+/* Guest 1 has the probe of session @s keep a pointer to @byte in NS RAM. */
+static void keep_pointer(uint32_t s, uint8_t byte, size_t offset)
 {
-	const struct shim_violation *v = NULL;
-	struct shim_stats st;
-	uint8_t byte = 0x5a;
 	uint64_t pages[1];
-	uint32_t origin = 0;
-	uint32_t a = 0;
-	uint32_t s = 0;
-	uint32_t other = 0;
 	struct raw_arg m;
 
-	(void)state;
-	restart(default_seed(),
-		SHIM_VIOLATION_END_CALL);
-	s = raw_open_session(1, &probe_uuid);
-	other = raw_open_session(1, &probe_uuid);
-
-	/* The TA keeps a pointer to a memref: fine during that call. */
 	raw_init(&m, OPTEE_MSG_CMD_INVOKE_COMMAND, 1);
 	m.hdr.session = s;
 	m.hdr.func = PROBE_CMD_KEEP_PTR;
 	m.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT |
 			       OPTEE_MSG_ATTR_NONCONTIG;
-	m.hdr.params[0].u.tmem.buf_ptr = raw_buffer(&byte, 1, 40, pages, 1);
+	m.hdr.params[0].u.tmem.buf_ptr = raw_buffer(&byte, 1, offset, pages, 1);
 	m.hdr.params[0].u.tmem.size = 1;
 	assert_int_equal(raw_call(1, &m), T_OK);
 	assert_int_equal(m.hdr.ret, SUCCESS);
+}
+
+static void test_stale_shared_memory_pointer_kills_the_ta(void **state)
+{
+	const struct shim_violation *v = NULL;
+	struct shim_stats st;
+	uint32_t origin = 0;
+	uint32_t a = 0;
+	uint32_t s = 0;
+	uint32_t other = 0;
+
+	(void)state;
+	restart(default_seed(), SHIM_VIOLATION_END_CALL);
+	s = raw_open_session(1, &probe_uuid);
+	other = raw_open_session(1, &probe_uuid);
+
+	/* The TA keeps a pointer to a memref: fine during that call. */
+	keep_pointer(s, 0x5a, 40);
 
 	/* Using it in a later call is caught, and the TA dies of it. */
 	assert_int_equal(probe(1, s, PROBE_CMD_USE_PTR, &a, NULL, &origin),
@@ -287,34 +292,20 @@ static void test_stale_shared_memory_pointer_kills_the_ta(void **state)
 	shim_get_stats(&st);
 	assert_int_equal(st.ns_maps_live, 0);
 
-	restart(default_seed(),
-		SHIM_VIOLATION_ABORT);
+	restart(default_seed(), SHIM_VIOLATION_ABORT);
 }
 
 static void test_repeated_ta_faults_leave_the_core_usable(void **state)
 {
 	uint32_t s = 0;
 	uint32_t n = 0;
-	uint8_t byte = 1;
-	uint64_t pages[1];
-	struct raw_arg m;
 
 	(void)state;
-	restart(default_seed(),
-		SHIM_VIOLATION_END_CALL);
+	restart(default_seed(), SHIM_VIOLATION_END_CALL);
 	/* More TA deaths by fault than TA calls may nest (4). */
 	for (n = 0; n < 8; n++) {
 		s = raw_open_session(1, &probe_uuid);
-		raw_init(&m, OPTEE_MSG_CMD_INVOKE_COMMAND, 1);
-		m.hdr.session = s;
-		m.hdr.func = PROBE_CMD_KEEP_PTR;
-		m.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT |
-				       OPTEE_MSG_ATTR_NONCONTIG;
-		m.hdr.params[0].u.tmem.buf_ptr = raw_buffer(&byte, 1, 0,
-							    pages, 1);
-		m.hdr.params[0].u.tmem.size = 1;
-		assert_int_equal(raw_call(1, &m), T_OK);
-		assert_int_equal(m.hdr.ret, SUCCESS);
+		keep_pointer(s, 1, 0);
 		assert_int_equal(probe(1, s, PROBE_CMD_USE_PTR, NULL, NULL,
 				       NULL), E_TARGET_DEAD);
 		assert_int_equal(raw_close_session(1, s), SUCCESS);
@@ -322,8 +313,7 @@ static void test_repeated_ta_faults_leave_the_core_usable(void **state)
 	s = raw_open_session(1, &probe_uuid);
 	assert_int_equal(verdict(1, s, PROBE_CMD_MEMORY), 1);
 	assert_int_equal(raw_close_session(1, s), SUCCESS);
-	restart(default_seed(),
-		SHIM_VIOLATION_ABORT);
+	restart(default_seed(), SHIM_VIOLATION_ABORT);
 }
 
 int main(int argc, char **argv)

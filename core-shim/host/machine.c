@@ -333,7 +333,6 @@ static __attribute__((noinline)) bool run_recoverable(unsigned int core,
 	if (sigsetjmp(env, 0)) {
 		/* A violation ended the call: back to a clean core. */
 		mmu_reload_core(core);
-		ta_call_abandon_all(core);
 		core_abort_call();
 		mmu_activate_on(core, NULL);
 		shim_stats_counters.aborted_calls++;

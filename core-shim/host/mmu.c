@@ -886,12 +886,13 @@ void mmu_park_nsec(void *va, size_t size)
 
 void mmu_unpark_nsec(void *va, size_t size, struct arch_prtn *owner)
 {
-	if (mmu.guard == SHIM_GUARD_PKEYS)
-		set_key(va, size, owner->key_slot >= 0 ?
-				  mmu.lru_keys[owner->key_slot] :
-				  mmu.key_parked);
-	else if (mmu.open_prtn == owner)
-		set_prot(va, size, PROT_READ | PROT_WRITE);
+	/* From PROT_NONE, where a new mapping starts open. */
+	if (mmu.guard != SHIM_GUARD_PKEYS) {
+		if (mmu.open_prtn == owner)
+			set_prot(va, size, PROT_READ | PROT_WRITE);
+		return;
+	}
+	mmu_guard_nsec(va, size, owner);
 }
 
 int mmu_active_guest(unsigned int core)

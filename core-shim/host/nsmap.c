@@ -378,12 +378,15 @@ void arch_nsec_unmap(void *va, bool cacheable)
 	}
 	if (cacheable && (ns.cache || ns.park) && m->pages == 1) {
 		cache_make_room(m->owner);
-		if (m->on_call_key && !mmu_callkey_close(m->owner)) {
-			/* Key closed: the page is unreachable, nothing to do. */
-		} else if (m->on_call_key) {
-			/* Another live page keeps the key open: park this one. */
-			mmu_park_nsec((void *)m->va, PAGE);
-			m->on_call_key = false;
+		if (m->on_call_key) {
+			/*
+			 * The last live page closes the key, out of reach as it
+			 * is; while another keeps it open, park this one.
+			 */
+			if (mmu_callkey_close(m->owner)) {
+				mmu_park_nsec((void *)m->va, PAGE);
+				m->on_call_key = false;
+			}
 		} else if (ns.park) {
 			mmu_park_nsec((void *)m->va, PAGE);
 		}

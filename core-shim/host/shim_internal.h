@@ -84,8 +84,6 @@ void ta_call_tick(void);
 unsigned int ta_call_depth(unsigned int core);
 /* Abandon the innermost TA call of @core as a panic. */
 void ta_call_unwind(unsigned int core) __attribute__((noreturn));
-/* The SMC on @core was abandoned: so were its TA calls. */
-void ta_call_abandon_all(unsigned int core);
 
 /* nsmap.c: non-secure mappings */
 int nsmap_init(bool cache, char *err, size_t err_size);

@@ -66,11 +66,6 @@ unsigned int ta_call_depth(unsigned int core)
 	return ta_frames[core].depth;
 }
 
-void ta_call_abandon_all(unsigned int core)
-{
-	ta_frames[core].depth = 0;
-}
-
 void ta_call_reset(void)
 {
 	unsigned int n = 0;
