@@ -3,7 +3,7 @@
 # As root it runs apt-get itself; otherwise it uses sudo when available.
 set -eu
 
-packages="meson ninja-build gcc pkg-config libcmocka-dev gcc-aarch64-linux-gnu \
+packages="meson ninja-build gcc libc6-dev pkg-config libcmocka-dev gcc-aarch64-linux-gnu \
 python3"
 [ "${1-}" = "--asan" ] && packages="$packages libgcc-12-dev"
 
