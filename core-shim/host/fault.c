@@ -382,6 +382,12 @@ static void on_segv(int sig, siginfo_t *si, void *ucontext)
 		chain(sig, si, ucontext);
 		return;
 	}
+	/*
+	 * The kernel enters the handler with its default protection keys:
+	 * give back the faulting core's, so that the unwinder can read a
+	 * thread's stack (in its guest's memory) and a TA's frames too.
+	 */
+	mmu_reload_core(machine_current_core());
 	v->access = access_of(uc);
 	v->pc = pc_of(uc);
 	v->core = machine_current_core();
@@ -402,7 +408,6 @@ static void on_segv(int sig, siginfo_t *si, void *ucontext)
 		if (!fault.quiet)
 			shim_print_violation(STDERR_FILENO, v);
 		shim_stats_counters.ta_faults++;
-		mmu_reload_core(v->core);
 		ta_call_unwind(v->core);
 	}
 	if (fault.depth) {
@@ -410,6 +415,8 @@ static void on_segv(int sig, siginfo_t *si, void *ucontext)
 
 		if (r.is_smc && !fault.quiet)
 			shim_print_violation(STDERR_FILENO, v);
+		if (r.is_smc)
+			thread_ctx_abandon(v->core);
 		siglongjmp(*r.env, 1);
 	}
 	shim_print_violation(STDERR_FILENO, v);

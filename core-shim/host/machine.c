@@ -332,6 +332,7 @@ static __attribute__((noinline)) bool run_recoverable(unsigned int core,
 
 	if (sigsetjmp(env, 0)) {
 		/* A violation ended the call: back to a clean core. */
+		thread_ctx_abandoned();
 		mmu_reload_core(core);
 		core_abort_call();
 		mmu_activate_on(core, NULL);

@@ -4,6 +4,7 @@
 #define SHIM_INTERNAL_H
 
 #include <arch/mmu.h>
+#include <setjmp.h>
 #include <shim/shim.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -77,13 +78,27 @@ void mmu_park_nsec(void *va, size_t size);
 /* Give a parked mapping back to @owner (as mmu_guard_nsec, opening if active). */
 void mmu_unpark_nsec(void *va, size_t size, struct arch_prtn *owner);
 
-/* ta_call.c */
+/* ta_call.c: the open TA calls of a thread (or of a core, unthreaded) */
+#define MAX_TA_DEPTH	4
+struct ta_frames {
+	jmp_buf env[MAX_TA_DEPTH];
+	unsigned int depth;
+};
+
 void ta_call_reset(void);
 void ta_call_tick(void);
 /* TA calls open on @core (a fault inside one is the TA's). */
 unsigned int ta_call_depth(unsigned int core);
 /* Abandon the innermost TA call of @core as a panic. */
 void ta_call_unwind(unsigned int core) __attribute__((noreturn));
+
+/* thread_ctx.c */
+struct ta_frames *ta_frames_of(unsigned int core);
+/* A recovery is about to leave the thread @core runs, if any ... */
+void thread_ctx_abandon(unsigned int core);
+/* ... and has landed on the stack of that thread's entry. */
+void thread_ctx_abandoned(void);
+void thread_ctx_reset(void);
 
 /* nsmap.c: non-secure mappings */
 int nsmap_init(bool cache, char *err, size_t err_size);

@@ -2,9 +2,10 @@
 /*
  * TA calls and their panics, the simulated clock, the random seed.
  *
- * A TA runs on the calling core's stack; TEE_Panic() returns to the
- * innermost arch_ta_call() of that core with longjmp (which the sanitizers
- * know how to unwind through).
+ * A TA runs on the stack of the core thread that calls it; TEE_Panic()
+ * returns to the innermost arch_ta_call() of that thread with longjmp
+ * (which the sanitizers know how to unwind through). The frames belong to
+ * the thread, which may be suspended and resumed on another core.
  */
 
 #include <setjmp.h>
@@ -16,13 +17,6 @@
 
 #include "shim_internal.h"
 
-#define MAX_TA_DEPTH	4
-
-static struct {
-	jmp_buf env[MAX_TA_DEPTH];
-	unsigned int depth;
-} ta_frames[ARCH_MAX_CORES];
-
 static uint64_t sim_time_ns;
 
 /* One SMC lasts this long in simulated time. */
@@ -30,30 +24,35 @@ static uint64_t sim_time_ns;
 
 bool arch_ta_call(void (*fn)(void *arg), void *arg)
 {
-	unsigned int core = machine_current_core();
-	unsigned int level = ta_frames[core].depth;
+	struct ta_frames *f = ta_frames_of(machine_current_core());
+	unsigned int level = f->depth;
 
 	if (level == MAX_TA_DEPTH) {
 		fputs("nexsim: TA calls nested too deep\n", stderr);
 		abort();
 	}
-	if (setjmp(ta_frames[core].env[level])) {
-		ta_frames[core].depth = level;
+	if (setjmp(f->env[level])) {
+		/* The thread may have been resumed on another core. */
+		f = ta_frames_of(machine_current_core());
+		f->depth = level;
 		return false;
 	}
-	ta_frames[core].depth = level + 1;
+	f->depth = level + 1;
 	fn(arg);
-	ta_frames[core].depth = level;
+	f = ta_frames_of(machine_current_core());
+	f->depth = level;
 	return true;
 }
 
 void ta_call_unwind(unsigned int core)
 {
-	if (!ta_frames[core].depth) {
+	struct ta_frames *f = ta_frames_of(core);
+
+	if (!f->depth) {
 		fputs("nexsim: TA panic outside a TA call\n", stderr);
 		abort();
 	}
-	longjmp(ta_frames[core].env[ta_frames[core].depth - 1], 1);
+	longjmp(f->env[f->depth - 1], 1);
 }
 
 void arch_ta_panic(void)
@@ -63,15 +62,12 @@ void arch_ta_panic(void)
 
 unsigned int ta_call_depth(unsigned int core)
 {
-	return ta_frames[core].depth;
+	return ta_frames_of(core)->depth;
 }
 
 void ta_call_reset(void)
 {
-	unsigned int n = 0;
-
-	for (n = 0; n < ARCH_MAX_CORES; n++)
-		ta_frames[n].depth = 0;
+	thread_ctx_reset();
 	sim_time_ns = 0;
 }
 

@@ -63,15 +63,10 @@ static void handle_std_smc(struct arch_smc_args *args)
 	virt_count_call(false);
 	virt_on_stdcall();
 
-	if (args->a0 == OPTEE_SMC_CALL_RETURN_FROM_RPC) {
-		args->a0 = thread_resume_from_rpc(args->a3);
-	} else if (thread_alloc_and_claim() < 0) {
-		args->a0 = OPTEE_SMC_RETURN_ETHREAD_LIMIT;
-	} else {
-		args->a0 = tee_entry_std_smc(args->a0, args->a1, args->a2,
-					     args->a3);
-		thread_release_current();
-	}
+	if (args->a0 == OPTEE_SMC_CALL_RETURN_FROM_RPC)
+		thread_handle_resume(args);
+	else
+		thread_handle_std_smc(args);
 	virt_unset_guest();
 }
 

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The thread table of a guest. The table and the RPC-cache flag are
- * ordinary globals, hence banked: guest A's threads are not guest B's, and
- * one guest running out of threads leaves the others theirs. The thread a
- * core is running is nexus state (it belongs to the core, not the guest).
+ * The threads of a guest. The table and the RPC-cache flag are ordinary
+ * globals, hence banked: guest A's threads are not guest B's, and one guest
+ * running out of threads leaves the others theirs. What a core is running
+ * (its thread, its spinlock depth) is nexus state: it belongs to the core.
+ *
+ * A std call runs on a thread's own stack (arch_thread_run()). An RPC
+ * suspends the thread and returns to the SMC entry, which hands the
+ * request to the normal world; RETURN_FROM_RPC resumes the thread, on
+ * whatever core it arrives.
  */
 
 #include <arch/cpu.h>
@@ -14,13 +19,19 @@
 #include <kernel/thread.h>
 #include <lib/string.h>
 #include <sm/optee_smc.h>
+#include <tee/entry.h>
+#include <trace.h>
+#include <util.h>
 
 struct thread_ctx {
 	enum thread_state state;
-	uint8_t *stack_base;
-	size_t stack_size;
-	/* Cookie of the RPC argument buffer kept by this thread, 0 if none. */
+	struct arch_thread *arch;
+	/* The SMC that started it; then RPC requests out, answers in. */
+	struct arch_smc_args regs;
+	uint32_t result;		/* a0 of the finished call */
+	/* This thread's RPC argument buffer (RPC_ALLOC), 0 if none. */
 	uint64_t rpc_arg_cookie;
+	uint64_t rpc_arg_pa;
 	/* TA session whose code this thread runs, NULL if none. */
 	void *ta_session;
 };
@@ -34,6 +45,8 @@ static void *unthreaded_ta_session;
 
 static int core_thread[ARCH_MAX_CORES] __nex_bss;
 static bool core_thread_valid[ARCH_MAX_CORES] __nex_bss;
+/* Spinlocks each core holds: no preemption while any is held. */
+static unsigned int core_spin_depth[ARCH_MAX_CORES] __nex_bss;
 
 void thread_init_threads(uint8_t *stacks, size_t stack_size, uint32_t count)
 {
@@ -43,11 +56,27 @@ void thread_init_threads(uint8_t *stacks, size_t stack_size, uint32_t count)
 	memset(threads, 0, sizeof(threads));
 	for (n = 0; n < count; n++) {
 		threads[n].state = THREAD_STATE_FREE;
-		threads[n].stack_base = stacks + (size_t)n * stack_size;
-		threads[n].stack_size = stack_size;
+		threads[n].arch = arch_thread_init(stacks +
+						   (size_t)n * stack_size,
+						   stack_size);
+		CHECK(threads[n].arch);
 	}
 	thread_count = count;
 	thread_prealloc_rpc_cache = false;
+}
+
+void spinlock_note_lock(void)
+{
+	core_spin_depth[arch_get_core_pos()]++;
+}
+
+void spinlock_note_unlock(void)
+{
+	unsigned int core = arch_get_core_pos();
+
+	CHECK(core_spin_depth[core]);
+	if (!--core_spin_depth[core])
+		thread_preempt_point(ARCH_PREEMPT_SPINLOCK);
 }
 
 int thread_get_id(void)
@@ -57,13 +86,27 @@ int thread_get_id(void)
 	return core_thread_valid[core] ? core_thread[core] : -1;
 }
 
-int thread_alloc_and_claim(void)
+static struct thread_ctx *current_thread(void)
+{
+	int id = thread_get_id();
+
+	return id < 0 ? NULL : &threads[id];
+}
+
+static void set_core_thread(int id)
 {
 	unsigned int core = arch_get_core_pos();
+
+	core_thread[core] = id;
+	core_thread_valid[core] = id >= 0;
+}
+
+static int claim_free_thread(void)
+{
 	int id = -1;
 	uint32_t n = 0;
 
-	CHECK(!core_thread_valid[core]);
+	CHECK(thread_get_id() < 0);
 	cpu_spin_lock(&thread_global_lock);
 	for (n = 0; n < thread_count; n++) {
 		if (threads[n].state == THREAD_STATE_FREE) {
@@ -73,57 +116,198 @@ int thread_alloc_and_claim(void)
 		}
 	}
 	cpu_spin_unlock(&thread_global_lock);
-	if (id >= 0) {
-		core_thread[core] = id;
-		core_thread_valid[core] = true;
-	}
 	return id;
 }
 
-void thread_release_current(void)
+/* The body of a std call, on the thread's own stack. */
+static void std_call_main(void *arg)
 {
-	unsigned int core = arch_get_core_pos();
+	struct thread_ctx *t = arg;
+	struct arch_smc_args a = t->regs;
+	uint32_t rv = tee_entry_std_smc(a.a0, a.a1, a.a2, a.a3);
 
-	CHECK(core_thread_valid[core]);
+	/* The thread may have moved to another core meanwhile. */
+	t = current_thread();
+	/* Without the cache, the RPC argument lives for one call only. */
+	if (t->rpc_arg_cookie && !thread_prealloc_rpc_cache) {
+		uint64_t cookie = t->rpc_arg_cookie;
+
+		t->rpc_arg_cookie = 0;
+		t->rpc_arg_pa = 0;
+		thread_rpc_free(cookie);
+		t = current_thread();
+	}
+	t->result = rv;
+}
+
+/* The thread returned to the entry: it finished or left with an RPC. */
+static void thread_left(struct thread_ctx *t, bool finished,
+			struct arch_smc_args *args)
+{
+	uint32_t a7 = args->a7;
+
+	if (finished) {
+		args->a0 = t->result;
+		cpu_spin_lock(&thread_global_lock);
+		CHECK(t->state == THREAD_STATE_ACTIVE);
+		t->state = THREAD_STATE_FREE;
+		cpu_spin_unlock(&thread_global_lock);
+	} else {
+		CHECK(t->state == THREAD_STATE_SUSPENDED);
+		*args = t->regs;
+		args->a7 = a7;
+	}
+	set_core_thread(-1);
+}
+
+
+void thread_handle_std_smc(struct arch_smc_args *args)
+{
+	int id = claim_free_thread();
+	struct thread_ctx *t = NULL;
+
+	if (id < 0) {
+		args->a0 = OPTEE_SMC_RETURN_ETHREAD_LIMIT;
+		return;
+	}
+	t = &threads[id];
+	t->regs = *args;
+	set_core_thread(id);
+	thread_left(t, arch_thread_run(t->arch, std_call_main, t), args);
+}
+
+void thread_handle_resume(struct arch_smc_args *args)
+{
+	uint32_t id = args->a3;
+	struct thread_ctx *t = NULL;
+	bool ok = false;
+
+	CHECK(thread_get_id() < 0);
 	cpu_spin_lock(&thread_global_lock);
-	CHECK(threads[core_thread[core]].state == THREAD_STATE_ACTIVE);
-	threads[core_thread[core]].state = THREAD_STATE_FREE;
+	if (id < thread_count &&
+	    threads[id].state == THREAD_STATE_SUSPENDED) {
+		threads[id].state = THREAD_STATE_ACTIVE;
+		ok = true;
+	}
 	cpu_spin_unlock(&thread_global_lock);
-	core_thread_valid[core] = false;
+	/* No such thread of this guest waits in an RPC: nothing changed. */
+	if (!ok) {
+		args->a0 = OPTEE_SMC_RETURN_ERESUME;
+		return;
+	}
+	t = &threads[id];
+	/* The answer: a1..a6 (a3 names the thread, and stays). */
+	t->regs.a1 = args->a1;
+	t->regs.a2 = args->a2;
+	t->regs.a3 = args->a3;
+	t->regs.a4 = args->a4;
+	t->regs.a5 = args->a5;
+	t->regs.a6 = args->a6;
+	set_core_thread((int)id);
+	thread_left(t, arch_thread_resume(t->arch), args);
+}
+
+void thread_rpc(struct arch_smc_args *regs)
+{
+	struct thread_ctx *t = current_thread();
+	int id = thread_get_id();
+
+	CHECK(t);
+	CHECK(!core_spin_depth[arch_get_core_pos()]);
+	t->regs = *regs;
+	t->regs.a3 = (uint32_t)id;
+	t->state = THREAD_STATE_SUSPENDED;
+	arch_thread_suspend(t->arch);
+	/* Resumed: thread_handle_resume() set the answer and our core. */
+	CHECK(t->state == THREAD_STATE_ACTIVE);
+	regs->a1 = t->regs.a1;
+	regs->a2 = t->regs.a2;
+	regs->a3 = t->regs.a3;
+	regs->a4 = t->regs.a4;
+	regs->a5 = t->regs.a5;
+	regs->a6 = t->regs.a6;
+}
+
+void thread_preempt_point(enum arch_preempt_kind kind)
+{
+	struct arch_smc_args regs;
+
+	if (core_spin_depth[arch_get_core_pos()])
+		return;
+	/* Entry code is never preempted; nor a thread between its states. */
+	if (!arch_preempt_point(kind) || thread_get_id() < 0 ||
+	    !arch_in_thread())
+		return;
+	/* A normal-world interrupt: leave, and come back unchanged. */
+	memset(&regs, 0, sizeof(regs));
+	regs.a0 = OPTEE_SMC_RETURN_RPC_FOREIGN_INTR;
+	thread_rpc(&regs);
+}
+
+bool thread_get_rpc_arg(uint64_t *pa, uint64_t *cookie)
+{
+	struct thread_ctx *t = current_thread();
+
+	if (!t || !t->rpc_arg_cookie)
+		return false;
+	*pa = t->rpc_arg_pa;
+	*cookie = t->rpc_arg_cookie;
+	return true;
+}
+
+void thread_set_rpc_arg(uint64_t pa, uint64_t cookie)
+{
+	struct thread_ctx *t = current_thread();
+
+	CHECK(t);
+	t->rpc_arg_pa = pa;
+	t->rpc_arg_cookie = cookie;
 }
 
 void thread_abort_current(void)
 {
 	unsigned int core = arch_get_core_pos();
 
+	core_spin_depth[core] = 0;
 	if (!core_thread_valid[core])
 		return;
 	/* The call was abandoned mid-way: its lock may be held. */
 	thread_global_lock = SPINLOCK_UNLOCK;
-	thread_release_current();
+	threads[core_thread[core]].state = THREAD_STATE_FREE;
+	set_core_thread(-1);
 }
 
-uint32_t thread_count_busy(void)
+static uint32_t count_in_state(bool (*match)(enum thread_state s))
 {
-	uint32_t busy = 0;
+	uint32_t count = 0;
 	uint32_t n = 0;
 
 	cpu_spin_lock(&thread_global_lock);
 	for (n = 0; n < thread_count; n++)
-		if (threads[n].state != THREAD_STATE_FREE)
-			busy++;
+		if (match(threads[n].state))
+			count++;
 	cpu_spin_unlock(&thread_global_lock);
-	return busy;
+	return count;
 }
 
-uint32_t thread_resume_from_rpc(uint32_t thread_id)
+static bool is_busy(enum thread_state s)
 {
-	/* No thread of this guest is suspended in an RPC. */
-	if (thread_id >= thread_count ||
-	    threads[thread_id].state != THREAD_STATE_SUSPENDED)
-		return OPTEE_SMC_RETURN_ERESUME;
-	/* Suspension is never entered by this core yet. */
-	panic("suspended thread without an RPC context");
+	return s != THREAD_STATE_FREE;
+}
+
+static bool is_suspended(enum thread_state s)
+{
+	return s == THREAD_STATE_SUSPENDED;
+}
+
+uint32_t thread_count_busy(void)
+{
+	return count_in_state(is_busy);
+}
+
+uint32_t thread_count_suspended(void)
+{
+	return count_in_state(is_suspended);
 }
 
 /* The cache may change only while no thread of the guest runs. */
@@ -151,6 +335,7 @@ bool thread_disable_prealloc_rpc_cache(uint64_t *cookie)
 		if (threads[n].rpc_arg_cookie) {
 			*cookie = threads[n].rpc_arg_cookie;
 			threads[n].rpc_arg_cookie = 0;
+			threads[n].rpc_arg_pa = 0;
 			goto out;
 		}
 	}
@@ -175,17 +360,17 @@ bool thread_enable_prealloc_rpc_cache(void)
 
 void *thread_get_ta_session(void)
 {
-	int id = thread_get_id();
+	struct thread_ctx *t = current_thread();
 
-	return id < 0 ? unthreaded_ta_session : threads[id].ta_session;
+	return t ? t->ta_session : unthreaded_ta_session;
 }
 
 void thread_set_ta_session(void *session)
 {
-	int id = thread_get_id();
+	struct thread_ctx *t = current_thread();
 
-	if (id < 0)
-		unthreaded_ta_session = session;
+	if (t)
+		t->ta_session = session;
 	else
-		threads[id].ta_session = session;
+		unthreaded_ta_session = session;
 }

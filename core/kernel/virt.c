@@ -111,6 +111,7 @@ static uint32_t free_slot_count __nex_bss;
 static uint64_t *slot_used __nex_bss;
 static uint32_t guests_live __nex_bss;
 static uint32_t guests_dying __nex_bss;
+static uint64_t undrained_destroys __nex_bss;
 static struct guest_partition *current_prtn[ARCH_MAX_CORES] __nex_bss;
 
 static struct guest_partition *slot_prtn(uint32_t slot)
@@ -412,6 +413,31 @@ static void destroy_prtn(struct guest_partition *prtn)
 	IMSG("Released slot %u", (unsigned int)slot);
 }
 
+/*
+ * The hypervisor must stop a guest's vCPUs and let its calls finish before
+ * VM_DESTROYED. One that did not leaves threads suspended in RPCs: they
+ * are dropped with the partition (nothing of them can reach another
+ * guest), and the nexus says so.
+ */
+static void report_undrained(struct guest_partition *prtn)
+{
+	uint32_t suspended = 0;
+
+	if (get_current_prtn())
+		return;
+	enter_prtn(prtn);
+	suspended = thread_count_suspended();
+	leave_prtn();
+	if (!suspended)
+		return;
+	cpu_spin_lock(&virt_lock);
+	undrained_destroys++;
+	cpu_spin_unlock(&virt_lock);
+	EMSG("guest %u destroyed with %u call(s) suspended in RPC: the "
+	     "hypervisor did not drain them; they are dropped",
+	     (unsigned int)prtn->id, (unsigned int)suspended);
+}
+
 void virt_put_guest(struct guest_partition *prtn)
 {
 	if (!prtn)
@@ -447,6 +473,7 @@ TEE_Result virt_guest_destroyed(uint32_t guest_id)
 	cpu_spin_unlock(&virt_lock);
 
 	IMSG("Removing guest %u", (unsigned int)guest_id);
+	report_undrained(prtn);
 	virt_put_guest(prtn);
 	return TEE_SUCCESS;
 }
@@ -584,6 +611,7 @@ void core_get_nexus_info(struct core_nexus_info *info)
 	info->guests_live = guests_live;
 	info->guests_dying = guests_dying;
 	info->slots_free = free_slot_count;
+	info->undrained_destroys = undrained_destroys;
 	cpu_spin_unlock(&virt_lock);
 }
 
@@ -635,6 +663,8 @@ bool core_get_slot_info(uint32_t slot, struct core_guest_info *info)
 		ta_ram_get_stats(&ta);
 		ta_get_counts(&counts);
 		info->shm_registered = nsbuf_registered_count();
+		info->threads_busy = thread_count_busy();
+		info->threads_suspended = thread_count_suspended();
 		leave_prtn();
 		info->heap_used = heap.allocated;
 		info->heap_max_used = heap.max_allocated;

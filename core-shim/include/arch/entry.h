@@ -73,6 +73,8 @@ struct core_nexus_info {
 	uint32_t guests_live;		/* created and not shutting down */
 	uint32_t guests_dying;		/* shutting down, references held */
 	uint32_t slots_free;
+	/* VM_DESTROYED of a guest with calls still suspended in RPC. */
+	uint64_t undrained_destroys;
 };
 
 void core_get_nexus_info(struct core_nexus_info *info);
@@ -96,6 +98,8 @@ struct core_guest_info {
 	size_t ta_ram_used;
 	uint32_t sessions;		/* open TA sessions */
 	uint32_t shm_registered;	/* registered shared buffers */
+	uint32_t threads_busy;		/* running or suspended */
+	uint32_t threads_suspended;	/* in an RPC */
 	uint64_t std_calls;
 	uint64_t fast_calls;
 };

@@ -9,6 +9,7 @@
 
 #include <arch/addr.h>
 #include <arch/platform.h>
+#include <arch/thread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -216,6 +217,18 @@ void shim_set_secure_entry_hook(void (*fn)(void *arg), void *arg);
  * active there, 0 for the default partition (NULL to clear).
  */
 void shim_set_switch_hook(void (*hook)(unsigned int core, uint16_t guest_id));
+
+/*
+ * Called at every preemption point of core code (arch_preempt_point()) on
+ * @core; it may run other cores before it returns (see
+ * shim_set_current_core()), and returns true to raise a normal-world
+ * interrupt on @core (NULL to clear).
+ */
+void shim_set_preempt_hook(bool (*hook)(unsigned int core,
+					enum arch_preempt_kind kind, void *arg),
+			   void *arg);
+/* True while @core runs a core thread (a std call) rather than entry code. */
+bool shim_core_in_thread(unsigned int core);
 
 /* Simulated time: it advances 1 us per SMC, and by @ns here. */
 void shim_advance_time(uint64_t ns);

@@ -2,13 +2,19 @@
 /*
  * Core threads. The thread table is banked: every guest has its own
  * CFG_NUM_THREADS threads, their stacks in the guest's private memory.
+ * A std call runs on a thread of the caller's guest; the thread can leave
+ * for the normal world in the middle (an RPC) and is resumed by
+ * RETURN_FROM_RPC naming it in a3, on any core.
  */
 #ifndef KERNEL_THREAD_H
 #define KERNEL_THREAD_H
 
+#include <arch/entry.h>
+#include <arch/thread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <tee/tee_result.h>
 
 /* Upper bound of CFG_NUM_THREADS this build supports. */
 #define THREAD_MAX_COUNT	32
@@ -23,20 +29,75 @@ enum thread_state {
 void thread_init_threads(uint8_t *stacks, size_t stack_size,
 			 uint32_t count);
 
-/* Claim a free thread for a std call on this core; -1 if none is free. */
-int thread_alloc_and_claim(void);
-/* Release the thread this core runs. */
-void thread_release_current(void);
+/*
+ * A std call (CALL_WITH_ARG & co.) from the SMC entry: claim a free thread
+ * and run the call on it. @args is the SMC; on return it holds the result,
+ * or an RPC request if the thread left for the normal world.
+ */
+void thread_handle_std_smc(struct arch_smc_args *args);
+/* RETURN_FROM_RPC: resume the suspended thread a3 names (else ERESUME). */
+void thread_handle_resume(struct arch_smc_args *args);
+
 /* Thread this core runs, -1 if none. */
 int thread_get_id(void);
-/* Threads of the active guest that are not free. */
+/* Threads of the active guest that are not free / suspended in an RPC. */
 uint32_t thread_count_busy(void);
+uint32_t thread_count_suspended(void);
 
 /*
- * RETURN_FROM_RPC: resume the suspended thread named by @thread_id;
- * returns the SMC result (ERESUME if no such thread is suspended).
+ * In a thread: leave for the normal world with the RPC function in
+ * @regs->a0 and its arguments in a1, a2, a4, a5 (a3 names the thread).
+ * Returns when resumed, with a1..a6 of the RETURN_FROM_RPC in @regs.
  */
-uint32_t thread_resume_from_rpc(uint32_t thread_id);
+void thread_rpc(struct arch_smc_args *regs);
+
+/* RPC_ALLOC: @size bytes of normal-world memory; PA or 0, its cookie. */
+uint64_t thread_rpc_alloc(size_t size, uint64_t *cookie);
+/* RPC_FREE of what thread_rpc_alloc() gave. */
+void thread_rpc_free(uint64_t cookie);
+
+/* One parameter of an RPC command. */
+struct thread_param {
+	uint32_t attr;		/* OPTEE_MSG_ATTR_TYPE_VALUE_* or RMEM_* */
+	union {
+		struct {
+			uint64_t a;
+			uint64_t b;
+			uint64_t c;
+		} value;
+		struct {
+			uint64_t cookie;	/* shm of thread_rpc_shm_alloc() */
+			uint64_t offs;
+			uint64_t size;
+		} memref;
+	} u;
+};
+
+/*
+ * RPC_CMD: send command @cmd with @num params (at most
+ * OPTEE_RPC_MAX_PARAMS) through this thread's RPC argument; output values
+ * and memref sizes come back in @params. Returns the normal world's answer
+ * (ret of the RPC argument), or an error if the RPC itself failed.
+ */
+TEE_Result thread_rpc_cmd(uint32_t cmd, uint32_t num,
+			  struct thread_param *params);
+
+struct nsbuf;
+/* SHM_ALLOC: a payload buffer of @size bytes the normal world allocated. */
+struct nsbuf *thread_rpc_shm_alloc(size_t size);
+/* Unmap it and SHM_FREE it. */
+void thread_rpc_shm_free(struct nsbuf *b);
+
+/*
+ * Where a normal-world interrupt may preempt this thread: at a preemption
+ * point the machine picked, the thread leaves with RPC FOREIGN_INTR and
+ * returns here once resumed. Entry code (no thread) is never preempted.
+ */
+void thread_preempt_point(enum arch_preempt_kind kind);
+
+/* This thread's RPC argument buffer (kernel/rpc.c keeps it). */
+bool thread_get_rpc_arg(uint64_t *pa, uint64_t *cookie);
+void thread_set_rpc_arg(uint64_t pa, uint64_t cookie);
 
 /* The RPC argument cache of OP-TEE's DISABLE/ENABLE_SHM_CACHE. */
 bool thread_disable_prealloc_rpc_cache(uint64_t *cookie);

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Core thread contexts on the host: ucontext switches between the SMC
+ * entry (on the stack of whoever issued the SMC) and a core thread (on its
+ * own stack, in its guest's private memory), announced to the address
+ * sanitizer as fiber switches so that ASan builds follow them.
+ *
+ * The record of a thread sits at the top of its stack; a canary at the
+ * bottom catches a stack overflow at the next switch.
+ */
+
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+
+#include <arch/asan.h>
+#include <arch/platform.h>
+#include <arch/thread.h>
+
+#include "shim_internal.h"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CTX_ASAN 1
+#endif
+#endif
+#if !defined(CTX_ASAN) && defined(__SANITIZE_ADDRESS__)
+#define CTX_ASAN 1
+#endif
+#ifdef CTX_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+#define THREAD_MAGIC	0x74687264u	/* "thrd" */
+#define STACK_CANARY	0x5a17c0de5a17c0deull
+/* Below this, a stack cannot hold the record and a call. */
+#define MIN_USABLE	(8u * 1024u)
+
+struct arch_thread {
+	uint32_t magic;
+	bool finished;
+	ucontext_t ctx;			/* the thread, while it is away */
+	ucontext_t *entry;		/* the entry that ran or resumed it */
+	uint8_t *stack;			/* usable stack: [stack, record) */
+	size_t stack_size;
+	void (*fn)(void *arg);
+	void *arg;
+	struct ta_frames frames;	/* its open TA calls */
+	/* The sanitizer's view: the entry's stack and the fake stack. */
+	const void *entry_bottom;
+	size_t entry_size;
+	void *fake_stack;
+};
+
+/* The thread each core runs now, NULL for none (entry code only). */
+static struct arch_thread *running[ARCH_MAX_CORES];
+/* TA calls made outside any thread (tests calling TA code directly). */
+static struct ta_frames core_frames[ARCH_MAX_CORES];
+
+static void ctx_fatal(const char *what)
+{
+	fprintf(stderr, "nexsim: core thread: %s\n", what);
+	mmu_make_all_accessible();
+	abort();
+}
+
+static void start_switch(void **save, const void *bottom, size_t size)
+{
+#ifdef CTX_ASAN
+	__sanitizer_start_switch_fiber(save, bottom, size);
+#else
+	(void)save;
+	(void)bottom;
+	(void)size;
+#endif
+}
+
+static void finish_switch(void *save, const void **bottom, size_t *size)
+{
+#ifdef CTX_ASAN
+	__sanitizer_finish_switch_fiber(save, bottom, size);
+#else
+	(void)save;
+	(void)bottom;
+	(void)size;
+#endif
+}
+
+static void check_canary(const struct arch_thread *t)
+{
+	uint64_t canary = 0;
+
+	memcpy(&canary, t->stack, sizeof(canary));
+	if (canary != STACK_CANARY)
+		ctx_fatal("stack overflow (raise thread_stack_size)");
+}
+
+struct arch_thread *arch_thread_init(void *stack, size_t size)
+{
+	uintptr_t top = (uintptr_t)stack + size;
+	struct arch_thread *t = NULL;
+	uint64_t canary = STACK_CANARY;
+
+	top -= sizeof(*t);
+	top &= ~(uintptr_t)63;
+	if (top < (uintptr_t)stack + MIN_USABLE)
+		return NULL;
+	t = (struct arch_thread *)top;
+	memset(t, 0, sizeof(*t));
+	t->magic = THREAD_MAGIC;
+	t->stack = stack;
+	t->stack_size = top - (uintptr_t)stack;
+	memcpy(t->stack, &canary, sizeof(canary));
+	return t;
+}
+
+/* First code on a thread's own stack. */
+static void thread_main(void)
+{
+	struct arch_thread *t = running[machine_current_core()];
+
+	finish_switch(NULL, &t->entry_bottom, &t->entry_size);
+	t->fn(t->arg);
+	/* The thread returns; it may have moved to another core meanwhile. */
+	t = running[machine_current_core()];
+	t->finished = true;
+	check_canary(t);
+	/* No fake stack to keep: this context is done. */
+	start_switch(NULL, t->entry_bottom, t->entry_size);
+	setcontext(t->entry);
+	ctx_fatal("setcontext failed");
+}
+
+/* Enter @t from an entry; back here when it suspends or finishes. */
+static bool enter(struct arch_thread *t)
+{
+	unsigned int core = machine_current_core();
+	struct arch_thread *outer = running[core];
+	ucontext_t entry;
+	void *fake = NULL;
+
+	if (t->magic != THREAD_MAGIC)
+		ctx_fatal("not a thread record");
+	t->entry = &entry;
+	running[core] = t;
+	start_switch(&fake, t->stack, t->stack_size);
+	if (swapcontext(&entry, &t->ctx))
+		ctx_fatal("swapcontext failed");
+	finish_switch(fake, NULL, NULL);
+	/* The thread may have moved: leave from the core we are on now. */
+	running[machine_current_core()] = outer;
+	return t->finished;
+}
+
+bool arch_thread_run(struct arch_thread *t, void (*fn)(void *arg), void *arg)
+{
+	if (getcontext(&t->ctx))
+		ctx_fatal("getcontext failed");
+	t->ctx.uc_stack.ss_sp = t->stack;
+	t->ctx.uc_stack.ss_size = t->stack_size;
+	t->ctx.uc_link = NULL;
+	t->fn = fn;
+	t->arg = arg;
+	t->finished = false;
+	t->frames.depth = 0;
+	t->fake_stack = NULL;
+	makecontext(&t->ctx, thread_main, 0);
+	return enter(t);
+}
+
+bool arch_thread_resume(struct arch_thread *t)
+{
+	if (t->finished)
+		ctx_fatal("resume of a finished thread");
+	return enter(t);
+}
+
+void arch_thread_suspend(struct arch_thread *t)
+{
+	check_canary(t);
+	start_switch(&t->fake_stack, t->entry_bottom, t->entry_size);
+	if (swapcontext(&t->ctx, t->entry))
+		ctx_fatal("swapcontext failed");
+	/* Resumed, by an entry that may be on another stack. */
+	finish_switch(t->fake_stack, &t->entry_bottom, &t->entry_size);
+}
+
+void arch_thread_stacks_freed(void *stacks, size_t size)
+{
+	/* Frames of abandoned threads leave redzones in the shadow. */
+	arch_asan_unpoison(stacks, size);
+}
+
+struct ta_frames *ta_frames_of(unsigned int core)
+{
+	return running[core] ? &running[core]->frames : &core_frames[core];
+}
+
+/* A recovery jump off a thread's stack is under way. */
+static bool abandoning;
+
+void thread_ctx_abandon(unsigned int core)
+{
+	struct arch_thread *t = running[core];
+
+	if (!t)
+		return;
+	abandoning = true;
+	/* A recovery jumps from the thread's stack to its entry's. */
+	start_switch(NULL, t->entry_bottom, t->entry_size);
+	running[core] = NULL;
+}
+
+void thread_ctx_abandoned(void)
+{
+	if (!abandoning)
+		return;
+	abandoning = false;
+	finish_switch(NULL, NULL, NULL);
+}
+
+void thread_ctx_reset(void)
+{
+	memset(running, 0, sizeof(running));
+	abandoning = false;
+	memset(core_frames, 0, sizeof(core_frames));
+}
+
+static bool (*preempt_hook)(unsigned int core, enum arch_preempt_kind kind,
+			    void *arg);
+static void *preempt_arg;
+
+void shim_set_preempt_hook(bool (*hook)(unsigned int core,
+					enum arch_preempt_kind kind, void *arg),
+			   void *arg)
+{
+	preempt_hook = hook;
+	preempt_arg = arg;
+}
+
+bool arch_preempt_point(enum arch_preempt_kind kind)
+{
+	if (!preempt_hook)
+		return false;
+	return preempt_hook(machine_current_core(), kind, preempt_arg);
+}
+
+bool arch_in_thread(void)
+{
+	return running[machine_current_core()];
+}
+
+bool shim_core_in_thread(unsigned int core)
+{
+	return core < ARCH_MAX_CORES && running[core];
+}
