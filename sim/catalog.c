@@ -34,6 +34,20 @@ static const struct ta_cmd_name panic_cmds[] = {
 	{ NULL, 0 },
 };
 
+static const struct ta_cmd_name storage_cmds[] = {
+	{ "write", TA_STORAGE_CMD_WRITE },
+	{ "read", TA_STORAGE_CMD_READ },
+	{ "delete", TA_STORAGE_CMD_DELETE },
+	{ "rename", TA_STORAGE_CMD_RENAME },
+	{ "append", TA_STORAGE_CMD_APPEND },
+	{ "truncate", TA_STORAGE_CMD_TRUNCATE },
+	{ "size", TA_STORAGE_CMD_SIZE },
+	{ "ree-time", TA_STORAGE_CMD_REE_TIME },
+	{ "wait", TA_STORAGE_CMD_WAIT },
+	{ "count", TA_STORAGE_CMD_COUNT },
+	{ NULL, 0 },
+};
+
 static const struct ta_cmd_name guest_cmds[] = {
 	{ "id", PTA_GUEST_CMD_ID },
 	{ "counter", PTA_GUEST_CMD_COUNTER },
@@ -47,6 +61,7 @@ static const struct ta_info catalog[] = {
 	{ "kv_store", "kv", TA_KV_STORE_UUID, kv_cmds },
 	{ "stress", "stress", TA_STRESS_UUID, stress_cmds },
 	{ "panic_ta", "panic", TA_PANIC_UUID, panic_cmds },
+	{ "storage", "storage", TA_STORAGE_UUID, storage_cmds },
 	{ "guest.pta", "guest", PTA_GUEST_UUID, guest_cmds },
 };
 

@@ -11,6 +11,8 @@
 
 #include <sim/guest.h>
 #include <sim/optee_abi.h>
+#include <sim/supplicant.h>
+#include <sim/trace.h>
 
 static struct vm *selected;
 
@@ -27,6 +29,99 @@ struct vm *guest_selected(void)
 static void smc(struct vm *vm, uint64_t regs[8])
 {
 	hyp_vm_smc(vm, regs);
+}
+
+/* ---- RPCs: what the TEE asks of the guest in the middle of a call ---- */
+
+static struct drv_shm **find_rpc_arg(struct guest_drv *d, uint64_t cookie)
+{
+	struct drv_shm **pp = &d->rpc_args;
+
+	while (*pp && (*pp)->cookie != cookie)
+		pp = &(*pp)->next;
+	return *pp ? pp : NULL;
+}
+
+/* RPC_ALLOC: guest pages for the TEE's RPC argument. */
+static void rpc_alloc(struct vm *vm, uint64_t size, uint64_t out[8])
+{
+	struct guest_drv *d = vm->drv;
+	struct drv_shm *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return;
+	s->pages = size / HYP_PAGE + (size % HYP_PAGE != 0);
+	s->size = size;
+	s->ipa = s->pages ? guest_pages_alloc(vm, s->pages) : 0;
+	if (!s->ipa) {
+		free(s);
+		return;
+	}
+	s->cookie = d->next_cookie++;
+	s->next = d->rpc_args;
+	d->rpc_args = s;
+	out[1] = s->ipa >> 32;
+	out[2] = (uint32_t)s->ipa;
+	out[4] = s->cookie >> 32;
+	out[5] = (uint32_t)s->cookie;
+}
+
+static void rpc_free(struct vm *vm, uint64_t cookie)
+{
+	struct drv_shm **pp = find_rpc_arg(vm->drv, cookie);
+	struct drv_shm *s = pp ? *pp : NULL;
+
+	if (!s)
+		return;
+	*pp = s->next;
+	guest_pages_free(vm, s->ipa, s->pages);
+	free(s);
+}
+
+static void rpc_cmd(struct vm *vm, uint64_t cookie)
+{
+	struct drv_shm **pp = find_rpc_arg(vm->drv, cookie);
+
+	/* One page, as allocated: the whole argument is in it. */
+	if (!pp || (*pp)->pages != 1)
+		return;
+	supp_handle(vm, vm->drv->supp, hyp_ipa_ptr(vm, ipa_init((*pp)->ipa)));
+}
+
+/* Answer the RPC in @regs; @regs becomes the RETURN_FROM_RPC. */
+static void answer_rpc(struct vm *vm, uint64_t regs[8])
+{
+	uint64_t out[8] = { SMC_RETURN_FROM_RPC };
+	uint64_t cookie = (regs[1] << 32) | (uint32_t)regs[2];
+
+	/* a3 names the thread; it goes back as it came. */
+	out[3] = regs[3];
+	switch ((uint32_t)regs[0]) {
+	case SMC_RPC_ALLOC:
+		rpc_alloc(vm, (uint32_t)regs[1], out);
+		break;
+	case SMC_RPC_FREE:
+		rpc_free(vm, cookie);
+		break;
+	case SMC_RPC_CMD:
+		rpc_cmd(vm, cookie);
+		break;
+	default:
+		/* FOREIGN_INTR: the guest kernel took its interrupt. */
+		break;
+	}
+	vm->drv->rpcs++;
+	memcpy(regs, out, sizeof(out));
+}
+
+/* A std SMC, and every RPC it makes, until the call completes. */
+static void std_smc(struct vm *vm, uint64_t regs[8])
+{
+	smc(vm, regs);
+	while (SMC_IS_RPC(regs[0]) && vm->drv) {
+		answer_rpc(vm, regs);
+		smc(vm, regs);
+	}
 }
 
 static uint64_t fast(struct vm *vm, uint32_t fid, uint32_t a1, uint64_t *out)
@@ -62,9 +157,15 @@ int guest_drv_probe(struct vm *vm, char *err, size_t err_size)
 		return -1;
 	}
 	d = calloc(1, sizeof(*d));
-	if (d)
+	if (d) {
 		d->page_used = calloc(vm->ram_pages ? vm->ram_pages : 1, 1);
-	if (!d || !d->page_used) {
+		d->supp = supp_new();
+	}
+	if (!d || !d->page_used || !d->supp) {
+		if (d) {
+			free(d->page_used);
+			free(d->supp);
+		}
 		free(d);
 		snprintf(err, err_size, "out of host memory");
 		return -1;
@@ -89,6 +190,13 @@ void guest_drv_detach(struct vm *vm)
 		d->shms = s->next;
 		free(s);
 	}
+	while (d->rpc_args) {
+		struct drv_shm *s = d->rpc_args;
+
+		d->rpc_args = s->next;
+		free(s);
+	}
+	supp_free(vm, d->supp);
 	free(d->page_used);
 	free(d);
 	vm->drv = NULL;
@@ -162,7 +270,7 @@ static uint64_t call(struct vm *vm, struct msg_arg *arg)
 	regs[0] = SMC_CALL_WITH_ARG;
 	regs[1] = page >> 32;
 	regs[2] = (uint32_t)page;
-	smc(vm, regs);
+	std_smc(vm, regs);
 	hyp_vm_read(vm, ipa_init(page), arg, sizeof(*arg));
 	guest_pages_free(vm, page, 1);
 	vm->drv->calls++;
@@ -203,8 +311,8 @@ err:
 }
 
 /* The page list of @shm, in fresh guest pages; returns its first IPA. */
-static uint64_t build_page_list(struct vm *vm, const struct drv_shm *shm,
-				size_t *list_pages)
+uint64_t guest_shm_page_list(struct vm *vm, const struct drv_shm *shm,
+			     size_t *list_pages)
 {
 	size_t lists = (shm->pages + MSG_LIST_ENTRIES - 1) / MSG_LIST_ENTRIES;
 	uint64_t first = guest_pages_alloc(vm, lists);
@@ -231,7 +339,7 @@ uint32_t guest_shm_register(struct vm *vm, struct drv_shm *shm,
 {
 	struct msg_arg *arg = calloc(1, sizeof(*arg));
 	size_t lists = 0;
-	uint64_t list = build_page_list(vm, shm, &lists);
+	uint64_t list = guest_shm_page_list(vm, shm, &lists);
 	uint32_t res = 0;
 
 	if (!arg || !list) {

@@ -39,6 +39,7 @@ static struct {
 	uint32_t vm_count;
 	uint32_t thread_limit;
 	uint64_t generations;
+	uint64_t undrained;
 } hyp;
 
 static uint64_t idx_of(uint64_t pa)
@@ -259,20 +260,33 @@ struct vm *hyp_vm_create(size_t ram_bytes, char *err, size_t err_size)
 	return vm;
 }
 
-void hyp_vm_destroy(struct vm *vm)
+static void destroy(struct vm *vm, bool drain)
 {
 	uint32_t ret = 0;
 
 	/* Stop the vCPUs: no new call from now on. */
 	vm->running = false;
+	/* Calls left suspended in RPCs are finished first, then released. */
+	if (drain)
+		hyp.undrained += med_vm_release(vm) != 0;
+	else
+		med_vm_forget(vm);
 	guest_drv_detach(vm);
-	/* Everything the mediator holds for it, back. */
-	med_vm_release(vm);
 	ret = sim_vm_destroyed(vm->client_id);
 	sim_trace("hyp   VM_DESTROYED client %u -> %#x", vm->client_id, ret);
 	hyp.vms[vm->domid] = NULL;
 	hyp.vm_count--;
 	free_vm(vm);
+}
+
+void hyp_vm_destroy(struct vm *vm)
+{
+	destroy(vm, true);
+}
+
+void hyp_vm_destroy_undrained(struct vm *vm)
+{
+	destroy(vm, false);
 }
 
 struct vm *hyp_vm_by_client_id(uint32_t client_id)
@@ -372,4 +386,5 @@ void hyp_get_stats(struct hyp_stats *st)
 	st->pages_free = hyp.free_count;
 	st->pages_pinned = hyp.pinned;
 	st->vms = hyp.vm_count;
+	st->undrained = hyp.undrained;
 }

@@ -34,7 +34,7 @@
 #define CAPS_FOR_GUESTS	(SMC_CAP_DYNAMIC_SHM | SMC_CAP_UNREGISTERED_SHM | \
 			 SMC_CAP_MEMREF_NULL)
 
-/* What one call holds until it returns. */
+/* What one call holds until it completes. */
 struct call {
 	uint64_t shadow;		/* PA of the shadow argument */
 	uint64_t lists[MSG_MAX_PARAMS_USED][2];	/* translated list pages */
@@ -56,15 +56,6 @@ static void unpin_all(struct vm *vm, uint64_t *pages, uint32_t count)
 		hyp_unpin(pages[n]);
 	vm->med.pinned -= count;
 	free(pages);
-}
-
-void med_vm_release(struct vm *vm)
-{
-	uint32_t n = 0;
-
-	for (n = 0; n < vm->med.shm_count; n++)
-		unpin_all(vm, vm->med.shm[n].pages, vm->med.shm[n].count);
-	vm->med.shm_count = 0;
 }
 
 static uint64_t fast_call(struct vm *vm, uint64_t regs[8])
@@ -249,18 +240,312 @@ static int find_shm(struct vm *vm, uint64_t cookie)
 	return -1;
 }
 
+/* ---- calls in flight, and their RPCs ---- */
+
+/* A std call from its start until the TEE completes it. */
+struct med_call {
+	struct med_call *next;
+	struct call c;			/* shadow arg and pinned pages */
+	struct msg_arg orig;		/* the guest's params as sent */
+	uint64_t arg_ipa;
+	uint32_t used;
+	bool suspended;			/* in an RPC, waiting for the guest */
+	uint32_t thread_id;		/* a3 of that RPC */
+	uint32_t rpc_func;		/* a0 of that RPC */
+	struct med_rpc *rpc;		/* CMD: the RPC argument it uses */
+};
+
+/*
+ * Memory the guest gave for RPCs: an RPC argument (RPC_ALLOC: one guest
+ * page pinned, the TEE given a shadow page instead) or a payload buffer
+ * (SHM_ALLOC: a page list translated and pinned).
+ */
+struct med_rpc {
+	struct med_rpc *next;
+	uint64_t cookie;
+	bool is_arg;
+	uint64_t guest_pa;		/* arg: the guest's page, pinned */
+	uint64_t shadow;		/* arg: what the TEE sees */
+	struct call buf;		/* payload: slot 0 pinned, its lists */
+};
+
+static struct med_rpc *find_rpc(struct vm *vm, uint64_t cookie, bool is_arg)
+{
+	struct med_rpc *r = vm->med.rpc_list;
+
+	while (r && (r->cookie != cookie || r->is_arg != is_arg))
+		r = r->next;
+	return r;
+}
+
+static void drop_rpc(struct vm *vm, struct med_rpc *r)
+{
+	struct med_rpc **pp = &vm->med.rpc_list;
+
+	while (*pp && *pp != r)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = r->next;
+	if (r->is_arg) {
+		hyp_unpin(r->guest_pa);
+		vm->med.pinned--;
+		hyp_page_free(r->shadow);
+	} else {
+		release_call(vm, &r->buf, false);
+	}
+	free(r);
+}
+
+static void drop_call(struct vm *vm, struct med_call *mc)
+{
+	struct med_call **pp = &vm->med.call_list;
+
+	while (*pp && *pp != mc)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = mc->next;
+	vm->med.calls--;
+	free(mc);
+}
+
+/* The TEE completed the call: results to the guest, pages released. */
+static void complete(struct vm *vm, struct med_call *mc, uint64_t a0)
+{
+	struct msg_arg *shadow = hyp_pa_ptr(mc->c.shadow);
+	const struct msg_arg *orig = &mc->orig;
+
+	if (a0 == SMC_RET_OK) {
+		copy_back(vm, mc->arg_ipa, shadow, orig, mc->used);
+		if (orig->cmd == MSG_CMD_REGISTER_SHM && !shadow->ret &&
+		    mc->c.pinned[0]) {
+			struct med_shm *s = &vm->med.shm[vm->med.shm_count++];
+
+			s->cookie = orig->params[0].u.tmem.shm_ref;
+			s->pages = mc->c.pinned[0];
+			s->count = mc->c.pinned_count[0];
+			release_call(vm, &mc->c, true);
+			drop_call(vm, mc);
+			return;
+		}
+		if (orig->cmd == MSG_CMD_UNREGISTER_SHM && !shadow->ret) {
+			int k = find_shm(vm, orig->params[0].u.rmem.shm_ref);
+
+			if (k >= 0) {
+				unpin_all(vm, vm->med.shm[k].pages,
+					  vm->med.shm[k].count);
+				vm->med.shm[k] = vm->med.shm[--vm->med.shm_count];
+			}
+		}
+	}
+	release_call(vm, &mc->c, false);
+	drop_call(vm, mc);
+}
+
+/* The RPC argument the TEE wrote, as the guest must see it. */
+static void rpc_arg_to_guest(struct med_rpc *r)
+{
+	memcpy(hyp_pa_ptr(r->guest_pa), hyp_pa_ptr(r->shadow), PAGE);
+}
+
+/* SHM_ALLOC answered: translate and pin the guest's page list. */
+static uint32_t take_payload(struct vm *vm, struct msg_param *dst,
+			     const struct msg_param *g)
+{
+	struct med_rpc *r = calloc(1, sizeof(*r));
+	uint64_t buf_ptr = g->u.tmem.buf_ptr;
+	uint32_t res = 0;
+
+	if (!r)
+		return MSG_RES_OUT_OF_MEMORY;
+	if (g->attr != (MSG_ATTR_TYPE_TMEM_OUTPUT | MSG_ATTR_NONCONTIG) ||
+	    find_rpc(vm, g->u.tmem.shm_ref, false))
+		res = MSG_RES_BAD_PARAMETERS;
+	else
+		res = translate_noncontig(vm, &r->buf, 0, &buf_ptr,
+					  g->u.tmem.size);
+	if (res) {
+		release_call(vm, &r->buf, false);
+		free(r);
+		return res;
+	}
+	r->cookie = g->u.tmem.shm_ref;
+	r->next = vm->med.rpc_list;
+	vm->med.rpc_list = r;
+	dst->attr = g->attr;
+	dst->u.tmem.buf_ptr = buf_ptr;
+	dst->u.tmem.size = g->u.tmem.size;
+	dst->u.tmem.shm_ref = g->u.tmem.shm_ref;
+	return 0;
+}
+
+/* The guest answered an RPC command: only its answer goes back. */
+static void rpc_arg_from_guest(struct vm *vm, struct med_rpc *r)
+{
+	struct msg_arg *sh = hyp_pa_ptr(r->shadow);
+	const struct msg_arg *g = hyp_pa_ptr(r->guest_pa);
+	uint32_t num = sh->num_params < RPC_MAX_PARAMS ? sh->num_params :
+							 RPC_MAX_PARAMS;
+	uint32_t n = 0;
+
+	sh->ret = g->ret;
+	sh->ret_origin = g->ret_origin;
+	for (n = 0; n < num; n++) {
+		struct msg_param *p = &sh->params[n];
+
+		switch (p->attr & MSG_ATTR_TYPE_MASK) {
+		case MSG_ATTR_TYPE_VALUE_OUTPUT:
+		case MSG_ATTR_TYPE_VALUE_INOUT:
+			p->u.value = g->params[n].u.value;
+			break;
+		case MSG_ATTR_TYPE_RMEM_OUTPUT:
+		case MSG_ATTR_TYPE_RMEM_INOUT:
+			p->u.rmem.size = g->params[n].u.rmem.size;
+			break;
+		default:
+			break;
+		}
+	}
+	if (sh->cmd == RPC_CMD_SHM_ALLOC && num && !sh->ret) {
+		uint32_t res = take_payload(vm, &sh->params[0], &g->params[0]);
+
+		if (res)
+			sh->ret = res;
+	} else if (sh->cmd == RPC_CMD_SHM_FREE && num) {
+		struct med_rpc *b = find_rpc(vm, sh->params[0].u.value.b,
+					     false);
+
+		if (b)
+			drop_rpc(vm, b);
+	}
+}
+
+/*
+ * The TEE left the call with an RPC. Returns true if the guest must
+ * answer it; false if the mediator answered itself in @r.
+ */
+static bool rpc_out(struct vm *vm, struct med_call *mc, struct shim_regs *r)
+{
+	uint64_t cookie = ((uint64_t)(uint32_t)r->x[1] << 32) |
+			  (uint32_t)r->x[2];
+	struct med_rpc *a = NULL;
+
+	mc->rpc = NULL;
+	switch ((uint32_t)r->x[0]) {
+	case SMC_RPC_ALLOC:
+		/* An RPC argument is one page at most. */
+		if (r->x[1] && r->x[1] <= PAGE)
+			return true;
+		r->x[1] = r->x[2] = r->x[4] = r->x[5] = 0;
+		return false;
+	case SMC_RPC_FREE:
+		a = find_rpc(vm, cookie, true);
+		if (a)
+			drop_rpc(vm, a);
+		return true;
+	case SMC_RPC_FOREIGN_INTR:
+		return true;
+	case SMC_RPC_CMD:
+		a = find_rpc(vm, cookie, true);
+		if (!a)
+			return false;	/* nothing the guest could read */
+		mc->rpc = a;
+		rpc_arg_to_guest(a);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The guest's answer to the RPC of @mc, into the resume registers @r. */
+static void rpc_in(struct vm *vm, struct med_call *mc, const uint64_t g[8],
+		   struct shim_regs *r)
+{
+	uint64_t ipa = (g[1] << 32) | (uint32_t)g[2];
+	struct med_rpc *a = NULL;
+	uint64_t pa = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->x[0] = SMC_RETURN_FROM_RPC;
+	r->x[3] = mc->thread_id;
+	switch (mc->rpc_func) {
+	case SMC_RPC_ALLOC:
+		/* A page of the guest's RAM, pinned; the TEE gets a shadow. */
+		if (!ipa || ipa % PAGE ||
+		    !hyp_ipa_to_pa(vm, ipa_init(ipa), &pa) ||
+		    vm->med.pinned + 1 > MED_MAX_PINNED_PAGES)
+			return;
+		a = calloc(1, sizeof(*a));
+		if (!a)
+			return;
+		a->shadow = hyp_page_alloc();
+		if (!a->shadow) {
+			free(a);
+			return;
+		}
+		a->is_arg = true;
+		a->cookie = (g[4] << 32) | (uint32_t)g[5];
+		a->guest_pa = pa;
+		hyp_pin(pa);
+		vm->med.pinned++;
+		memset(hyp_pa_ptr(a->shadow), 0, PAGE);
+		a->next = vm->med.rpc_list;
+		vm->med.rpc_list = a;
+		r->x[1] = a->shadow >> 32;
+		r->x[2] = (uint32_t)a->shadow;
+		r->x[4] = (uint32_t)g[4];
+		r->x[5] = (uint32_t)g[5];
+		return;
+	case SMC_RPC_CMD:
+		if (mc->rpc)
+			rpc_arg_from_guest(vm, mc->rpc);
+		return;
+	default:
+		/* FREE and FOREIGN_INTR: nothing to answer. */
+		return;
+	}
+}
+
+/*
+ * Send @r for @mc to the TEE and follow it: RPCs the mediator answers
+ * itself are resumed here; one for the guest leaves the call suspended
+ * with the RPC in @regs; a completed call is finished.
+ */
+static void run_call(struct vm *vm, struct med_call *mc, struct shim_regs *r,
+		     uint64_t regs[8])
+{
+	for (;;) {
+		r->x[7] = vm->client_id;
+		mc->suspended = false;
+		shim_smc(vm->vcpu_core, r);
+		if (!SMC_IS_RPC(r->x[0])) {
+			regs[0] = r->x[0];
+			complete(vm, mc, r->x[0]);
+			return;
+		}
+		mc->suspended = true;
+		mc->thread_id = (uint32_t)r->x[3];
+		mc->rpc_func = (uint32_t)r->x[0];
+		if (rpc_out(vm, mc, r)) {
+			vm->med.rpcs++;
+			memcpy(regs, r->x, 7 * sizeof(regs[0]));
+			sim_trace("med   client %u: RPC %#llx of thread %u to the "
+				  "guest", vm->client_id,
+				  (unsigned long long)r->x[0], mc->thread_id);
+			return;
+		}
+		r->x[0] = SMC_RETURN_FROM_RPC;
+	}
+}
+
 static void std_call(struct vm *vm, uint64_t regs[8])
 {
 	uint64_t arg_ipa = (regs[1] << 32) | (uint32_t)regs[2];
+	struct med_call *mc = NULL;
 	struct msg_arg *shadow = NULL;
-	struct msg_arg orig;
-	struct call c;
 	uint64_t guest_pa = 0;
 	struct shim_regs r;
-	uint32_t used = 0;
 	uint32_t res = 0;
 
-	memset(&c, 0, sizeof(c));
 	if (arg_ipa % PAGE || !hyp_ipa_to_pa(vm, ipa_init(arg_ipa), &guest_pa)) {
 		regs[0] = SMC_RET_EBADADDR;
 		return;
@@ -270,35 +555,38 @@ static void std_call(struct vm *vm, uint64_t regs[8])
 		regs[0] = SMC_RET_ETHREAD_LIMIT;
 		return;
 	}
-	c.shadow = hyp_page_alloc();
-	if (!c.shadow) {
+	mc = calloc(1, sizeof(*mc));
+	if (mc)
+		mc->c.shadow = hyp_page_alloc();
+	if (!mc || !mc->c.shadow) {
+		free(mc);
 		regs[0] = SMC_RET_ENOMEM;
 		return;
 	}
-	shadow = hyp_pa_ptr(c.shadow);
+	mc->arg_ipa = arg_ipa;
+	shadow = hyp_pa_ptr(mc->c.shadow);
 	memcpy(shadow, hyp_pa_ptr(guest_pa), PAGE);
-	if (shadow->num_params > MSG_MAX_NUM_PARAMS) {
-		release_call(vm, &c, false);
-		regs[0] = SMC_RET_EBADADDR;
+	if (shadow->num_params > MSG_MAX_NUM_PARAMS ||
+	    shadow->cmd > MSG_CMD_UNREGISTER_SHM) {
+		regs[0] = shadow->num_params > MSG_MAX_NUM_PARAMS ?
+			  SMC_RET_EBADADDR : SMC_RET_EBADCMD;
+		release_call(vm, &mc->c, false);
+		free(mc);
 		return;
 	}
-	if (shadow->cmd > MSG_CMD_UNREGISTER_SHM) {
-		release_call(vm, &c, false);
-		regs[0] = SMC_RET_EBADCMD;
-		return;
-	}
-	used = shadow->num_params < MSG_MAX_PARAMS_USED ? shadow->num_params :
-							  MSG_MAX_PARAMS_USED;
+	mc->used = shadow->num_params < MSG_MAX_PARAMS_USED ?
+		   shadow->num_params : MSG_MAX_PARAMS_USED;
 	/* The guest's params as sent, before any translation. */
-	memcpy(&orig, shadow, sizeof(orig));
+	memcpy(&mc->orig, shadow, sizeof(mc->orig));
 
 	if (shadow->cmd == MSG_CMD_REGISTER_SHM &&
 	    vm->med.shm_count == MED_MAX_SHM_BUFFERS)
 		res = MSG_RES_OUT_OF_MEMORY;
 	else
-		res = translate_params(vm, &c, shadow, used);
+		res = translate_params(vm, &mc->c, shadow, mc->used);
 	if (res) {
-		release_call(vm, &c, false);
+		release_call(vm, &mc->c, false);
+		free(mc);
 		refuse(vm, arg_ipa, res);
 		regs[0] = SMC_RET_OK;
 		return;
@@ -306,45 +594,120 @@ static void std_call(struct vm *vm, uint64_t regs[8])
 	sim_trace("med   client %u: %s, arg IPA 0x%llx -> shadow PA 0x%llx, "
 		  "%llu pages translated and pinned", vm->client_id,
 		  sim_msg_cmd_name(shadow->cmd), (unsigned long long)arg_ipa,
-		  (unsigned long long)c.shadow,
-		  (unsigned long long)(c.pinned_count[0] + c.pinned_count[1] +
-				       c.pinned_count[2] + c.pinned_count[3] +
-				       c.pinned_count[4] + c.pinned_count[5]));
+		  (unsigned long long)mc->c.shadow,
+		  (unsigned long long)(mc->c.pinned_count[0] +
+				       mc->c.pinned_count[1] +
+				       mc->c.pinned_count[2] +
+				       mc->c.pinned_count[3] +
+				       mc->c.pinned_count[4] +
+				       mc->c.pinned_count[5]));
 
 	vm->med.calls++;
+	mc->next = vm->med.call_list;
+	vm->med.call_list = mc;
 	memset(&r, 0, sizeof(r));
 	r.x[0] = regs[0];
-	r.x[1] = c.shadow >> 32;
-	r.x[2] = (uint32_t)c.shadow;
+	r.x[1] = mc->c.shadow >> 32;
+	r.x[2] = (uint32_t)mc->c.shadow;
 	r.x[3] = regs[3];
-	r.x[7] = vm->client_id;
-	shim_smc(vm->vcpu_core, &r);
-	vm->med.calls--;
-	regs[0] = r.x[0];
+	run_call(vm, mc, &r, regs);
+}
 
-	if (r.x[0] == SMC_RET_OK) {
-		copy_back(vm, arg_ipa, shadow, &orig, used);
-		if (orig.cmd == MSG_CMD_REGISTER_SHM && !shadow->ret &&
-		    c.pinned[0]) {
-			struct med_shm *s = &vm->med.shm[vm->med.shm_count++];
+static struct med_call *find_suspended(struct vm *vm, uint32_t thread_id)
+{
+	struct med_call *mc = vm->med.call_list;
 
-			s->cookie = orig.params[0].u.tmem.shm_ref;
-			s->pages = c.pinned[0];
-			s->count = c.pinned_count[0];
-			release_call(vm, &c, true);
-			return;
-		}
-		if (orig.cmd == MSG_CMD_UNREGISTER_SHM && !shadow->ret) {
-			int k = find_shm(vm, orig.params[0].u.rmem.shm_ref);
+	while (mc && !(mc->suspended && mc->thread_id == thread_id))
+		mc = mc->next;
+	return mc;
+}
 
-			if (k >= 0) {
-				unpin_all(vm, vm->med.shm[k].pages,
-					  vm->med.shm[k].count);
-				vm->med.shm[k] = vm->med.shm[--vm->med.shm_count];
-			}
-		}
+/* RETURN_FROM_RPC: a3 names the call; one not waiting gets ERESUME. */
+static void return_from_rpc(struct vm *vm, uint64_t regs[8])
+{
+	struct med_call *mc = find_suspended(vm, (uint32_t)regs[3]);
+	struct shim_regs r;
+
+	if (!mc) {
+		vm->med.eresumes++;
+		regs[0] = SMC_RET_ERESUME;
+		return;
 	}
-	release_call(vm, &c, false);
+	rpc_in(vm, mc, regs, &r);
+	run_call(vm, mc, &r, regs);
+}
+
+uint32_t med_vm_suspended(const struct vm *vm)
+{
+	const struct med_call *mc = vm->med.call_list;
+	uint32_t n = 0;
+
+	for (; mc; mc = mc->next)
+		n += mc->suspended;
+	return n;
+}
+
+/* Rounds of answers a drain gives before it gives up. */
+#define DRAIN_ROUNDS	1024
+
+/*
+ * Answer @mc's RPC as a guest that is gone: no memory, commands failing
+ * with COMMUNICATION; interrupts simply resume.
+ */
+static void drain_one(struct vm *vm, struct med_call *mc)
+{
+	uint64_t g[8] = { 0 };
+	uint64_t out[8] = { 0 };
+	struct shim_regs r;
+
+	g[0] = SMC_RETURN_FROM_RPC;
+	g[3] = mc->thread_id;
+	if (mc->rpc_func == SMC_RPC_CMD && mc->rpc) {
+		struct msg_arg *ga = hyp_pa_ptr(mc->rpc->guest_pa);
+
+		ga->ret = MSG_RES_COMMUNICATION;
+		ga->ret_origin = MSG_ORIGIN_COMMS;
+	}
+	rpc_in(vm, mc, g, &r);
+	run_call(vm, mc, &r, out);
+}
+
+uint32_t med_vm_release(struct vm *vm)
+{
+	uint32_t left = 0;
+	uint32_t round = 0;
+
+	for (round = 0; round < DRAIN_ROUNDS && med_vm_suspended(vm); round++) {
+		struct med_call *mc = vm->med.call_list;
+
+		while (mc && !mc->suspended)
+			mc = mc->next;
+		if (mc)
+			drain_one(vm, mc);
+	}
+	left = med_vm_suspended(vm);
+	if (left)
+		sim_trace("med   client %u: %u call(s) could not be drained",
+			  vm->client_id, left);
+	med_vm_forget(vm);
+	return left;
+}
+
+void med_vm_forget(struct vm *vm)
+{
+	uint32_t n = 0;
+
+	while (vm->med.call_list) {
+		struct med_call *mc = vm->med.call_list;
+
+		release_call(vm, &mc->c, false);
+		drop_call(vm, mc);
+	}
+	while (vm->med.rpc_list)
+		drop_rpc(vm, vm->med.rpc_list);
+	for (n = 0; n < vm->med.shm_count; n++)
+		unpin_all(vm, vm->med.shm[n].pages, vm->med.shm[n].count);
+	vm->med.shm_count = 0;
 }
 
 static void exchange_capabilities(struct vm *vm, uint64_t regs[8])
@@ -386,7 +749,7 @@ void med_smc(struct vm *vm, uint64_t regs[8])
 		std_call(vm, regs);
 		break;
 	case SMC_RETURN_FROM_RPC:
-		fast_call(vm, regs);
+		return_from_rpc(vm, regs);
 		break;
 	default:
 		/* Anything else stays with the hypervisor. */

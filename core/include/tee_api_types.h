@@ -39,5 +39,18 @@ typedef union {
 } TEE_Param;
 
 typedef struct __TEE_PropSetHandle *TEE_PropSetHandle;
+typedef struct __TEE_ObjectHandle *TEE_ObjectHandle;
+typedef uint32_t TEE_Whence;
+typedef uint32_t TEE_ObjectType;
+
+typedef struct {
+	uint32_t objectType;
+	uint32_t objectSize;
+	uint32_t maxObjectSize;
+	uint32_t objectUsage;
+	size_t dataSize;
+	size_t dataPosition;
+	uint32_t handleFlags;
+} TEE_ObjectInfo;
 
 #endif /* TEE_API_TYPES_H */

@@ -55,6 +55,8 @@ bool TEE_GetCancellationFlag(void);
 bool TEE_UnmaskCancellation(void);
 bool TEE_MaskCancellation(void);
 void TEE_GetSystemTime(TEE_Time *time);
+void TEE_GetREETime(TEE_Time *time);
+TEE_Result TEE_Wait(uint32_t timeout);
 void TEE_GenerateRandom(void *randomBuffer, size_t randomBufferLen);
 
 /* Properties */
@@ -69,6 +71,30 @@ TEE_Result TEE_GetPropertyAsUUID(TEE_PropSetHandle propsetOrEnumerator,
 				 const char *name, TEE_UUID *value);
 TEE_Result TEE_GetPropertyAsIdentity(TEE_PropSetHandle propsetOrEnumerator,
 				     const char *name, TEE_Identity *value);
+
+/* Persistent storage (GP 1.3): data objects, no attributes */
+TEE_Result TEE_OpenPersistentObject(uint32_t storageID, const void *objectID,
+				    size_t objectIDLen, uint32_t flags,
+				    TEE_ObjectHandle *object);
+TEE_Result TEE_CreatePersistentObject(uint32_t storageID, const void *objectID,
+				      size_t objectIDLen, uint32_t flags,
+				      TEE_ObjectHandle attributes,
+				      const void *initialData,
+				      size_t initialDataLen,
+				      TEE_ObjectHandle *object);
+TEE_Result TEE_ReadObjectData(TEE_ObjectHandle object, void *buffer,
+			      size_t size, size_t *count);
+TEE_Result TEE_WriteObjectData(TEE_ObjectHandle object, const void *buffer,
+			       size_t size);
+TEE_Result TEE_TruncateObjectData(TEE_ObjectHandle object, size_t size);
+TEE_Result TEE_SeekObjectData(TEE_ObjectHandle object, intmax_t offset,
+			      TEE_Whence whence);
+TEE_Result TEE_RenamePersistentObject(TEE_ObjectHandle object,
+				      const void *newObjectID,
+				      size_t newObjectIDLen);
+TEE_Result TEE_CloseAndDeletePersistentObject1(TEE_ObjectHandle object);
+void TEE_CloseObject(TEE_ObjectHandle object);
+TEE_Result TEE_GetObjectInfo1(TEE_ObjectHandle object, TEE_ObjectInfo *info);
 
 /*
  * nexsim extension: pages of the guest's TA RAM share, outside the TA's

@@ -21,6 +21,7 @@
  */
 
 #include <arch/ta.h>
+#include <kernel/mutex.h>
 #include <kernel/panic.h>
 #include <kernel/thread.h>
 #include <lib/string.h>
@@ -37,6 +38,7 @@ struct ta_instance {
 	void *heap_mem;
 	uint32_t session_count;
 	bool dead;
+	bool busy;		/* a thread runs its code (ta_mutex) */
 	const void *instance_data;
 	struct ta_instance *next;
 };
@@ -51,9 +53,17 @@ struct ta_session {
 	struct ta_session *next;
 };
 
+/*
+ * The lists and the busy flags are under ta_mutex: with threads that
+ * sleep in RPCs, several calls of a guest are in flight at once. One
+ * thread at a time runs the code of an instance; the others sleep on
+ * ta_cv until it is free. TA code itself runs without the mutex held.
+ */
 static struct ta_instance *instances;
 static struct ta_session *sessions;
 static uint32_t next_session_id = 1;
+static struct mutex ta_mutex = MUTEX_INITIALIZER;
+static struct condvar ta_cv = CONDVAR_INITIALIZER;
 
 static const struct ta_head *find_in(const struct ta_head *const *list,
 				     const TEE_UUID *uuid)
@@ -164,20 +174,26 @@ static void ta_trampoline(void *arg)
 static bool run_ta(struct ta_call *c, struct ta_session *s)
 {
 	void *prev = thread_get_ta_session();
+	uint32_t mark = 0;
 	bool ok = false;
 
 	c->session = s;
 	/* Cancellation is masked at every entry, and reset after it. */
 	s->cancel_masked = true;
 	thread_set_ta_session(s);
+	mark = mutex_held_mark();
 	ok = arch_ta_call(ta_trampoline, c);
+	if (!ok)
+		mutex_unlock_to(mark);
 	thread_set_ta_session(prev);
 	s->cancel = false;
 	s->cancel_masked = true;
 	if (!ok) {
 		EMSG("TA %s panicked", s->inst->ta->name);
+		mutex_lock(&ta_mutex);
 		s->inst->dead = true;
 		unlink_instance(s->inst);
+		mutex_unlock(&ta_mutex);
 	}
 	return ok;
 }
@@ -214,23 +230,33 @@ static TEE_Result new_instance(const struct ta_head *ta,
 	return TEE_SUCCESS;
 }
 
-/* Drop an instance without sessions, running Destroy if it is alive. */
-static void release_instance(struct ta_instance *inst, struct ta_session *s)
+/*
+ * Give back @inst, taken (busy) by this thread: drop it if no session
+ * needs it any more (running Destroy if it is alive, with @s current).
+ */
+static void put_instance(struct ta_instance *inst, struct ta_session *s)
 {
 	const struct ta_head *ta = inst->ta;
+	bool drop = false;
 
-	if (inst->session_count)
-		return;
-	if (!inst->dead && (ta->flags & TA_FLAG_SINGLE_INSTANCE) &&
-	    (ta->flags & TA_FLAG_INSTANCE_KEEP_ALIVE))
-		return;
-	if (!inst->dead && !ta->pseudo) {
+	mutex_lock(&ta_mutex);
+	drop = !inst->session_count &&
+	       (inst->dead || !(ta->flags & TA_FLAG_SINGLE_INSTANCE) ||
+		!(ta->flags & TA_FLAG_INSTANCE_KEEP_ALIVE));
+	if (drop)
+		unlink_instance(inst);
+	mutex_unlock(&ta_mutex);
+	if (drop && !inst->dead && !ta->pseudo) {
 		struct ta_call c = { .op = TA_OP_DESTROY };
 
 		run_ta(&c, s);
 	}
-	unlink_instance(inst);
-	free_instance(inst);
+	mutex_lock(&ta_mutex);
+	inst->busy = false;
+	condvar_broadcast(&ta_cv);
+	mutex_unlock(&ta_mutex);
+	if (drop)
+		free_instance(inst);
 }
 
 static uint32_t take_session_id(void)
@@ -255,18 +281,29 @@ TEE_Result ta_open_session(const TEE_UUID *uuid, const TEE_Identity *client,
 	*origin = TEE_ORIGIN_TEE;
 	if (!ta)
 		return TEE_ERROR_ITEM_NOT_FOUND;
-	if (ta->flags & TA_FLAG_SINGLE_INSTANCE)
-		inst = find_instance(ta);
-	if (inst && !(ta->flags & TA_FLAG_MULTI_SESSION) && inst->session_count)
-		return TEE_ERROR_BUSY;
-
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return TEE_ERROR_OUT_OF_MEMORY;
 	s->client = *client;
+
+	mutex_lock(&ta_mutex);
+	for (;;) {
+		inst = (ta->flags & TA_FLAG_SINGLE_INSTANCE) ?
+		       find_instance(ta) : NULL;
+		if (inst && !(ta->flags & TA_FLAG_MULTI_SESSION) &&
+		    inst->session_count) {
+			mutex_unlock(&ta_mutex);
+			free(s);
+			return TEE_ERROR_BUSY;
+		}
+		if (!inst || !inst->busy)
+			break;
+		condvar_wait(&ta_cv, &ta_mutex);
+	}
 	if (!inst) {
 		res = new_instance(ta, &inst);
 		if (res) {
+			mutex_unlock(&ta_mutex);
 			free(s);
 			return res;
 		}
@@ -274,6 +311,8 @@ TEE_Result ta_open_session(const TEE_UUID *uuid, const TEE_Identity *client,
 		inst->next = instances;
 		instances = inst;
 	}
+	inst->busy = true;
+	mutex_unlock(&ta_mutex);
 	s->inst = inst;
 
 	if (fresh && !ta->pseudo) {
@@ -302,32 +341,67 @@ TEE_Result ta_open_session(const TEE_UUID *uuid, const TEE_Identity *client,
 		goto err;
 	}
 
+	mutex_lock(&ta_mutex);
 	s->id = take_session_id();
 	inst->session_count++;
 	s->next = sessions;
 	sessions = s;
+	mutex_unlock(&ta_mutex);
+	put_instance(inst, s);
 	*session_id = s->id;
 	*origin = TEE_ORIGIN_TRUSTED_APP;
 	return TEE_SUCCESS;
 err:
-	release_instance(inst, s);
+	put_instance(inst, s);
 	free(s);
 	return res;
+}
+
+/*
+ * Find session @id and take its instance, sleeping while another thread
+ * runs it. With ta_mutex held; NULL (and @res) if there is none.
+ */
+static struct ta_session *take_session(uint32_t id, TEE_Result *res)
+{
+	struct ta_session *s = NULL;
+
+	for (;;) {
+		s = find_session(id);
+		if (!s) {
+			*res = TEE_ERROR_ITEM_NOT_FOUND;
+			return NULL;
+		}
+		if (!s->inst->busy)
+			break;
+		/* The session may be gone when we wake: look again. */
+		condvar_wait(&ta_cv, &ta_mutex);
+	}
+	s->inst->busy = true;
+	return s;
 }
 
 TEE_Result ta_invoke(uint32_t session_id, uint32_t cmd, uint32_t ptypes,
 		     TEE_Param params[4], uint32_t *origin)
 {
-	struct ta_session *s = find_session(session_id);
 	struct ta_call c = { .op = TA_OP_INVOKE, .cmd = cmd,
 			     .ptypes = ptypes, .params = params };
+	struct ta_session *s = NULL;
+	TEE_Result res = TEE_SUCCESS;
+	bool ok = false;
 
 	*origin = TEE_ORIGIN_TEE;
+	mutex_lock(&ta_mutex);
+	s = take_session(session_id, &res);
+	mutex_unlock(&ta_mutex);
 	if (!s)
 		return TEE_ERROR_BAD_PARAMETERS;
-	if (s->inst->dead)
+	if (s->inst->dead) {
+		put_instance(s->inst, s);
 		return TEE_ERROR_TARGET_DEAD;
-	if (!run_ta(&c, s))
+	}
+	ok = run_ta(&c, s);
+	put_instance(s->inst, s);
+	if (!ok)
 		return TEE_ERROR_TARGET_DEAD;
 	*origin = TEE_ORIGIN_TRUSTED_APP;
 	return c.res;
@@ -335,33 +409,43 @@ TEE_Result ta_invoke(uint32_t session_id, uint32_t cmd, uint32_t ptypes,
 
 TEE_Result ta_close_session(uint32_t session_id)
 {
-	struct ta_session *s = find_session(session_id);
 	struct ta_instance *inst = NULL;
+	struct ta_session *s = NULL;
+	TEE_Result res = TEE_SUCCESS;
 
+	mutex_lock(&ta_mutex);
+	s = take_session(session_id, &res);
+	if (s) {
+		/* From now on no other call finds it. */
+		unlink_session(s);
+		s->inst->session_count--;
+	}
+	mutex_unlock(&ta_mutex);
 	if (!s)
-		return TEE_ERROR_ITEM_NOT_FOUND;
+		return res;
 	inst = s->inst;
 	if (!inst->dead) {
 		struct ta_call c = { .op = TA_OP_CLOSE };
 
 		run_ta(&c, s);
 	}
-	unlink_session(s);
-	inst->session_count--;
-	release_instance(inst, s);
+	put_instance(inst, s);
 	free(s);
 	return TEE_SUCCESS;
 }
 
 TEE_Result ta_cancel(uint32_t session_id, uint32_t *origin)
 {
-	struct ta_session *s = find_session(session_id);
+	struct ta_session *s = NULL;
 
 	*origin = TEE_ORIGIN_TEE;
-	if (!s)
-		return TEE_ERROR_BAD_PARAMETERS;
-	s->cancel = true;
-	return TEE_SUCCESS;
+	mutex_lock(&ta_mutex);
+	s = find_session(session_id);
+	/* No wait for the instance: the call to cancel may be running. */
+	if (s)
+		s->cancel = true;
+	mutex_unlock(&ta_mutex);
+	return s ? TEE_SUCCESS : TEE_ERROR_BAD_PARAMETERS;
 }
 
 struct ta_session *ta_current_session(void)

@@ -7,10 +7,13 @@
 
 #include <arch/ta.h>
 #include <kernel/panic.h>
+#include <kernel/thread.h>
 #include <kernel/virtualization.h>
 #include <lib/string.h>
 #include <mm/malloc.h>
 #include <mm/page_pool.h>
+#include <optee_msg.h>
+#include <optee_rpc_cmd.h>
 #include <tee/ta.h>
 #include <tee_internal_api.h>
 #include <trace.h>
@@ -44,9 +47,11 @@ static struct malloc_ctx *heap_of(struct ta_session *s)
 
 void *TEE_Malloc(size_t size, uint32_t hint)
 {
-	struct malloc_ctx *heap = heap_of(current());
+	struct malloc_ctx *heap = NULL;
 	void *p = NULL;
 
+	thread_preempt_point(ARCH_PREEMPT_TA_API);
+	heap = heap_of(current());
 	/* OP-TEE: NO_FILL alone panics, NO_SHARE needs a heap nexsim lacks. */
 	if (hint == TEE_MALLOC_NO_FILL)
 		TEE_Panic(0);
@@ -165,10 +170,47 @@ bool TEE_MaskCancellation(void)
 
 void TEE_GetSystemTime(TEE_Time *time)
 {
-	uint64_t ns = arch_time_ns();
+	uint64_t ns = 0;
+
+	thread_preempt_point(ARCH_PREEMPT_TA_API);
+	ns = arch_time_ns();
 
 	time->seconds = (uint32_t)(ns / 1000000000u);
 	time->millis = (uint32_t)(ns / 1000000u % 1000u);
+}
+
+/* The normal world's clock, by RPC GET_TIME; a failure panics (GP). */
+void TEE_GetREETime(TEE_Time *time)
+{
+	struct thread_param p;
+
+	thread_preempt_point(ARCH_PREEMPT_TA_API);
+	memset(&p, 0, sizeof(p));
+	p.attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+	if (thread_rpc_cmd(OPTEE_RPC_CMD_GET_TIME, 1, &p) ||
+	    p.u.value.b >= 1000000000u || p.u.value.a > UINT32_MAX)
+		TEE_Panic(TEE_ERROR_COMMUNICATION);
+	time->seconds = (uint32_t)p.u.value.a;
+	time->millis = (uint32_t)(p.u.value.b / 1000000u);
+}
+
+/*
+ * The thread sleeps in the normal world (RPC SUSPEND, @timeout ms); a
+ * cancellation seen before or after it ends the wait with CANCEL.
+ */
+TEE_Result TEE_Wait(uint32_t timeout)
+{
+	struct thread_param p;
+
+	thread_preempt_point(ARCH_PREEMPT_TA_API);
+	if (TEE_GetCancellationFlag())
+		return TEE_ERROR_CANCEL;
+	memset(&p, 0, sizeof(p));
+	p.attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	p.u.value.a = timeout;
+	if (thread_rpc_cmd(OPTEE_RPC_CMD_SUSPEND, 1, &p))
+		TEE_Panic(TEE_ERROR_COMMUNICATION);
+	return TEE_GetCancellationFlag() ? TEE_ERROR_CANCEL : TEE_SUCCESS;
 }
 
 /*

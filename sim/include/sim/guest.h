@@ -46,8 +46,13 @@ struct drv_param {
 	uint64_t size;		/* memref: size, in and out */
 };
 
+struct supp;
+
 struct guest_drv {
 	struct vm *vm;
+	struct supp *supp;		/* its tee-supplicant */
+	struct drv_shm *rpc_args;	/* RPC_ALLOC buffers given to the TEE */
+	uint64_t rpcs;			/* RPCs answered */
 	uint32_t sec_caps;
 	bool memref_null;
 	uint8_t *page_used;
@@ -71,6 +76,9 @@ struct drv_shm *guest_shm_alloc(struct vm *vm, size_t size);
 uint32_t guest_shm_register(struct vm *vm, struct drv_shm *shm,
 			    uint32_t *origin);
 void guest_shm_free(struct vm *vm, struct drv_shm *shm);
+/* The page list of @shm in fresh guest pages: its IPA (0 if no memory). */
+uint64_t guest_shm_page_list(struct vm *vm, const struct drv_shm *shm,
+			     size_t *list_pages);
 
 /*
  * The commands. Each returns the TEE_Result the client sees and the

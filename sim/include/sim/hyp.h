@@ -40,6 +40,7 @@ struct hyp_stats {
 	uint64_t pages_free;
 	uint64_t pages_pinned;
 	uint32_t vms;
+	uint64_t undrained;	/* destroys whose drain gave up */
 };
 
 /* Take over the machine's non-secure DRAM. -1 with a reason in @err. */
@@ -59,6 +60,11 @@ struct vm *hyp_vm_create(size_t ram_bytes, char *err, size_t err_size);
  * (VM_DESTROYED), then take its RAM back.
  */
 void hyp_vm_destroy(struct vm *vm);
+/*
+ * Destroy a VM as a careless hypervisor would: its calls suspended in RPCs
+ * are not drained before VM_DESTROYED (the TEE reports it).
+ */
+void hyp_vm_destroy_undrained(struct vm *vm);
 
 struct vm *hyp_vm_by_client_id(uint32_t client_id);
 

@@ -25,8 +25,15 @@ struct med_shm {
 	uint32_t count;
 };
 
+struct med_call;
+struct med_rpc;
+
 struct med_vm {
 	uint32_t calls;			/* std calls in flight */
+	struct med_call *call_list;	/* ... running or suspended in an RPC */
+	struct med_rpc *rpc_list;	/* RPC_ALLOC and SHM_ALLOC buffers */
+	uint64_t eresumes;		/* RETURN_FROM_RPC naming no call */
+	uint64_t rpcs;			/* RPCs passed to the guest */
 	uint32_t thread_limit;		/* the TEE's CFG_NUM_THREADS */
 	uint32_t pinned;		/* pages pinned for the TEE */
 	uint32_t shm_count;
@@ -36,8 +43,17 @@ struct med_vm {
 };
 
 void med_vm_init(struct vm *vm, uint32_t thread_limit);
-/* Forget every call and buffer of @vm and unpin their pages. */
-void med_vm_release(struct vm *vm);
+/*
+ * Before VM_DESTROYED, with the VM's vCPUs stopped: finish every call the
+ * VM left suspended in an RPC by answering its RPCs with failures (as a
+ * guest that is gone would), then forget every call and buffer of @vm and
+ * unpin their pages. Returns the calls that could not be drained.
+ */
+uint32_t med_vm_release(struct vm *vm);
+/* Only forget and unpin: a hypervisor that does not drain. */
+void med_vm_forget(struct vm *vm);
+/* Calls of @vm suspended in an RPC now. */
+uint32_t med_vm_suspended(const struct vm *vm);
 /* Handle one SMC of @vm; registers in and out in @regs (x0..x7). */
 void med_smc(struct vm *vm, uint64_t regs[8]);
 

@@ -37,6 +37,36 @@
 #define SMC_RET_ENOTAVAIL		0x7u
 #define SMC_RET_UNKNOWN_FUNCTION	0xffffffffu
 
+/* RPC returns: a0 = 0xffff0000 | function; a3 names the thread. */
+#define SMC_RPC_PREFIX			0xffff0000u
+#define SMC_RPC_ALLOC			0xffff0000u
+#define SMC_RPC_FREE			0xffff0002u
+#define SMC_RPC_FOREIGN_INTR		0xffff0004u
+#define SMC_RPC_CMD			0xffff0005u
+#define SMC_IS_RPC(a0)	(((uint32_t)(a0) & 0xffff0000u) == SMC_RPC_PREFIX)
+
+/* RPC commands, in the RPC argument's cmd. */
+#define RPC_CMD_LOAD_TA			0u
+#define RPC_CMD_RPMB			1u
+#define RPC_CMD_FS			2u
+#define RPC_CMD_GET_TIME		3u
+#define RPC_CMD_NOTIFICATION		4u
+#define RPC_CMD_SUSPEND			5u
+#define RPC_CMD_SHM_ALLOC		6u
+#define RPC_CMD_SHM_FREE		7u
+#define RPC_NOTIFICATION_WAIT		0u
+#define RPC_NOTIFICATION_SEND		1u
+#define RPC_FS_OPEN			0u
+#define RPC_FS_CREATE			1u
+#define RPC_FS_CLOSE			2u
+#define RPC_FS_READ			3u
+#define RPC_FS_WRITE			4u
+#define RPC_FS_TRUNCATE			5u
+#define RPC_FS_REMOVE			6u
+#define RPC_FS_RENAME			7u
+/* Params of an RPC argument. */
+#define RPC_MAX_PARAMS			4u
+
 /* Secure-world capabilities */
 #define SMC_CAP_HAVE_RESERVED_SHM	(1u << 0)
 #define SMC_CAP_UNREGISTERED_SHM	(1u << 1)
@@ -81,6 +111,10 @@
 #define MSG_RES_ITEM_NOT_FOUND		0xffff0008u
 #define MSG_RES_OUT_OF_MEMORY		0xffff000cu
 #define MSG_RES_COMMUNICATION		0xffff000eu
+#define MSG_RES_ACCESS_CONFLICT		0xffff0003u
+#define MSG_RES_BAD_STATE		0xffff0007u
+#define MSG_RES_NOT_SUPPORTED		0xffff000au
+#define MSG_RES_STORAGE_NO_SPACE	0xffff3041u
 #define MSG_ORIGIN_API			1u
 #define MSG_ORIGIN_COMMS		2u
 #define MSG_ORIGIN_TEE			3u

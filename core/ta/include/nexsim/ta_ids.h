@@ -52,4 +52,24 @@
 #define PTA_GUEST_CMD_STATS	2	/* value out: a = heap used, b = TA RAM used */
 #define PTA_GUEST_CMD_SESSIONS	3	/* value out: a = sessions, b = shm registered */
 
+/*
+ * Secure storage TA: GP persistent objects on the guest's REE file system
+ * (RPC FS to its supplicant), plus the calls that sleep or ask the normal
+ * world (RPC SUSPEND, GET_TIME). One instance per session.
+ */
+#define TA_STORAGE_UUID \
+	{ 0x6e657873, 0x696d, 0x5354, \
+	  { 0x4f, 0x52, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05 } }
+#define TA_STORAGE_CMD_WRITE	0	/* memref in id, memref in data */
+#define TA_STORAGE_CMD_READ	1	/* memref in id, memref out data */
+#define TA_STORAGE_CMD_DELETE	2	/* memref in id */
+#define TA_STORAGE_CMD_RENAME	3	/* memref in id, memref in new id */
+#define TA_STORAGE_CMD_APPEND	4	/* memref in id, memref in data */
+#define TA_STORAGE_CMD_TRUNCATE	5	/* memref in id, value in a = size */
+#define TA_STORAGE_CMD_SIZE	6	/* memref in id, value out a = size */
+#define TA_STORAGE_CMD_REE_TIME	7	/* value out: a = s, b = ms */
+#define TA_STORAGE_CMD_WAIT	8	/* value in a = ms; CANCEL if cancelled */
+#define TA_STORAGE_CMD_COUNT	9	/* memref in id; value out a = ++count */
+#define TA_STORAGE_MAX_ID	64
+
 #endif /* NEXSIM_TA_IDS_H */

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Sleeping locks of the core. A thread that finds a mutex taken sleeps in
+ * the normal world (RPC NOTIFICATION WAIT on the mutex's key) until the
+ * holder's unlock sends that key (NOTIFICATION SEND). The normal world
+ * latches keys, so a send that comes before the wait is not lost.
+ * Only threads sleep: entry code must never find a mutex taken.
+ */
+#ifndef KERNEL_MUTEX_H
+#define KERNEL_MUTEX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct mutex {
+	unsigned int spin;
+	bool locked;
+	int owner;		/* thread ID, -1 for entry code */
+	uint32_t waiters;
+	uint64_t key;		/* its wait queue, given on first contention */
+};
+
+#define MUTEX_INITIALIZER	{ .owner = -1 }
+
+struct condvar {
+	unsigned int spin;
+	uint32_t waiters;
+	uint64_t key;
+};
+
+#define CONDVAR_INITIALIZER	{ 0 }
+
+void mutex_lock(struct mutex *m);
+void mutex_unlock(struct mutex *m);
+/* Wait sleeps so far, for statistics and tests. */
+uint64_t mutex_contentions(void);
+
+/*
+ * A TA that panics mid-way (a fault in a copy to its buffer) abandons the
+ * frames that would have unlocked: its caller takes a mark before the TA
+ * runs and unlocks what was taken since.
+ */
+uint32_t mutex_held_mark(void);
+void mutex_unlock_to(uint32_t mark);
+
+/* Release @m, sleep until a broadcast, take @m again. */
+void condvar_wait(struct condvar *cv, struct mutex *m);
+void condvar_broadcast(struct condvar *cv);
+
+#endif /* KERNEL_MUTEX_H */

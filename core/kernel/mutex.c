@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Mutexes and condition variables on the normal world's wait queues (see
+ * kernel/mutex.h). Keys are numbered per guest: the counter is banked, and
+ * each guest's driver keeps its own queues.
+ */
+
+#include <kernel/mutex.h>
+#include <kernel/panic.h>
+#include <kernel/spinlock.h>
+#include <kernel/thread.h>
+#include <lib/string.h>
+#include <optee_msg.h>
+#include <optee_rpc_cmd.h>
+#include <trace.h>
+
+static uint64_t next_key = 1;
+static uint64_t contentions;
+
+/* The mutexes each thread holds, innermost last. */
+#define MAX_HELD	8
+static struct mutex *held[THREAD_MAX_COUNT][MAX_HELD];
+static uint32_t held_count[THREAD_MAX_COUNT];
+
+static void note_held(struct mutex *m)
+{
+	int id = thread_get_id();
+
+	if (id < 0)
+		return;
+	CHECK(held_count[id] < MAX_HELD);
+	held[id][held_count[id]++] = m;
+}
+
+static void note_released(struct mutex *m)
+{
+	int id = thread_get_id();
+	uint32_t n = 0;
+
+	if (id < 0)
+		return;
+	for (n = held_count[id]; n--;) {
+		if (held[id][n] == m) {
+			held[id][n] = held[id][--held_count[id]];
+			return;
+		}
+	}
+	panic("mutex released but not held by this thread");
+}
+
+uint32_t mutex_held_mark(void)
+{
+	int id = thread_get_id();
+
+	return id < 0 ? 0 : held_count[id];
+}
+
+void mutex_unlock_to(uint32_t mark)
+{
+	int id = thread_get_id();
+
+	while (id >= 0 && held_count[id] > mark)
+		mutex_unlock(held[id][held_count[id] - 1]);
+}
+
+static uint64_t key_of(uint64_t *key)
+{
+	if (!*key)
+		*key = next_key++;
+	return *key;
+}
+
+static TEE_Result notify(uint32_t action, uint64_t key)
+{
+	struct thread_param p;
+
+	memset(&p, 0, sizeof(p));
+	p.attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	p.u.value.a = action;
+	p.u.value.b = key;
+	return thread_rpc_cmd(OPTEE_RPC_CMD_NOTIFICATION, 1, &p);
+}
+
+static void wait_key(uint64_t key)
+{
+	TEE_Result res = TEE_SUCCESS;
+
+	/* Only a thread can sleep: entry code would deadlock. */
+	CHECK(thread_get_id() >= 0);
+	res = notify(OPTEE_RPC_NOTIFICATION_WAIT, key);
+	/* A failed wait returns to the caller's loop, which checks again. */
+	if (res)
+		DMSG("wait on key %llu: %#x", (unsigned long long)key,
+		     (unsigned int)res);
+}
+
+void mutex_lock(struct mutex *m)
+{
+	thread_preempt_point(ARCH_PREEMPT_MUTEX);
+	for (;;) {
+		uint64_t key = 0;
+
+		cpu_spin_lock(&m->spin);
+		if (!m->locked) {
+			m->locked = true;
+			m->owner = thread_get_id();
+			cpu_spin_unlock(&m->spin);
+			note_held(m);
+			return;
+		}
+		/* The holder cannot be us: that would never end. */
+		CHECK(m->owner != thread_get_id());
+		m->waiters++;
+		key = key_of(&m->key);
+		contentions++;
+		cpu_spin_unlock(&m->spin);
+
+		wait_key(key);
+
+		cpu_spin_lock(&m->spin);
+		m->waiters--;
+		cpu_spin_unlock(&m->spin);
+	}
+}
+
+void mutex_unlock(struct mutex *m)
+{
+	uint32_t waiters = 0;
+	uint64_t key = 0;
+
+	note_released(m);
+	cpu_spin_lock(&m->spin);
+	CHECK(m->locked && m->owner == thread_get_id());
+	m->locked = false;
+	m->owner = -1;
+	waiters = m->waiters;
+	key = m->key;
+	cpu_spin_unlock(&m->spin);
+	/* One waiter wakes; it takes the lock or sleeps again. */
+	if (waiters)
+		notify(OPTEE_RPC_NOTIFICATION_SEND, key);
+	thread_preempt_point(ARCH_PREEMPT_MUTEX);
+}
+
+uint64_t mutex_contentions(void)
+{
+	return contentions;
+}
+
+void condvar_wait(struct condvar *cv, struct mutex *m)
+{
+	uint64_t key = 0;
+
+	cpu_spin_lock(&cv->spin);
+	cv->waiters++;
+	key = key_of(&cv->key);
+	cpu_spin_unlock(&cv->spin);
+	mutex_unlock(m);
+	wait_key(key);
+	cpu_spin_lock(&cv->spin);
+	cv->waiters--;
+	cpu_spin_unlock(&cv->spin);
+	mutex_lock(m);
+}
+
+void condvar_broadcast(struct condvar *cv)
+{
+	uint32_t n = 0;
+	uint32_t waiters = 0;
+	uint64_t key = 0;
+
+	cpu_spin_lock(&cv->spin);
+	waiters = cv->waiters;
+	key = cv->key;
+	cpu_spin_unlock(&cv->spin);
+	for (n = 0; n < waiters; n++)
+		notify(OPTEE_RPC_NOTIFICATION_SEND, key);
+}
