@@ -261,9 +261,13 @@ size_t guest_pages_in_use(const struct vm *vm)
  */
 static uint64_t call(struct vm *vm, struct msg_arg *arg)
 {
-	uint64_t page = guest_pages_alloc(vm, 1);
+	uint64_t page = 0;
 	uint64_t regs[8] = { 0 };
 
+	/* A VM being destroyed starts no call. */
+	if (vm->stopping)
+		return SMC_RET_ENOTAVAIL;
+	page = guest_pages_alloc(vm, 1);
 	if (!page)
 		return SMC_RET_ENOMEM;
 	hyp_vm_write(vm, ipa_init(page), arg, sizeof(*arg));

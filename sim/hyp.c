@@ -16,6 +16,7 @@
 
 #include <sim/guest.h>
 #include <sim/hyp.h>
+#include <sim/sched.h>
 #include <sim/trace.h>
 
 #define SMC_VM_CREATED		0xb200000du
@@ -97,7 +98,8 @@ int hyp_init(struct sim_machine *m, char *err, size_t err_size)
 	}
 	hyp.free_count = hyp.pages;
 
-	shim_smc_args(0, &r, SMC_GET_THREAD_COUNT, 0, 0, 0, 0);
+	shim_smc_args(sched_core_get(), &r, SMC_GET_THREAD_COUNT, 0, 0, 0, 0);
+	sched_core_put();
 	hyp.thread_limit = r.x[0] == 0 ? (uint32_t)r.x[1] : 1;
 	hyp.up = true;
 	return 0;
@@ -260,12 +262,31 @@ struct vm *hyp_vm_create(size_t ram_bytes, char *err, size_t err_size)
 	return vm;
 }
 
+static bool vm_quiet(void *arg)
+{
+	const struct vm *vm = arg;
+
+	return !vm->in_call && !vm->in_smc;
+}
+
+void hyp_vm_stop(struct vm *vm)
+{
+	/*
+	 * No new call from now on; calls in the middle (of other vCPUs of
+	 * the VM, under the scheduler) first get back to the guest.
+	 */
+	vm->stopping = true;
+	if (!vm_quiet(vm))
+		sched_block_until(vm_quiet, vm);
+}
+
 static void destroy(struct vm *vm, bool drain)
 {
 	uint32_t ret = 0;
 
-	/* Stop the vCPUs: no new call from now on. */
+	hyp_vm_stop(vm);
 	vm->running = false;
+	sched_core_get();
 	/* Calls left suspended in RPCs are finished first, then released. */
 	if (drain)
 		hyp.undrained += med_vm_release(vm) != 0;
@@ -277,6 +298,7 @@ static void destroy(struct vm *vm, bool drain)
 	hyp.vms[vm->domid] = NULL;
 	hyp.vm_count--;
 	free_vm(vm);
+	sched_core_put();
 }
 
 void hyp_vm_destroy(struct vm *vm)
@@ -376,8 +398,19 @@ void hyp_vm_smc(struct vm *vm, uint64_t regs[8])
 			vm->domid);
 		abort();
 	}
+	/* Which vCPU issues the next SMC is the scheduler's choice. */
+	sched_point();
+	sched_core_get();
 	vm->smcs++;
+	vm->in_smc++;
 	med_smc(vm, regs);
+	vm->in_smc--;
+	sched_core_put();
+}
+
+unsigned int hyp_smc_core(const struct vm *vm)
+{
+	return sched_active() ? sched_core() : vm->vcpu_core;
 }
 
 void hyp_get_stats(struct hyp_stats *st)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <sim/machine.h>
+#include <sim/sched.h>
 
 /* OP-TEE's SMC function IDs the hypervisor uses here. */
 #define SMC_VM_CREATED		0xb200000du
@@ -154,7 +155,9 @@ uint32_t sim_vm_created(uint32_t guest_id)
 {
 	struct shim_regs r;
 
-	shim_smc_args(0, &r, SMC_VM_CREATED, guest_id, 0, 0, HYP_CLNT_ID);
+	shim_smc_args(sched_core_get(), &r, SMC_VM_CREATED, guest_id, 0, 0,
+		      HYP_CLNT_ID);
+	sched_core_put();
 	return (uint32_t)r.x[0];
 }
 
@@ -162,6 +165,8 @@ uint32_t sim_vm_destroyed(uint32_t guest_id)
 {
 	struct shim_regs r;
 
-	shim_smc_args(0, &r, SMC_VM_DESTROYED, guest_id, 0, 0, HYP_CLNT_ID);
+	shim_smc_args(sched_core_get(), &r, SMC_VM_DESTROYED, guest_id, 0, 0,
+		      HYP_CLNT_ID);
+	sched_core_put();
 	return (uint32_t)r.x[0];
 }

@@ -48,6 +48,13 @@ static const char usage_text[] =
 	"  --json                a machine-readable report\n"
 	"  --trace               the timeline of SMCs, translations, switches\n"
 	"\n"
+	"Scheduling options (run and demo):\n"
+	"  --cores N             simulated cores (1..16; default: the profile's)\n"
+	"  --seed N              seed of the vCPU scheduler (default 0)\n"
+	"  --preempt PERMILLE    chance, per 1000 preemption points, that one\n"
+	"                        interleaves another vCPU or takes a normal-\n"
+	"                        world interrupt (default 0)\n"
+	"\n"
 	"Bench options:\n"
 	"  --list                list the benchmarks\n"
 	"  --json                machine-readable results\n"
@@ -260,6 +267,47 @@ static int cmd_layout(int argc, char **argv)
 	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/*
+ * --cores N, --seed N, --preempt PERMILLE at argv[i]: the arguments it
+ * took (2), 0 if it is none of them, -1 after a usage error.
+ */
+static int sched_option(int argc, char **argv, int i, unsigned int *cores,
+			uint64_t *seed, uint32_t *permille, const char *cmd)
+{
+	uint64_t v = 0;
+
+	if (strcmp(argv[i], "--cores") && strcmp(argv[i], "--seed") &&
+	    strcmp(argv[i], "--preempt"))
+		return 0;
+	if (i + 1 >= argc) {
+		usage_error("%s: %s expects a value", cmd, argv[i]);
+		return -1;
+	}
+	if (!strcmp(argv[i], "--cores")) {
+		if (nexsim_parse_uint(argv[i + 1], 1, ARCH_MAX_CORES, &v)) {
+			usage_error("%s: --cores expects 1 to %d, got '%s'", cmd,
+				    ARCH_MAX_CORES, argv[i + 1]);
+			return -1;
+		}
+		*cores = (unsigned int)v;
+	} else if (!strcmp(argv[i], "--seed")) {
+		if (nexsim_parse_uint(argv[i + 1], 0, UINT64_MAX, &v)) {
+			usage_error("%s: --seed expects a number, got '%s'", cmd,
+				    argv[i + 1]);
+			return -1;
+		}
+		*seed = v;
+	} else {
+		if (nexsim_parse_uint(argv[i + 1], 0, 1000, &v)) {
+			usage_error("%s: --preempt expects 0 to 1000 (per mille), "
+				    "got '%s'", cmd, argv[i + 1]);
+			return -1;
+		}
+		*permille = (uint32_t)v;
+	}
+	return 2;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct scenario_options opt = { 0 };
@@ -270,6 +318,15 @@ static int cmd_run(int argc, char **argv)
 	int i = 0;
 
 	for (i = 1; i < argc; i++) {
+		int used = sched_option(argc, argv, i, &opt.cores, &opt.seed,
+					&opt.preempt_permille, "run");
+
+		if (used < 0)
+			return EXIT_USAGE;
+		if (used) {
+			i += used - 1;
+			continue;
+		}
 		if (!strcmp(argv[i], "--json"))
 			opt.json = true;
 		else if (!strcmp(argv[i], "--trace"))

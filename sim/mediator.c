@@ -64,7 +64,7 @@ static uint64_t fast_call(struct vm *vm, uint64_t regs[8])
 
 	memcpy(r.x, regs, sizeof(r.x));
 	r.x[7] = vm->client_id;
-	shim_smc(vm->vcpu_core, &r);
+	shim_smc(hyp_smc_core(vm), &r);
 	memcpy(regs, r.x, sizeof(r.x));
 	return r.x[0];
 }
@@ -516,7 +516,7 @@ static void run_call(struct vm *vm, struct med_call *mc, struct shim_regs *r,
 	for (;;) {
 		r->x[7] = vm->client_id;
 		mc->suspended = false;
-		shim_smc(vm->vcpu_core, r);
+		shim_smc(hyp_smc_core(vm), r);
 		if (!SMC_IS_RPC(r->x[0])) {
 			regs[0] = r->x[0];
 			complete(vm, mc, r->x[0]);
@@ -726,7 +726,12 @@ void med_smc(struct vm *vm, uint64_t regs[8])
 {
 	uint32_t fid = (uint32_t)regs[0];
 
-	sim_trace("smc   client %u: %s", vm->client_id, sim_smc_name(fid));
+	if (fid == SMC_RETURN_FROM_RPC)
+		sim_trace("smc   client %u: %s, thread %u", vm->client_id,
+			  sim_smc_name(fid), (unsigned int)regs[3]);
+	else
+		sim_trace("smc   client %u: %s", vm->client_id,
+			  sim_smc_name(fid));
 	switch (fid) {
 	case SMC_CALLS_COUNT:
 	case SMC_CALLS_UID:

@@ -20,6 +20,7 @@
 #include <sim/hyp.h>
 #include <sim/machine.h>
 #include <sim/scenario.h>
+#include <sim/sched.h>
 #include <sim/trace.h>
 #include <tee_client_api.h>
 
@@ -27,6 +28,9 @@
 #define MAX_TOKENS	16
 #define MAX_OBJECTS	256
 #define DEFAULT_VM_RAM	(4u << 20)
+#define MAX_VCPUS	16
+#define MAX_PROGRAMS	64
+#define MAX_PHASE_STEPS	256
 
 enum op {
 	OP_VM_CREATE,
@@ -76,6 +80,8 @@ struct step {
 	enum op op;
 	int line;
 	uint32_t repeat;
+	int vcpu;		/* @N: on that vCPU of its VM, with the others */
+	uint32_t vcpus;		/* vm create: its vCPUs */
 	char vm[NAME_MAX_LEN];
 	char label[NAME_MAX_LEN];
 	const struct ta_info *ta;
@@ -90,12 +96,20 @@ struct step {
 	char source[160];	/* the line, for the log */
 };
 
+/* A session or buffer name and the VM an earlier line gave it. */
+struct owner {
+	char name[NAME_MAX_LEN];
+	char vm[NAME_MAX_LEN];
+};
+
 struct scenario {
 	char *path;
 	struct nexsim_config cfg;
 	struct step *steps;
 	size_t count;
 	size_t cap;
+	struct owner owners[MAX_OBJECTS];
+	size_t owner_count;
 };
 
 /* ---- parsing ---- */
@@ -514,6 +528,22 @@ static int step_line(struct parser *p, struct scenario *s, char **tok,
 	if (!st)
 		return perr(p, "memory for the script");
 	snprintf(st->source, sizeof(st->source), "%s", source);
+	st->vcpu = -1;
+	if (tok[0][0] == '@') {
+		uint32_t cpu = 0;
+
+		if (n < 2)
+			return perr(p, "@VCPU COMMAND ...");
+		if (u32_of(p, tok[0] + 1, &cpu, "@VCPU, a vCPU number"))
+			return -1;
+		if (cpu >= MAX_VCPUS)
+			return perr(p, "@VCPU, a vCPU below %d, got '%s'",
+				    MAX_VCPUS, tok[0]);
+		st->vcpu = (int)cpu;
+		tok++;
+		len++;
+		n--;
+	}
 	if (!strcmp(tok[0], "repeat")) {
 		if (n < 3 || u32_of(p, tok[1], &st->repeat,
 				    "repeat COUNT COMMAND ..., a count"))
@@ -524,16 +554,34 @@ static int step_line(struct parser *p, struct scenario *s, char **tok,
 	len += at;
 	n -= at;
 
+	if (st->vcpu >= 0 && (!strcmp(tok[0], "vm") || !strcmp(tok[0], "check")))
+		return perr(p, "@VCPU before a client command (open, invoke, "
+			    "close, cancel, shm), not '%s'", tok[0]);
 	if (!strcmp(tok[0], "vm") && n >= 3 && !strcmp(tok[1], "create")) {
+		int i = 0;
+
 		st->op = OP_VM_CREATE;
 		st->size = DEFAULT_VM_RAM;
-		if (n > 4 || (n == 4 && strncmp(tok[3], "ram=", 4)))
-			return perr(p, "vm create NAME [ram=SIZE]");
-		if (n == 4) {
-			if (nexsim_parse_size(tok[3] + 4, &v) || v < 65536)
-				return perr(p, "ram=SIZE of 64K or more, got '%s'",
-					    tok[3] + 4);
-			st->size = (size_t)v;
+		st->vcpus = 1;
+		if (n > 5)
+			return perr(p, "vm create NAME [ram=SIZE] [vcpus=N]");
+		for (i = 3; i < n; i++) {
+			if (!strncmp(tok[i], "ram=", 4)) {
+				if (nexsim_parse_size(tok[i] + 4, &v) ||
+				    v < 65536)
+					return perr(p, "ram=SIZE of 64K or more, "
+						    "got '%s'", tok[i] + 4);
+				st->size = (size_t)v;
+			} else if (!strncmp(tok[i], "vcpus=", 6)) {
+				if (u32_of(p, tok[i] + 6, &st->vcpus,
+					   "vcpus=N, a count") ||
+				    !st->vcpus || st->vcpus > MAX_VCPUS)
+					return perr(p, "vcpus=N, 1 to %d",
+						    MAX_VCPUS);
+			} else {
+				return perr(p, "vm create NAME [ram=SIZE] "
+					    "[vcpus=N]");
+			}
 		}
 		return name_of(p, tok[2], st->vm, "vm create NAME");
 	}
@@ -632,6 +680,48 @@ static int step_line(struct parser *p, struct scenario *s, char **tok,
 		    "shm, check, repeat), got '%s'", tok[0]);
 }
 
+static struct owner *owner_of(struct scenario *s, const char *name)
+{
+	size_t n = 0;
+
+	for (n = 0; n < s->owner_count; n++)
+		if (!strcmp(s->owners[n].name, name))
+			return &s->owners[n];
+	return NULL;
+}
+
+/*
+ * Sessions and buffers belong to the VM of the line that made them. A
+ * step on a vCPU (@N) runs with the other vCPUs' steps: its VM must be
+ * known before the run, from those lines.
+ */
+static int resolve_vm(struct parser *p, struct scenario *s, struct step *st)
+{
+	struct owner *o = NULL;
+
+	if (st->op == OP_OPEN || st->op == OP_SHM_ALLOC) {
+		o = owner_of(s, st->label);
+		if (!o) {
+			if (s->owner_count == MAX_OBJECTS)
+				return perr(p, "at most %d sessions and buffers",
+					    MAX_OBJECTS);
+			o = &s->owners[s->owner_count++];
+			snprintf(o->name, sizeof(o->name), "%s", st->label);
+		}
+		snprintf(o->vm, sizeof(o->vm), "%s", st->vm);
+		return 0;
+	}
+	if (st->vcpu < 0 || st->op == OP_VM_CREATE ||
+	    st->op == OP_VM_DESTROY || st->op == OP_CHECK)
+		return 0;
+	o = owner_of(s, st->label);
+	if (!o)
+		return perr(p, "'%s' opened or allocated by an earlier line",
+			    st->label);
+	snprintf(st->vm, sizeof(st->vm), "%s", o->vm);
+	return 0;
+}
+
 /* Longest line a script may have, its newline included. */
 #define MAX_LINE	4096
 
@@ -690,7 +780,8 @@ int scenario_load(const char *path, struct scenario **out, char *err,
 			continue;
 		}
 		body = true;
-		if (step_line(&p, s, tok, len, n, source + strspn(source, " \t")))
+		if (step_line(&p, s, tok, len, n, source + strspn(source, " \t")) ||
+		    resolve_vm(&p, s, &s->steps[s->count - 1]))
 			goto fail;
 	}
 	free(line);
@@ -735,6 +826,7 @@ void scenario_free(struct scenario *s)
 struct vm_rec {
 	char name[NAME_MAX_LEN];
 	struct vm *vm;
+	uint32_t vcpus;
 	TEEC_Context ctx;
 	bool live;
 	uint32_t client_id;
@@ -771,6 +863,7 @@ struct runner {
 	size_t shm_count;
 	unsigned int passed;
 	unsigned int failed;
+	struct sched_stats sched;
 };
 
 static struct vm_rec *find_vm(struct runner *r, const char *name)
@@ -901,6 +994,7 @@ static int op_vm_create(struct runner *r, const struct step *st)
 		return 0;
 	}
 	v->live = true;
+	v->vcpus = st->vcpus;
 	v->client_id = v->vm->client_id;
 	log_step(r, st, "dom%u, client ID %u", v->vm->domid, v->client_id);
 	return 0;
@@ -924,12 +1018,17 @@ static int op_vm_destroy(struct runner *r, const struct step *st)
 		fail(r, st, "no VM '%s' to destroy", st->vm);
 		return 0;
 	}
+	/* No step starts on it now; those of other vCPUs finish first. */
+	v->live = false;
+	hyp_vm_stop(v->vm);
+	/* Read its figures from a core of our own, no call on it. */
+	sched_core_get();
 	snapshot(v);
+	sched_core_put();
 	v->calls = v->vm->smcs;
 	TEEC_FinalizeContext(&v->ctx);
 	hyp_vm_destroy(v->vm);
 	v->vm = NULL;
-	v->live = false;
 	for (n = 0; n < r->sess_count; n++)
 		if (r->sess[n].vm == v)
 			r->sess[n].open = false;
@@ -1263,7 +1362,7 @@ static int op_check(struct runner *r, const struct step *st)
 	return 0;
 }
 
-static int run_step(struct runner *r, const struct step *st)
+static int dispatch(struct runner *r, const struct step *st)
 {
 	switch (st->op) {
 	case OP_VM_CREATE:
@@ -1288,6 +1387,145 @@ static int run_step(struct runner *r, const struct step *st)
 	return 0;
 }
 
+/* The VM a client step works in, if it can be told now. */
+static struct vm_rec *vm_of_step(struct runner *r, const struct step *st)
+{
+	struct sess_rec *se = NULL;
+	struct shm_rec *sh = NULL;
+
+	switch (st->op) {
+	case OP_OPEN:
+	case OP_SHM_ALLOC:
+		return find_vm(r, st->vm);
+	case OP_INVOKE:
+	case OP_CLOSE:
+	case OP_CANCEL:
+		se = find_sess(r, st->label);
+		return se ? se->vm : NULL;
+	case OP_SHM_WRITE:
+	case OP_SHM_EXPECT:
+	case OP_SHM_RELEASE:
+		sh = find_shm(r, st->label);
+		return sh ? sh->vm : NULL;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * One step. A client step keeps its VM busy while it runs, so that a
+ * destroy from another vCPU waits for it (as Xen waits for vCPUs).
+ */
+static int run_step(struct runner *r, const struct step *st)
+{
+	struct vm_rec *v = vm_of_step(r, st);
+	struct vm *vm = v && v->live ? v->vm : NULL;
+	int rc = 0;
+
+	if (st->vcpu >= 0 && v && v->live && (uint32_t)st->vcpu >= v->vcpus) {
+		fail(r, st, "VM '%s' has %u vCPU(s) (vm create ... vcpus=N)",
+		     v->name, v->vcpus);
+		return 0;
+	}
+	if (vm)
+		vm->in_call++;
+	rc = dispatch(r, st);
+	if (vm)
+		vm->in_call--;
+	return rc;
+}
+
+/* The steps one vCPU runs in a phase, in order. */
+struct program {
+	struct runner *r;
+	char vm[NAME_MAX_LEN];
+	int vcpu;
+	const struct step *steps[MAX_PHASE_STEPS];
+	size_t count;
+};
+
+static void program_main(void *arg)
+{
+	struct program *pg = arg;
+	size_t n = 0;
+	uint32_t k = 0;
+
+	for (n = 0; n < pg->count; n++)
+		for (k = 0; k < pg->steps[n]->repeat; k++)
+			run_step(pg->r, pg->steps[n]);
+}
+
+static struct program *program_for(struct program *pgs, size_t *count,
+				   const struct step *st)
+{
+	size_t n = 0;
+
+	for (n = 0; n < *count; n++)
+		if (pgs[n].vcpu == st->vcpu && !strcmp(pgs[n].vm, st->vm))
+			return &pgs[n];
+	if (*count == MAX_PROGRAMS)
+		return NULL;
+	memset(&pgs[*count], 0, sizeof(pgs[0]));
+	snprintf(pgs[*count].vm, sizeof(pgs[0].vm), "%s", st->vm);
+	pgs[*count].vcpu = st->vcpu;
+	return &pgs[(*count)++];
+}
+
+/*
+ * Steps [@first, @end): one step without @, or a run of steps with @N,
+ * one vCPU program each, run together under the scheduler.
+ */
+static int run_phase(struct runner *r, size_t first, size_t end, char *err,
+		     size_t err_size)
+{
+	static struct program pgs[MAX_PROGRAMS];
+	size_t count = 0;
+	size_t n = 0;
+
+	for (n = first; n < end; n++) {
+		const struct step *st = &r->s->steps[n];
+		struct program *pg = program_for(pgs, &count, st);
+
+		if (!pg || pg->count == MAX_PHASE_STEPS) {
+			snprintf(err, err_size, "%s:%d: at most %d vCPU "
+				 "programs of %d steps run together",
+				 r->s->path, st->line, MAX_PROGRAMS,
+				 MAX_PHASE_STEPS);
+			return -1;
+		}
+		pg->r = r;
+		pg->steps[pg->count++] = st;
+	}
+	for (n = 0; n < count; n++) {
+		char label[NAME_MAX_LEN + 8];
+		const struct step *st = pgs[n].steps[0];
+
+		if (st->op == OP_VM_CREATE || st->op == OP_VM_DESTROY ||
+		    st->op == OP_CHECK)
+			snprintf(label, sizeof(label), "hyp");
+		else if (pgs[n].vcpu < 0)
+			snprintf(label, sizeof(label), "%s.0",
+				 vm_of_step(r, st) ? vm_of_step(r, st)->name :
+						     st->vm);
+		else
+			snprintf(label, sizeof(label), "%s.%d", pgs[n].vm,
+				 pgs[n].vcpu);
+		if (sched_spawn(label, program_main, &pgs[n])) {
+			snprintf(err, err_size, "cannot start vCPU %s", label);
+			return -1;
+		}
+	}
+	if (sched_run(err, err_size)) {
+		char why[200];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, err_size, "%s:%d: %s", r->s->path,
+			 r->s->steps[first].line, why);
+		return -1;
+	}
+	return 0;
+}
+
 static void trace_switch(unsigned int core, uint16_t guest)
 {
 	if (guest)
@@ -1304,10 +1542,11 @@ static void json_guest(FILE *out, const struct vm_rec *v,
 		"\"calls\": %" PRIu64 ", \"std_calls\": %" PRIu64
 		", \"fast_calls\": %" PRIu64 ", \"heap_used\": %zu, "
 		"\"heap_share\": %zu, \"ta_ram_used\": %zu, "
-		"\"ta_ram_share\": %zu, \"partition_switches\": %" PRIu64 "}",
+		"\"ta_ram_share\": %zu, \"partition_switches\": %" PRIu64
+		", \"mutex_contentions\": %" PRIu64 "}",
 		first ? "" : ",", v->name, v->client_id, v->live ? "true" : "false",
 		calls, g->std_calls, g->fast_calls, g->heap_used, g->heap_size,
-		g->ta_ram_used, g->ta_ram_size, switches);
+		g->ta_ram_used, g->ta_ram_size, switches, g->mutex_contentions);
 }
 
 static void report(struct runner *r)
@@ -1344,17 +1583,26 @@ static void report(struct runner *r)
 		", \"std_smcs\": %" PRIu64 ", \"partition_switches\": %" PRIu64
 		", \"isolation_violations\": %" PRIu64
 		", \"ns_maps\": %" PRIu64 ", \"ns_map_cache_hits\": %" PRIu64
-		", \"expectations_passed\": %u, \"expectations_failed\": %u}\n}\n",
+		", \"expectations_passed\": %u, \"expectations_failed\": %u},\n"
+		"  \"scheduler\": {\"cores\": %u, \"seed\": %" PRIu64
+		", \"preempt_permille\": %u, \"switches\": %" PRIu64
+		", \"preemption_points\": %" PRIu64 ", \"preemptions\": %" PRIu64
+		", \"foreign_interrupts\": %" PRIu64 ", \"blocked_waits\": %" PRIu64
+		"}\n}\n",
 		st.fast_smcs, st.std_smcs, st.prtn_switches, st.violations,
-		st.ns_maps, st.ns_map_cache_hits, r->passed, r->failed);
+		st.ns_maps, st.ns_map_cache_hits, r->passed, r->failed,
+		r->m.cfg.platform.core_count, r->opt->seed,
+		r->opt->preempt_permille, r->sched.switches, r->sched.points,
+		r->sched.preemptions, r->sched.interrupts, r->sched.blocks);
 }
 
 int scenario_run(struct scenario *s, const struct scenario_options *opt,
 		 FILE *out, char *err, size_t err_size)
 {
 	struct runner *r = calloc(1, sizeof(*r));
+	struct sched_params sp = { 0 };
+	size_t end = 0;
 	size_t n = 0;
-	uint32_t k = 0;
 	int rc = 0;
 
 	if (!r) {
@@ -1364,6 +1612,9 @@ int scenario_run(struct scenario *s, const struct scenario_options *opt,
 	r->s = s;
 	r->opt = opt;
 	r->out = out;
+	/* --cores: the platform has that many cores, the scheduler uses all. */
+	if (opt->cores)
+		s->cfg.platform.core_count = opt->cores;
 	if (sim_machine_start(&r->m, &s->cfg, err, err_size)) {
 		free(r);
 		return -1;
@@ -1373,16 +1624,37 @@ int scenario_run(struct scenario *s, const struct scenario_options *opt,
 		free(r);
 		return -1;
 	}
+	sp.cores = s->cfg.platform.core_count;
+	sp.seed = opt->seed;
+	sp.preempt_permille = opt->preempt_permille;
+	if (sched_start(&sp, err, err_size)) {
+		hyp_fini();
+		sim_machine_stop(&r->m);
+		free(r);
+		return -1;
+	}
 	if (opt->trace) {
 		sim_trace_start(opt->trace);
 		shim_set_switch_hook(trace_switch);
 	}
-	for (n = 0; n < s->count; n++)
-		for (k = 0; k < s->steps[n].repeat; k++)
-			run_step(r, &s->steps[n]);
+	rc = 0;
+	for (n = 0; n < s->count && !rc; n = end) {
+		end = n + 1;
+		if (s->steps[n].vcpu >= 0)
+			while (end < s->count && s->steps[end].vcpu >= 0)
+				end++;
+		rc = run_phase(r, n, end, err, err_size);
+	}
 	shim_set_switch_hook(NULL);
 	sim_trace_stop();
+	if (rc) {
+		/* A deadlock: what is half-done stays so; report and stop. */
+		fprintf(stderr, "nexsim: %s\n", err);
+		r->failed++;
+	}
+	sched_get_stats(&r->sched);
 	report(r);
+	sched_stop();
 	rc = r->failed ? 1 : 0;
 	for (n = 0; n < r->shm_count; n++)
 		if (r->shm[n].live)

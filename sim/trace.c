@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include <shim/shim.h>
+#include <sim/sched.h>
 #include <sim/trace.h>
 
 static FILE *trace_out;
@@ -35,6 +36,9 @@ void sim_trace(const char *fmt, ...)
 	/* Sequence number and simulated time: the same run, the same text. */
 	fprintf(trace_out, "%6llu %9.3f us  ", ++trace_seq,
 		(double)shim_time_ns() / 1000.0);
+	/* Under the scheduler: which vCPU, on which core. */
+	if (sched_active() && *sched_where())
+		fprintf(trace_out, "[%s] ", sched_where());
 	va_start(ap, fmt);
 	vfprintf(trace_out, fmt, ap);
 	va_end(ap);

@@ -375,6 +375,14 @@ void shim_smc(unsigned int core, struct shim_regs *regs)
 	args_to_regs(&args, regs);
 }
 
+void shim_set_current_core(unsigned int core)
+{
+	if (!machine.exists || core >= machine.params.platform.core_count)
+		misuse("switch to a core the platform does not have");
+	machine.current_core = core;
+	mmu_reload_core(core);
+}
+
 void shim_smc_args(unsigned int core, struct shim_regs *regs, uint32_t a0,
 		   uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a7)
 {

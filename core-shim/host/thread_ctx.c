@@ -253,6 +253,17 @@ bool arch_in_thread(void)
 	return running[machine_current_core()];
 }
 
+bool shim_current_thread_stack(unsigned int core, void **lo, size_t *size)
+{
+	struct arch_thread *t = core < ARCH_MAX_CORES ? running[core] : NULL;
+
+	if (!t)
+		return false;
+	*lo = t->stack;
+	*size = t->stack_size;
+	return true;
+}
+
 bool shim_core_in_thread(unsigned int core)
 {
 	return core < ARCH_MAX_CORES && running[core];

@@ -27,6 +27,7 @@
 #include <kernel/panic.h>
 #include <kernel/refcount.h>
 #include <kernel/spinlock.h>
+#include <kernel/mutex.h>
 #include <kernel/thread.h>
 #include <kernel/virtualization.h>
 #include <lib/string.h>
@@ -34,6 +35,7 @@
 #include <mm/page_pool.h>
 #include <sm/optee_smc.h>
 #include <tee/nsbuf.h>
+#include <tee/tee_storage.h>
 #include <tee/ta.h>
 #include <trace.h>
 #include <util.h>
@@ -665,6 +667,8 @@ bool core_get_slot_info(uint32_t slot, struct core_guest_info *info)
 		info->shm_registered = nsbuf_registered_count();
 		info->threads_busy = thread_count_busy();
 		info->threads_suspended = thread_count_suspended();
+		info->mutex_contentions = mutex_contentions();
+		info->storage_handles = tee_storage_open_handles();
 		leave_prtn();
 		info->heap_used = heap.allocated;
 		info->heap_max_used = heap.max_allocated;

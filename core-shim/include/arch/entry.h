@@ -100,6 +100,8 @@ struct core_guest_info {
 	uint32_t shm_registered;	/* registered shared buffers */
 	uint32_t threads_busy;		/* running or suspended */
 	uint32_t threads_suspended;	/* in an RPC */
+	uint64_t mutex_contentions;	/* waits on a taken mutex */
+	uint32_t storage_handles;	/* persistent objects open */
 	uint64_t std_calls;
 	uint64_t fast_calls;
 };

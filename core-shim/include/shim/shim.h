@@ -229,6 +229,15 @@ void shim_set_preempt_hook(bool (*hook)(unsigned int core,
 			   void *arg);
 /* True while @core runs a core thread (a std call) rather than entry code. */
 bool shim_core_in_thread(unsigned int core);
+/* The stack of the thread @core runs; false if it runs none. */
+bool shim_current_thread_stack(unsigned int core, void **lo, size_t *size);
+
+/*
+ * The host goes on with what simulated core @core was doing (a scheduler
+ * resuming a call it interrupted at a preemption point): @core's
+ * partition is made current again.
+ */
+void shim_set_current_core(unsigned int core);
 
 /* Simulated time: it advances 1 us per SMC, and by @ns here. */
 void shim_advance_time(uint64_t ns);

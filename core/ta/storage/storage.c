@@ -7,7 +7,8 @@
 #include <nexsim/ta_ids.h>
 #include <tee_internal_api.h>
 
-#define RW	(TEE_DATA_FLAG_ACCESS_READ | TEE_DATA_FLAG_ACCESS_WRITE)
+#define RW		(TEE_DATA_FLAG_ACCESS_READ | TEE_DATA_FLAG_ACCESS_WRITE)
+#define COUNT_TRIES	1000
 
 TEE_Result TA_CreateEntryPoint(void)
 {
@@ -86,14 +87,29 @@ static TEE_Result with_object(uint32_t cmd, TEE_Param params[4])
 			 TEE_DATA_FLAG_ACCESS_WRITE_META : RW;
 	TEE_ObjectInfo info;
 	uint32_t count = 0;
+	uint32_t tries = 0;
 	size_t n = 0;
 	TEE_Result res = open_obj(&params[0], flags, &o);
 
-	if (res == TEE_ERROR_ITEM_NOT_FOUND && cmd == TA_STORAGE_CMD_COUNT)
-		res = TEE_CreatePersistentObject(TEE_STORAGE_PRIVATE,
-						 params[0].memref.buffer,
-						 params[0].memref.size, RW,
-						 TEE_HANDLE_NULL, NULL, 0, &o);
+	/*
+	 * COUNT opens the object exclusively: another session holding it
+	 * gives ACCESS_CONFLICT, and this one waits its turn (1 ms at a
+	 * time), so that no increment is lost.
+	 */
+	while (cmd == TA_STORAGE_CMD_COUNT && tries++ < COUNT_TRIES) {
+		if (res == TEE_ERROR_ITEM_NOT_FOUND)
+			res = TEE_CreatePersistentObject(TEE_STORAGE_PRIVATE,
+							 params[0].memref.buffer,
+							 params[0].memref.size,
+							 RW, TEE_HANDLE_NULL,
+							 NULL, 0, &o);
+		if (res != TEE_ERROR_ACCESS_CONFLICT)
+			break;
+		res = TEE_Wait(1);
+		if (res)
+			return res;
+		res = open_obj(&params[0], flags, &o);
+	}
 	if (res)
 		return res;
 	switch (cmd) {

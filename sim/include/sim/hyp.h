@@ -27,6 +27,9 @@ struct vm {
 	uint32_t client_id;		/* domid + 1: a7 of its SMCs */
 	uint64_t generation;		/* unique to this VM, ever */
 	bool running;			/* vCPUs may issue SMCs */
+	bool stopping;			/* being destroyed: no new calls */
+	uint32_t in_call;		/* driver calls in progress (vCPUs) */
+	uint32_t in_smc;		/* SMCs in the secure world now */
 	size_t ram_pages;
 	uint64_t *p2m;			/* stage 2: IPA page -> PA */
 	unsigned int vcpu_core;		/* core its vCPU runs SMCs on */
@@ -61,6 +64,12 @@ struct vm *hyp_vm_create(size_t ram_bytes, char *err, size_t err_size);
  */
 void hyp_vm_destroy(struct vm *vm);
 /*
+ * Stop a VM's vCPUs (the first step of a destroy): no call starts any
+ * more, and this returns once every call in progress got back to the
+ * guest (under the scheduler, the caller sleeps until then).
+ */
+void hyp_vm_stop(struct vm *vm);
+/*
  * Destroy a VM as a careless hypervisor would: its calls suspended in RPCs
  * are not drained before VM_DESTROYED (the TEE reports it).
  */
@@ -92,6 +101,8 @@ int hyp_vm_release_page(struct vm *vm, ipaddr_t ipa);
 
 /* An SMC from the guest's vCPU: trapped, mediated, forwarded. */
 void hyp_vm_smc(struct vm *vm, uint64_t regs[8]);
+/* The core an SMC of @vm's running vCPU goes to. */
+unsigned int hyp_smc_core(const struct vm *vm);
 
 void hyp_get_stats(struct hyp_stats *st);
 

@@ -9,6 +9,7 @@
 #define SIM_SCENARIO_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct scenario;
@@ -16,6 +17,10 @@ struct scenario;
 struct scenario_options {
 	bool json;		/* a JSON report instead of the step log */
 	FILE *trace;		/* timeline of SMCs and switches, or NULL */
+	/* The scheduler (sched.h): 0 cores = the platform's. */
+	unsigned int cores;
+	uint64_t seed;
+	uint32_t preempt_permille;
 };
 
 /* Parse @path. -1 with "FILE:LINE: ..." in @err. */
