@@ -156,6 +156,9 @@ int guest_drv_probe(struct vm *vm, char *err, size_t err_size)
 		snprintf(err, err_size, "the TEE offers no dynamic shared memory");
 		return -1;
 	}
+	/* Another vCPU probed it while this one waited for its SMCs. */
+	if (vm->drv)
+		return 0;
 	d = calloc(1, sizeof(*d));
 	if (d) {
 		d->page_used = calloc(vm->ram_pages ? vm->ram_pages : 1, 1);

@@ -43,8 +43,13 @@ TEEC_Result TEEC_InitializeContext(const char *name, TEEC_Context *context)
 		return TEEC_ERROR_BAD_PARAMETERS;
 	if (name && strcmp(name, "optee-tz"))
 		return TEEC_ERROR_ITEM_NOT_FOUND;
-	/* No VM, or no OP-TEE behind it: no TEE device to open. */
-	if (!vm || !vm->running || guest_drv_probe(vm, err, sizeof(err)))
+	/*
+	 * No VM, or no OP-TEE behind it: no TEE device to open. The guest's
+	 * driver probes once; later contexts (other processes, other vCPUs)
+	 * share it, as they share /dev/tee0.
+	 */
+	if (!vm || !vm->running ||
+	    (!vm->drv && guest_drv_probe(vm, err, sizeof(err))))
 		return TEEC_ERROR_ITEM_NOT_FOUND;
 	memset(context, 0, sizeof(*context));
 	context->imp.client_id = vm->client_id;
