@@ -19,12 +19,14 @@
 #include <sim/guest.h>
 #include <sim/hyp.h>
 #include <sim/machine.h>
+#include <sim/sched.h>
 #include <tee_client_api.h>
 
 #define VMS		8
 #define ROUNDS		5
 #define VM_RAM		(2u << 20)
 #define STRESS_STEP	(128u * 1024u)
+#define COUNTS		10
 
 struct app {
 	char name[8];
@@ -41,6 +43,7 @@ static const TEEC_UUID hello_uuid = TA_HELLO_WORLD_UUID;
 static const TEEC_UUID kv_uuid = TA_KV_STORE_UUID;
 static const TEEC_UUID stress_uuid = TA_STRESS_UUID;
 static const TEEC_UUID panic_uuid = TA_PANIC_UUID;
+static const TEEC_UUID storage_uuid = TA_STORAGE_UUID;
 
 static const char *sz(uint64_t bytes, char *buf, size_t size)
 {
@@ -154,7 +157,101 @@ static void table(FILE *out)
 	}
 }
 
-static int story(FILE *out, struct sim_machine *m, char *err, size_t size)
+/* One vCPU of the concurrent chapter: counts in a stored object. */
+struct counter_cpu {
+	struct app *a;
+	TEEC_Session s;
+	unsigned int ok;
+	uint32_t last;
+};
+
+static void counter_main(void *arg)
+{
+	struct counter_cpu *c = arg;
+	TEEC_Operation op;
+	unsigned int n = 0;
+
+	c->a->vm->in_call++;
+	for (n = 0; n < COUNTS; n++) {
+		memset(&op, 0, sizeof(op));
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT,
+						 TEEC_VALUE_OUTPUT, TEEC_NONE,
+						 TEEC_NONE);
+		op.params[0].tmpref.buffer = "visits";
+		op.params[0].tmpref.size = 6;
+		if (!TEEC_InvokeCommand(&c->s, TA_STORAGE_CMD_COUNT, &op, NULL)) {
+			c->ok++;
+			c->last = op.params[1].value.a;
+		}
+	}
+	c->a->vm->in_call--;
+}
+
+static void hello_main(void *arg)
+{
+	struct counter_cpu *c = arg;
+	unsigned int n = 0;
+
+	c->a->vm->in_call++;
+	for (n = 0; n < COUNTS; n++)
+		c->ok += hello_inc(c->a) == TEEC_SUCCESS;
+	c->a->vm->in_call--;
+}
+
+/*
+ * Two vCPUs of vm1 count visits in one persistent object while vm2's vCPU
+ * calls hello-world, under the seeded scheduler on several cores.
+ */
+static int concurrent(FILE *out, const struct demo_options *opt,
+		      unsigned int cores, char *err, size_t size)
+{
+	struct sched_params sp = { cores, opt->seed, opt->preempt_permille };
+	struct counter_cpu c[3];
+	struct core_guest_info g;
+	struct sched_stats st;
+	size_t n = 0;
+	int rc = 0;
+
+	memset(c, 0, sizeof(c));
+	c[0].a = c[1].a = &apps[0];
+	c[2].a = &apps[1];
+	for (n = 0; n < 2; n++)
+		if (TEEC_OpenSession(&apps[0].ctx, &c[n].s, &storage_uuid,
+				     TEEC_LOGIN_PUBLIC, NULL, NULL, NULL)) {
+			snprintf(err, size, "vm1 cannot open the storage TA");
+			return -1;
+		}
+	if (sched_start(&sp, err, size))
+		return -1;
+	if (sched_spawn("vm1.0", counter_main, &c[0]) ||
+	    sched_spawn("vm1.1", counter_main, &c[1]) ||
+	    sched_spawn("vm2.0", hello_main, &c[2])) {
+		snprintf(err, size, "cannot start the vCPUs");
+		rc = -1;
+	}
+	if (!rc)
+		rc = sched_run(err, size);
+	sched_get_stats(&st);
+	sched_stop();
+	for (n = 0; n < 2; n++)
+		TEEC_CloseSession(&c[n].s);
+	if (rc)
+		return -1;
+	core_get_slot_info((uint32_t)core_find_guest_slot(
+			   (uint16_t)apps[0].vm->client_id), &g);
+	fprintf(out, "   %u + %u visits counted, the object says %u; vm2 made %u "
+		"calls meanwhile.\n", c[0].ok, c[1].ok,
+		c[0].last > c[1].last ? c[0].last : c[1].last, c[2].ok);
+	fprintf(out, "   seed %" PRIu64 ", %u cores: %" PRIu64 " vCPU switches, "
+		"%" PRIu64 " preemptions inside the core, %" PRIu64 " foreign "
+		"interrupts, %" PRIu64 " sleeps on vm1's mutexes.\n\n",
+		opt->seed, cores, st.switches, st.preemptions, st.interrupts,
+		g.mutex_contentions);
+	return 0;
+}
+
+static int story(FILE *out, struct sim_machine *m,
+		 const struct demo_options *opt, char *err, size_t size)
 {
 	struct core_nexus_info nx;
 	struct shim_stats st;
@@ -287,7 +384,13 @@ static int story(FILE *out, struct sim_machine *m, char *err, size_t size)
 				"%u.\n\n", VMS + 1, apps[VMS].vm->client_id);
 	}
 
-	fprintf(out, "7. Per guest, as the nexus sees them:\n");
+	fprintf(out, "7. Two vCPUs of vm1 count visits in one stored object at "
+		"once (GP persistent storage,\n   through RPCs to vm1's "
+		"supplicant), while vm2 calls on, scheduled from a seed.\n");
+	if (concurrent(out, opt, m->cfg.platform.core_count, err, size))
+		return -1;
+
+	fprintf(out, "8. Per guest, as the nexus sees them:\n");
 	table(out);
 	shim_get_stats(&st);
 	hyp_get_stats(&hs);
@@ -299,7 +402,8 @@ static int story(FILE *out, struct sim_machine *m, char *err, size_t size)
 	return 0;
 }
 
-int nexsim_demo(FILE *out, char *err, size_t err_size)
+int nexsim_demo(FILE *out, const struct demo_options *opt, char *err,
+		size_t err_size)
 {
 	struct nexsim_config cfg;
 	struct sim_machine m;
@@ -310,6 +414,8 @@ int nexsim_demo(FILE *out, char *err, size_t err_size)
 	cfg.platform.guest_count = VMS;
 	cfg.console_level = 0;
 	cfg.on_violation = SHIM_VIOLATION_END_CALL;
+	if (opt->cores)
+		cfg.platform.core_count = opt->cores;
 	memset(apps, 0, sizeof(apps));
 	if (sim_machine_start(&m, &cfg, err, err_size))
 		return -1;
@@ -317,7 +423,7 @@ int nexsim_demo(FILE *out, char *err, size_t err_size)
 		sim_machine_stop(&m);
 		return -1;
 	}
-	rc = story(out, &m, err, err_size);
+	rc = story(out, &m, opt, err, err_size);
 	for (n = 0; n <= VMS; n++)
 		if (apps[n].alive)
 			TEEC_FinalizeContext(&apps[n].ctx);

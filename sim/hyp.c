@@ -276,7 +276,7 @@ void hyp_vm_stop(struct vm *vm)
 	 * the VM, under the scheduler) first get back to the guest.
 	 */
 	vm->stopping = true;
-	if (!vm_quiet(vm))
+	while (!vm_quiet(vm))
 		sched_block_until(vm_quiet, vm);
 }
 

@@ -354,6 +354,29 @@ static int cmd_run(int argc, char **argv)
 	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+static int cmd_demo(int argc, char **argv)
+{
+	struct demo_options opt = { .preempt_permille = DEMO_PREEMPT_PERMILLE };
+	char err[256] = "";
+	int i = 0;
+
+	for (i = 1; i < argc; i++) {
+		int used = sched_option(argc, argv, i, &opt.cores, &opt.seed,
+					&opt.preempt_permille, "demo");
+
+		if (used < 0)
+			return EXIT_USAGE;
+		if (!used)
+			return usage_error("demo: unknown option '%s'", argv[i]);
+		i += used - 1;
+	}
+	if (nexsim_demo(stdout, &opt, err, sizeof(err))) {
+		fprintf(stderr, "nexsim: demo: %s\n", err);
+		return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}
+
 static int cmd_bench(int argc, char **argv)
 {
 	struct bench_options opt = { 0 };
@@ -414,17 +437,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "layout"))
 		return cmd_layout(argc - 1, argv + 1);
-	if (!strcmp(cmd, "demo")) {
-		char err[256] = "";
-
-		if (argc > 2)
-			return usage_error("demo: unknown option '%s'", argv[2]);
-		if (nexsim_demo(stdout, err, sizeof(err))) {
-			fprintf(stderr, "nexsim: demo: %s\n", err);
-			return EXIT_FAILURE;
-		}
-		return EXIT_SUCCESS;
-	}
+	if (!strcmp(cmd, "demo"))
+		return cmd_demo(argc - 1, argv + 1);
 	if (!strcmp(cmd, "bench"))
 		return cmd_bench(argc - 1, argv + 1);
 	if (!strcmp(cmd, "run"))

@@ -347,7 +347,8 @@ unsigned int sched_core_get(void)
 		f->core_depth++;
 		return (unsigned int)f->core;
 	}
-	if (!core_free(NULL))
+	/* Woken when one was free; another vCPU may have taken it since. */
+	while (!core_free(NULL))
 		block_until(core_free, NULL);
 	for (n = 0; n < sc.p.cores; n++)
 		if (!sc.core_busy[n])

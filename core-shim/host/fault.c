@@ -45,8 +45,11 @@ static struct {
 	struct sigaction prev;
 	enum shim_on_violation mode;
 	bool quiet;
-	struct recovery stack[MAX_RECOVERY];
-	size_t depth;
+	/* Per simulated core: each runs its own SMC, maybe interleaved. */
+	struct {
+		struct recovery stack[MAX_RECOVERY];
+		size_t depth;
+	} core[ARCH_MAX_CORES];
 	struct shim_violation last;
 	void (*hook)(const struct shim_violation *v);
 } fault;
@@ -147,20 +150,25 @@ void fault_set_mode(enum shim_on_violation mode, bool quiet)
 
 static void push_recovery(sigjmp_buf *env, bool is_smc)
 {
-	if (fault.depth == MAX_RECOVERY) {
+	unsigned int c = machine_current_core();
+
+	if (fault.core[c].depth == MAX_RECOVERY) {
 		fputs("nexsim: recovery points nested too deep\n", stderr);
 		abort();
 	}
-	fault.stack[fault.depth].env = env;
-	fault.stack[fault.depth].is_smc = is_smc;
-	fault.depth++;
+	fault.core[c].stack[fault.core[c].depth].env = env;
+	fault.core[c].stack[fault.core[c].depth].is_smc = is_smc;
+	fault.core[c].depth++;
 }
 
 static void pop_recovery(sigjmp_buf *env)
 {
+	unsigned int c = machine_current_core();
+
 	/* Normal returns pop in order; a longjmp already popped its own. */
-	if (fault.depth && fault.stack[fault.depth - 1].env == env)
-		fault.depth--;
+	if (fault.core[c].depth &&
+	    fault.core[c].stack[fault.core[c].depth - 1].env == env)
+		fault.core[c].depth--;
 }
 
 void fault_arm_smc(void *env)
@@ -403,15 +411,17 @@ static void on_segv(int sig, siginfo_t *si, void *ucontext)
 	 * END_CALL mode, the fault in TA code: as OP-TEE answers a TA's
 	 * abort, the TA panics (TARGET_DEAD) and the call completes.
 	 */
-	if (fault.depth && fault.stack[fault.depth - 1].is_smc &&
+	if (fault.core[v->core].depth &&
+	    fault.core[v->core].stack[fault.core[v->core].depth - 1].is_smc &&
 	    ta_call_depth(v->core)) {
 		if (!fault.quiet)
 			shim_print_violation(STDERR_FILENO, v);
 		shim_stats_counters.ta_faults++;
 		ta_call_unwind(v->core);
 	}
-	if (fault.depth) {
-		struct recovery r = fault.stack[--fault.depth];
+	if (fault.core[v->core].depth) {
+		struct recovery r =
+			fault.core[v->core].stack[--fault.core[v->core].depth];
 
 		if (r.is_smc && !fault.quiet)
 			shim_print_violation(STDERR_FILENO, v);
