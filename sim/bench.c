@@ -559,6 +559,107 @@ struct bench {
 	int (*run)(struct run *r);
 };
 
+/* ---- rpc: an RPC round trip, and a preemption by an interrupt ---- */
+
+struct loop_ctx {
+	TEEC_Session *sess;
+	uint32_t cmd;
+	uint32_t per_call;	/* RPCs or TA API calls in one invoke */
+};
+
+static void ops_loop(void *arg, uint64_t ops)
+{
+	struct loop_ctx *c = arg;
+	TEEC_Operation op;
+	uint64_t i = 0;
+
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_NONE, TEEC_NONE,
+					 TEEC_NONE);
+	for (i = 0; i < ops; i++) {
+		op.params[0].value.a = c->per_call;
+		TEEC_InvokeCommand(c->sess, c->cmd, &op, NULL);
+	}
+}
+
+/* Every TA API call of a thread is interrupted from the normal world. */
+static bool interrupt_always(unsigned int core, enum arch_preempt_kind kind,
+			     void *arg)
+{
+	(void)arg;
+	return kind == ARCH_PREEMPT_TA_API && shim_core_in_thread(core);
+}
+
+/*
+ * The cost of one more RPC (or interrupt) in a call: invokes with
+ * LOOP_EXTRA of them, less invokes with none, per extra one.
+ */
+#define LOOP_EXTRA	64
+
+static void per_extra(struct run *r, struct loop_ctx *c, bool interrupts,
+		      struct row *row)
+{
+	uint64_t ops = r->opt->quick ? 20 : 100;
+	struct row base = { 0 };
+
+	c->per_call = c->cmd == TA_STORAGE_CMD_TIME_LOOP ? 0 : LOOP_EXTRA;
+	measure(r, ops_loop, c, ops, &base);
+	c->per_call = LOOP_EXTRA;
+	if (interrupts)
+		shim_set_preempt_hook(interrupt_always, NULL);
+	measure(r, ops_loop, c, ops, row);
+	shim_set_preempt_hook(NULL, NULL);
+	row->median = (row->median - base.median) / LOOP_EXTRA;
+	row->min = (row->min - base.median) / LOOP_EXTRA;
+	row->max = (row->max - base.median) / LOOP_EXTRA;
+}
+
+static int bench_rpc(struct run *r)
+{
+	static const TEEC_UUID storage = TA_STORAGE_UUID;
+	struct nexsim_config cfg;
+	struct loop_ctx c = { 0 };
+	struct row row = { .unit = "us", .scale = 1000 };
+	TEEC_Context ctx;
+	TEEC_Session sess;
+	struct vm *vm = NULL;
+	int rc = -1;
+
+	base_config(&cfg);
+	size_for(&cfg, 2, 256 * 1024);
+	if (start(r, &cfg))
+		return -1;
+	if (hyp_init(&r->m, r->err, r->err_size))
+		goto stop;
+	vm = hyp_vm_create(1 << 20, r->err, r->err_size);
+	if (!vm)
+		goto fini;
+	guest_select(vm);
+	if (TEEC_InitializeContext(NULL, &ctx) ||
+	    TEEC_OpenSession(&ctx, &sess, &storage, TEEC_LOGIN_PUBLIC, NULL,
+			     NULL, NULL)) {
+		snprintf(r->err, r->err_size, "the storage TA does not open");
+		goto fini;
+	}
+	c.sess = &sess;
+	c.cmd = TA_STORAGE_CMD_TIME_LOOP;
+	per_extra(r, &c, false, &row);
+	row.name = "RPC round trip: GET_TIME, mediator + supplicant";
+	emit(r, &row);
+	c.cmd = TA_STORAGE_CMD_CLOCK_LOOP;
+	per_extra(r, &c, true, &row);
+	row.name = "foreign interrupt: preempt + RETURN_FROM_RPC";
+	emit(r, &row);
+	TEEC_CloseSession(&sess);
+	TEEC_FinalizeContext(&ctx);
+	rc = 0;
+fini:
+	hyp_fini();
+stop:
+	sim_machine_stop(&r->m);
+	return rc;
+}
+
 static const struct bench benches[] = {
 	{ "fast-smc", "fast SMC round trip, from the hypervisor and a guest",
 	  bench_fast_smc },
@@ -566,6 +667,8 @@ static const struct bench benches[] = {
 	  bench_switch },
 	{ "invoke", "null INVOKE_COMMAND through GP API, driver, mediator, TEE",
 	  bench_invoke },
+	{ "rpc", "an RPC round trip and an interrupt preemption, in a call",
+	  bench_rpc },
 	{ "lifecycle", "VM_CREATED + VM_DESTROYED", bench_lifecycle },
 	{ "memory", "host memory held by 1024 idle guests", bench_memory },
 	{ "reset", "power-on reset of a machine in use", bench_reset },

@@ -45,6 +45,8 @@ static const struct ta_cmd_name storage_cmds[] = {
 	{ "ree-time", TA_STORAGE_CMD_REE_TIME },
 	{ "wait", TA_STORAGE_CMD_WAIT },
 	{ "count", TA_STORAGE_CMD_COUNT },
+	{ "time-loop", TA_STORAGE_CMD_TIME_LOOP },
+	{ "clock-loop", TA_STORAGE_CMD_CLOCK_LOOP },
 	{ NULL, 0 },
 };
 

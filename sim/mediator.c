@@ -344,7 +344,13 @@ static void complete(struct vm *vm, struct med_call *mc, uint64_t a0)
 /* The RPC argument the TEE wrote, as the guest must see it. */
 static void rpc_arg_to_guest(struct med_rpc *r)
 {
-	memcpy(hyp_pa_ptr(r->guest_pa), hyp_pa_ptr(r->shadow), PAGE);
+	const struct msg_arg *sh = hyp_pa_ptr(r->shadow);
+	uint32_t num = sh->num_params < RPC_MAX_PARAMS ? sh->num_params :
+							 RPC_MAX_PARAMS;
+
+	/* The header and the params an RPC argument can have, no more. */
+	memcpy(hyp_pa_ptr(r->guest_pa), sh,
+	       sizeof(*sh) - sizeof(sh->params) + num * sizeof(sh->params[0]));
 }
 
 /* SHM_ALLOC answered: translate and pin the guest's page list. */

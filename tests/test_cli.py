@@ -48,6 +48,13 @@ def test_bad_command_lines():
         (["run"], "run expects a script file"),
         (["run", "--fast", "x"], "run: unknown option '--fast'"),
         (["demo", "--now"], "demo: unknown option '--now'"),
+        (["run", "--cores", "0", "x.nxs"], "run: --cores expects 1 to 16, got '0'"),
+        (["run", "--cores", "17", "x.nxs"], "run: --cores expects 1 to 16, got '17'"),
+        (["run", "x.nxs", "--seed"], "run: --seed expects a value"),
+        (["run", "--seed", "-1", "x.nxs"], "run: --seed expects a number, got '-1'"),
+        (["run", "--preempt", "1001", "x.nxs"],
+         "run: --preempt expects 0 to 1000 (per mille), got '1001'"),
+        (["demo", "--cores", "x"], "demo: --cores expects 1 to 16, got 'x'"),
     ]
     for args, expected in cases:
         code, out, err = run(*args)
@@ -93,7 +100,8 @@ def test_bench():
     code, out, _ = run("bench", "--list")
     names = [l.split()[0] for l in out.splitlines()]
     check("bench --list names the benchmarks", code == 0 and names ==
-          ["fast-smc", "switch", "invoke", "lifecycle", "memory", "reset"], out)
+          ["fast-smc", "switch", "invoke", "rpc", "lifecycle", "memory",
+           "reset"], out)
     code, out, _ = run("bench", "--quick", "--json", "fast-smc", "lifecycle")
     try:
         rows = json.loads(out)
@@ -121,6 +129,7 @@ def test_demo():
                                  "vm2 asks for \"pin\": ITEM_NOT_FOUND",
                                  "TARGET_DEAD (origin TEE)",
                                  "VM_DESTROYED", "takes the free share",
+                                 "the object says 20",
                                  "0 isolation violations"]), out)
     rows = [l for l in out.splitlines() if l.startswith("  ") and
             len(l.split()) > 2 and l.split()[1].startswith("vm")]
@@ -132,7 +141,8 @@ def test_demo():
 
 
 def test_run_scripts():
-    for name in ["hello", "kv_store", "equal_split", "panic"]:
+    for name in ["hello", "kv_store", "equal_split", "panic", "storage",
+                 "concurrency"]:
         code, out, err = run("run", SRC + "/examples/" + name + ".nxs")
         check("example %s runs with every expectation held" % name,
               code == 0 and " 0 failed" in out, out + err)
@@ -197,7 +207,17 @@ def test_run_scripts():
                 ("vm create a\nopen a s kv\ninvoke s get min:k mout:1000G\n",
                  ":4: mout:SIZE (up to 1G), got '1000G'"),
                 ("vm create a\nopen a s he\0llo\n",
-                 ":3: text, got a NUL byte")]:
+                 ":3: text, got a NUL byte"),
+                ("@1 vm create a\n",
+                 ":2: @VCPU before a client command (open, invoke, close, "
+                 "cancel, shm), not 'vm'"),
+                ("vm create a\n@x open a s hello\n",
+                 ":3: @VCPU, a vCPU number, got 'x'"),
+                ("vm create a\n@16 open a s hello\n",
+                 ":3: @VCPU, a vCPU below 16, got '@16'"),
+                ("vm create a vcpus=0\n", ":2: vcpus=N, 1 to 16"),
+                ("vm create a\n@0 invoke s inc vinout:1\n",
+                 ":3: 's' opened or allocated by an earlier line")]:
             with open(bad, "w") as f:
                 f.write("# a bad script\n" + text)
             code, out, err = run("run", bad)
@@ -221,6 +241,12 @@ def test_run_scripts():
         check("an output longer than its buffer fails the expectation",
               code == 1 and "got 16 bytes" in err and
               "(more than the buffer holds)" in err, err)
+        # A step on a vCPU the VM does not have fails, naming it.
+        with open(bad, "w") as f:
+            f.write("vm create a\nopen a s hello\n@1 invoke s inc vinout:1\n")
+        code, out, err = run("run", bad)
+        check("a step on a missing vCPU fails at its line",
+              code == 1 and ":3: VM 'a' has 1 vCPU(s)" in err, err)
     s, c = maps.get("strict", {}), maps.get("cache", {})
     check("both nsmap modes reuse the argument page mappings",
           s.get("ns_map_cache_hits", 0) > 0 and
@@ -233,7 +259,45 @@ def test_run_scripts():
           "mmu   core 0: partition of guest 1" in out, out[:2000])
 
 
+def test_scheduler():
+    script = SRC + "/examples/concurrency.nxs"
+    args = ["run", "--trace", "--cores", "2", "--seed", "5", "--preempt",
+            "300", script]
+    code1, out1, err1 = run(*args)
+    code2, out2, _ = run(*args)
+    check("the same seed gives the same run, trace and all",
+          code1 == 0 and code2 == 0 and out1 == out2 and len(out1) > 10000,
+          err1)
+    code3, out3, _ = run(*args[:5] + ["6"] + args[6:])
+    check("another seed gives another interleaving, the same results",
+          code3 == 0 and out3 != out1 and " 0 failed" in out3, out3[-300:])
+    check("--trace names the vCPU and core of each line",
+          "[a.0 core " in out1 and "[a.1 core " in out1 and
+          "[b.0 core " in out1 and "RETURN_FROM_RPC, thread " in out1 and
+          "preempted at a " in out1 and "foreign interrupt at a " in out1,
+          out1[:3000])
+    code, out, err = run("run", "--json", "--cores", "3", "--seed", "2",
+                         "--preempt", "200", script)
+    try:
+        rep = json.loads(out)
+    except ValueError:
+        rep = {}
+    sched = rep.get("scheduler", {})
+    guests = rep.get("guests", [{}])
+    check("run --json reports the scheduler and mutex contention",
+          code == 0 and sched.get("cores") == 3 and sched.get("seed") == 2 and
+          sched.get("preemptions", 0) > 0 and
+          sched.get("foreign_interrupts", 0) > 0 and
+          guests[0].get("mutex_contentions", 0) > 0, out + err)
+    code, out, err = run("demo", "--cores", "2", "--seed", "3", "--preempt",
+                         "500")
+    check("demo takes --cores, --seed and --preempt",
+          code == 0 and "seed 3, 2 cores:" in out and
+          "the object says 20" in out, out[-600:] + err)
+
+
 for test in [test_help_and_version, test_bad_command_lines, test_demo,
+             test_scheduler,
              test_run_scripts,
              test_boot_failure_is_one_line_exit_1, test_layout_of_four_guests,
              test_layout_profile_and_strategies, test_bench]:

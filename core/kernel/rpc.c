@@ -55,21 +55,33 @@ static bool rpc_arg_ok(uint64_t pa)
 	return pa >= base && pa - base < plat->nsec_ddr_size;
 }
 
-/* This thread's RPC argument: allocated on first use. */
-static TEE_Result get_rpc_arg(uint64_t *pa, uint64_t *cookie)
+/* This thread's RPC argument: allocated and mapped on first use. */
+static volatile struct optee_msg_arg *get_rpc_arg(uint64_t *cookie,
+						  TEE_Result *res)
 {
-	if (thread_get_rpc_arg(pa, cookie))
-		return TEE_SUCCESS;
-	*pa = thread_rpc_alloc(RPC_ARG_SIZE, cookie);
-	if (!*pa)
-		return TEE_ERROR_OUT_OF_MEMORY;
-	if (!rpc_arg_ok(*pa)) {
-		EMSG("RPC argument at bad PA %#llx", (unsigned long long)*pa);
-		thread_rpc_free(*cookie);
-		return TEE_ERROR_BAD_PARAMETERS;
+	uint8_t *va = thread_get_rpc_arg(cookie);
+	uint64_t pa = 0;
+	paddr_t page;
+
+	*res = TEE_SUCCESS;
+	if (va)
+		return (volatile void *)va;
+	pa = thread_rpc_alloc(RPC_ARG_SIZE, cookie);
+	if (!pa) {
+		*res = TEE_ERROR_OUT_OF_MEMORY;
+		return NULL;
 	}
-	thread_set_rpc_arg(*pa, *cookie);
-	return TEE_SUCCESS;
+	page = pa_init(pa & ~(uint64_t)SMALL_PAGE_MASK);
+	va = rpc_arg_ok(pa) ? arch_nsec_map(&page, 1, true) : NULL;
+	if (!va) {
+		EMSG("RPC argument at bad PA %#llx", (unsigned long long)pa);
+		thread_rpc_free(*cookie);
+		*res = TEE_ERROR_BAD_PARAMETERS;
+		return NULL;
+	}
+	va += pa & SMALL_PAGE_MASK;
+	thread_set_rpc_arg(pa, *cookie, va);
+	return (volatile void *)va;
 }
 
 static void write_params(volatile struct optee_msg_arg *arg, uint32_t cmd,
@@ -147,20 +159,13 @@ TEE_Result thread_rpc_cmd(uint32_t cmd, uint32_t num,
 	volatile struct optee_msg_arg *arg = NULL;
 	struct arch_smc_args r;
 	uint64_t cookie = 0;
-	uint64_t pa = 0;
-	paddr_t page;
 	TEE_Result res = TEE_SUCCESS;
 
 	if (num > OPTEE_RPC_MAX_PARAMS || thread_get_id() < 0)
 		return TEE_ERROR_BAD_PARAMETERS;
-	res = get_rpc_arg(&pa, &cookie);
-	if (res)
-		return res;
-	page = pa_init(pa & ~(uint64_t)SMALL_PAGE_MASK);
-	arg = arch_nsec_map(&page, 1, true);
+	arg = get_rpc_arg(&cookie, &res);
 	if (!arg)
-		return TEE_ERROR_COMMUNICATION;
-	arg = (volatile void *)((uint8_t *)arg + (pa & SMALL_PAGE_MASK));
+		return res;
 	write_params(arg, cmd, num, params);
 
 	memset(&r, 0, sizeof(r));
@@ -170,8 +175,6 @@ TEE_Result thread_rpc_cmd(uint32_t cmd, uint32_t num,
 
 	res = arg->ret;
 	read_params(arg, num, params);
-	arch_nsec_unmap((void *)((uintptr_t)arg & ~(uintptr_t)SMALL_PAGE_MASK),
-			true);
 	return res;
 }
 

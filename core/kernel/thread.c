@@ -12,6 +12,7 @@
  */
 
 #include <arch/cpu.h>
+#include <arch/mmu.h>
 #include <arch/platform.h>
 #include <compiler.h>
 #include <kernel/panic.h>
@@ -29,9 +30,13 @@ struct thread_ctx {
 	/* The SMC that started it; then RPC requests out, answers in. */
 	struct arch_smc_args regs;
 	uint32_t result;		/* a0 of the finished call */
-	/* This thread's RPC argument buffer (RPC_ALLOC), 0 if none. */
+	/*
+	 * This thread's RPC argument buffer (RPC_ALLOC), 0 if none, mapped
+	 * for as long as the thread keeps it.
+	 */
 	uint64_t rpc_arg_cookie;
 	uint64_t rpc_arg_pa;
+	void *rpc_arg_va;
 	/* TA session whose code this thread runs, NULL if none. */
 	void *ta_session;
 };
@@ -119,6 +124,16 @@ static int claim_free_thread(void)
 	return id;
 }
 
+static void forget_rpc_arg(struct thread_ctx *t)
+{
+	if (t->rpc_arg_va)
+		arch_nsec_unmap((void *)((uintptr_t)t->rpc_arg_va &
+					 ~(uintptr_t)SMALL_PAGE_MASK), true);
+	t->rpc_arg_va = NULL;
+	t->rpc_arg_cookie = 0;
+	t->rpc_arg_pa = 0;
+}
+
 /* The body of a std call, on the thread's own stack. */
 static void std_call_main(void *arg)
 {
@@ -132,8 +147,7 @@ static void std_call_main(void *arg)
 	if (t->rpc_arg_cookie && !thread_prealloc_rpc_cache) {
 		uint64_t cookie = t->rpc_arg_cookie;
 
-		t->rpc_arg_cookie = 0;
-		t->rpc_arg_pa = 0;
+		forget_rpc_arg(t);
 		thread_rpc_free(cookie);
 		t = current_thread();
 	}
@@ -244,24 +258,24 @@ void thread_preempt_point(enum arch_preempt_kind kind)
 	thread_rpc(&regs);
 }
 
-bool thread_get_rpc_arg(uint64_t *pa, uint64_t *cookie)
+void *thread_get_rpc_arg(uint64_t *cookie)
 {
 	struct thread_ctx *t = current_thread();
 
 	if (!t || !t->rpc_arg_cookie)
-		return false;
-	*pa = t->rpc_arg_pa;
+		return NULL;
 	*cookie = t->rpc_arg_cookie;
-	return true;
+	return t->rpc_arg_va;
 }
 
-void thread_set_rpc_arg(uint64_t pa, uint64_t cookie)
+void thread_set_rpc_arg(uint64_t pa, uint64_t cookie, void *va)
 {
 	struct thread_ctx *t = current_thread();
 
 	CHECK(t);
 	t->rpc_arg_pa = pa;
 	t->rpc_arg_cookie = cookie;
+	t->rpc_arg_va = va;
 }
 
 void thread_abort_current(void)
@@ -274,6 +288,8 @@ void thread_abort_current(void)
 	/* The call was abandoned mid-way: its lock may be held. */
 	thread_global_lock = SPINLOCK_UNLOCK;
 	threads[core_thread[core]].state = THREAD_STATE_FREE;
+	/* The normal world keeps the buffer; this thread forgets it. */
+	forget_rpc_arg(&threads[core_thread[core]]);
 	set_core_thread(-1);
 }
 
@@ -334,8 +350,7 @@ bool thread_disable_prealloc_rpc_cache(uint64_t *cookie)
 	for (n = 0; n < thread_count; n++) {
 		if (threads[n].rpc_arg_cookie) {
 			*cookie = threads[n].rpc_arg_cookie;
-			threads[n].rpc_arg_cookie = 0;
-			threads[n].rpc_arg_pa = 0;
+			forget_rpc_arg(&threads[n]);
 			goto out;
 		}
 	}

@@ -95,9 +95,12 @@ void thread_rpc_shm_free(struct nsbuf *b);
  */
 void thread_preempt_point(enum arch_preempt_kind kind);
 
-/* This thread's RPC argument buffer (kernel/rpc.c keeps it). */
-bool thread_get_rpc_arg(uint64_t *pa, uint64_t *cookie);
-void thread_set_rpc_arg(uint64_t pa, uint64_t cookie);
+/*
+ * This thread's RPC argument buffer, mapped at @va while the thread keeps
+ * it (kernel/rpc.c allocates it; NULL if there is none).
+ */
+void *thread_get_rpc_arg(uint64_t *cookie);
+void thread_set_rpc_arg(uint64_t pa, uint64_t cookie, void *va);
 
 /* The RPC argument cache of OP-TEE's DISABLE/ENABLE_SHM_CACHE. */
 bool thread_disable_prealloc_rpc_cache(uint64_t *cookie);

@@ -178,8 +178,9 @@ static bool types_ok(uint32_t cmd, uint32_t pt)
 TEE_Result TA_InvokeCommandEntryPoint(void *ctx, uint32_t cmd,
 				      uint32_t ptypes, TEE_Param params[4])
 {
-	TEE_Time t;
+	TEE_Time t = { 0, 0 };
 	TEE_Result res = TEE_SUCCESS;
+	uint32_t n = 0;
 
 	(void)ctx;
 	switch (cmd) {
@@ -190,6 +191,20 @@ TEE_Result TA_InvokeCommandEntryPoint(void *ctx, uint32_t cmd,
 		TEE_GetREETime(&t);
 		params[0].value.a = t.seconds;
 		params[0].value.b = t.millis;
+		return TEE_SUCCESS;
+	case TA_STORAGE_CMD_TIME_LOOP:
+	case TA_STORAGE_CMD_CLOCK_LOOP:
+		/* Benchmarks: n RPCs, or n TA API calls (preemption points). */
+		if (ptypes != TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INOUT, 0, 0,
+					      0))
+			return TEE_ERROR_BAD_PARAMETERS;
+		for (n = 0; n < params[0].value.a; n++) {
+			if (cmd == TA_STORAGE_CMD_TIME_LOOP)
+				TEE_GetREETime(&t);
+			else
+				TEE_GetSystemTime(&t);
+		}
+		params[0].value.b = t.seconds;
 		return TEE_SUCCESS;
 	case TA_STORAGE_CMD_WAIT:
 		if (ptypes != TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INPUT, 0, 0,

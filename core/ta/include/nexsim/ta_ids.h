@@ -70,6 +70,8 @@
 #define TA_STORAGE_CMD_REE_TIME	7	/* value out: a = s, b = ms */
 #define TA_STORAGE_CMD_WAIT	8	/* value in a = ms; CANCEL if cancelled */
 #define TA_STORAGE_CMD_COUNT	9	/* memref in id; value out a = ++count */
+#define TA_STORAGE_CMD_TIME_LOOP	10 /* value in a = n: n REE times */
+#define TA_STORAGE_CMD_CLOCK_LOOP	11 /* value in a = n: n system times */
 #define TA_STORAGE_MAX_ID	64
 
 #endif /* NEXSIM_TA_IDS_H */
