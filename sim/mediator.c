@@ -34,6 +34,19 @@
 #define CAPS_FOR_GUESTS	(SMC_CAP_DYNAMIC_SHM | SMC_CAP_UNREGISTERED_SHM | \
 			 SMC_CAP_MEMREF_NULL)
 
+/* The guest's header and the params a command uses, as it sent them. */
+struct msg_sent {
+	uint32_t cmd;
+	uint32_t func;
+	uint32_t session;
+	uint32_t cancel_id;
+	uint32_t pad;
+	uint32_t ret;
+	uint32_t ret_origin;
+	uint32_t num_params;
+	struct msg_param params[MSG_MAX_PARAMS_USED];
+};
+
 /* What one call holds until it completes. */
 struct call {
 	uint64_t shadow;		/* PA of the shadow argument */
@@ -201,7 +214,7 @@ static uint32_t translate_params(struct vm *vm, struct call *c,
 /* Output fields only, from the shadow to the guest's argument. */
 static void copy_back(struct vm *vm, uint64_t guest_arg_ipa,
 		      const struct msg_arg *shadow,
-		      const struct msg_arg *orig, uint32_t used)
+		      const struct msg_sent *orig, uint32_t used)
 {
 	uint32_t n = 0;
 
@@ -246,7 +259,7 @@ static int find_shm(struct vm *vm, uint64_t cookie)
 struct med_call {
 	struct med_call *next;
 	struct call c;			/* shadow arg and pinned pages */
-	struct msg_arg orig;		/* the guest's params as sent */
+	struct msg_sent orig;		/* the guest's params as sent */
 	uint64_t arg_ipa;
 	uint32_t used;
 	bool suspended;			/* in an RPC, waiting for the guest */
@@ -312,7 +325,7 @@ static void drop_call(struct vm *vm, struct med_call *mc)
 static void complete(struct vm *vm, struct med_call *mc, uint64_t a0)
 {
 	struct msg_arg *shadow = hyp_pa_ptr(mc->c.shadow);
-	const struct msg_arg *orig = &mc->orig;
+	const struct msg_sent *orig = &mc->orig;
 
 	if (a0 == SMC_RET_OK) {
 		copy_back(vm, mc->arg_ipa, shadow, orig, mc->used);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The scheduler (see sched.h). Each vCPU is a ucontext fiber; the
+ * The scheduler (see sched.h). Each vCPU is a fiber (shim/ctx.h); the
  * scheduler runs on the caller's stack and every switch goes through it,
  * so that the host MMU can be set to the next vCPU's core before that
  * vCPU's stack (maybe a core thread's, in guarded guest memory) is used.
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <ucontext.h>
 
+#include <shim/ctx.h>
 #include <shim/shim.h>
 #include <sim/sched.h>
 #include <sim/supplicant.h>
@@ -41,7 +41,7 @@ struct fiber {
 	char label[24];
 	void (*fn)(void *arg);
 	void *arg;
-	ucontext_t ctx;
+	struct shim_ctx ctx;
 	uint8_t *stack;
 	bool done;
 	int core;			/* held core, NO_CORE if none */
@@ -62,7 +62,7 @@ static struct {
 	struct fiber *fibers[MAX_FIBERS];
 	unsigned int count;
 	struct fiber *cur;
-	ucontext_t main_ctx;
+	struct shim_ctx main_ctx;
 	const void *main_bottom;
 	size_t main_size;
 	bool core_busy[ARCH_MAX_CORES];
@@ -130,7 +130,7 @@ static void park(void)
 		f->park_size = FIBER_STACK;
 	}
 	start_switch(&f->fake_stack, sc.main_bottom, sc.main_size);
-	swapcontext(&f->ctx, &sc.main_ctx);
+	shim_ctx_switch(&f->ctx, &sc.main_ctx);
 	finish_switch(f->fake_stack, NULL, NULL);
 }
 
@@ -207,15 +207,16 @@ bool sched_active(void)
 	return sc.active;
 }
 
-static void fiber_main(void)
+static void fiber_main(void *arg)
 {
-	struct fiber *f = sc.cur;
+	struct fiber *f = arg;
 
 	finish_switch(NULL, &sc.main_bottom, &sc.main_size);
 	f->fn(f->arg);
 	f->done = true;
 	start_switch(NULL, sc.main_bottom, sc.main_size);
-	setcontext(&sc.main_ctx);
+	shim_ctx_switch(&f->ctx, &sc.main_ctx);
+	abort();	/* a finished vCPU is never picked again */
 }
 
 int sched_spawn(const char *label, void (*fn)(void *arg), void *arg)
@@ -239,11 +240,7 @@ int sched_spawn(const char *label, void (*fn)(void *arg), void *arg)
 	f->core = NO_CORE;
 	f->park_bottom = f->stack;
 	f->park_size = FIBER_STACK;
-	getcontext(&f->ctx);
-	f->ctx.uc_stack.ss_sp = f->stack;
-	f->ctx.uc_stack.ss_size = FIBER_STACK;
-	f->ctx.uc_link = NULL;
-	makecontext(&f->ctx, fiber_main, 0);
+	shim_ctx_init(&f->ctx, f->stack, FIBER_STACK, fiber_main, f);
 	sc.fibers[sc.count++] = f;
 	return 0;
 }
@@ -272,7 +269,7 @@ static void run_fiber(struct fiber *f)
 	if (f->core != NO_CORE)
 		shim_set_current_core((unsigned int)f->core);
 	start_switch(&fake, f->park_bottom, f->park_size);
-	swapcontext(&sc.main_ctx, &f->ctx);
+	shim_ctx_switch(&sc.main_ctx, &f->ctx);
 	finish_switch(fake, NULL, NULL);
 }
 

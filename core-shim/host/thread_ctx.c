@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Core thread contexts on the host: ucontext switches between the SMC
+ * Core thread contexts on the host: switches (shim/ctx.h) between the SMC
  * entry (on the stack of whoever issued the SMC) and a core thread (on its
  * own stack, in its guest's private memory), announced to the address
  * sanitizer as fiber switches so that ASan builds follow them.
@@ -9,16 +9,15 @@
  * bottom catches a stack overflow at the next switch.
  */
 
-#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ucontext.h>
 
 #include <arch/asan.h>
 #include <arch/platform.h>
 #include <arch/thread.h>
+#include <shim/ctx.h>
 
 #include "shim_internal.h"
 
@@ -42,8 +41,8 @@
 struct arch_thread {
 	uint32_t magic;
 	bool finished;
-	ucontext_t ctx;			/* the thread, while it is away */
-	ucontext_t *entry;		/* the entry that ran or resumed it */
+	struct shim_ctx ctx;		/* the thread, while it is away */
+	struct shim_ctx *entry;		/* the entry that ran or resumed it */
 	uint8_t *stack;			/* usable stack: [stack, record) */
 	size_t stack_size;
 	void (*fn)(void *arg);
@@ -118,20 +117,19 @@ struct arch_thread *arch_thread_init(void *stack, size_t size)
 }
 
 /* First code on a thread's own stack. */
-static void thread_main(void)
+static void thread_main(void *arg)
 {
-	struct arch_thread *t = running[machine_current_core()];
+	struct arch_thread *t = arg;
 
 	finish_switch(NULL, &t->entry_bottom, &t->entry_size);
 	t->fn(t->arg);
-	/* The thread returns; it may have moved to another core meanwhile. */
-	t = running[machine_current_core()];
+	/* It may have moved to another core meanwhile: t is still t. */
 	t->finished = true;
 	check_canary(t);
 	/* No fake stack to keep: this context is done. */
 	start_switch(NULL, t->entry_bottom, t->entry_size);
-	setcontext(t->entry);
-	ctx_fatal("setcontext failed");
+	shim_ctx_switch(&t->ctx, t->entry);
+	ctx_fatal("a finished thread was resumed");
 }
 
 /* Enter @t from an entry; back here when it suspends or finishes. */
@@ -139,7 +137,7 @@ static bool enter(struct arch_thread *t)
 {
 	unsigned int core = machine_current_core();
 	struct arch_thread *outer = running[core];
-	ucontext_t entry;
+	struct shim_ctx entry;
 	void *fake = NULL;
 
 	if (t->magic != THREAD_MAGIC)
@@ -147,8 +145,7 @@ static bool enter(struct arch_thread *t)
 	t->entry = &entry;
 	running[core] = t;
 	start_switch(&fake, t->stack, t->stack_size);
-	if (swapcontext(&entry, &t->ctx))
-		ctx_fatal("swapcontext failed");
+	shim_ctx_switch(&entry, &t->ctx);
 	finish_switch(fake, NULL, NULL);
 	/* The thread may have moved: leave from the core we are on now. */
 	running[machine_current_core()] = outer;
@@ -157,17 +154,12 @@ static bool enter(struct arch_thread *t)
 
 bool arch_thread_run(struct arch_thread *t, void (*fn)(void *arg), void *arg)
 {
-	if (getcontext(&t->ctx))
-		ctx_fatal("getcontext failed");
-	t->ctx.uc_stack.ss_sp = t->stack;
-	t->ctx.uc_stack.ss_size = t->stack_size;
-	t->ctx.uc_link = NULL;
 	t->fn = fn;
 	t->arg = arg;
 	t->finished = false;
 	t->frames.depth = 0;
 	t->fake_stack = NULL;
-	makecontext(&t->ctx, thread_main, 0);
+	shim_ctx_init(&t->ctx, t->stack, t->stack_size, thread_main, t);
 	return enter(t);
 }
 
@@ -182,8 +174,7 @@ void arch_thread_suspend(struct arch_thread *t)
 {
 	check_canary(t);
 	start_switch(&t->fake_stack, t->entry_bottom, t->entry_size);
-	if (swapcontext(&t->ctx, t->entry))
-		ctx_fatal("swapcontext failed");
+	shim_ctx_switch(&t->ctx, t->entry);
 	/* Resumed, by an entry that may be on another stack. */
 	finish_switch(t->fake_stack, &t->entry_bottom, &t->entry_size);
 }
