@@ -140,13 +140,17 @@ static bool on_preempt(unsigned int core, enum arch_preempt_kind kind,
 	static const char *const kinds[] = { "spinlock", "mutex", "TA API" };
 
 	(void)arg;
-	if (!sc.cur)
+	/*
+	 * Only the vCPU that holds @core runs core code there. Another one
+	 * (normal-world code reading the debug port) is never preempted.
+	 */
+	if (!sc.cur || sc.cur->core != (int)core)
 		return false;
 	sc.st.points++;
 	if (!sc.p.preempt_permille || rnd() % 1000 >= sc.p.preempt_permille)
 		return false;
 	/* In a thread, half the time: a normal-world interrupt. */
-	if (shim_core_in_thread(core) && (rnd() & 1)) {
+	if (shim_core_in_thread(core) && (rnd() & 1) && !sc.p.no_interrupts) {
 		sc.st.interrupts++;
 		sim_trace("sched foreign interrupt at a %s point", kinds[kind]);
 		return true;
@@ -354,6 +358,8 @@ unsigned int sched_core_get(void)
 	sc.core_busy[n] = true;
 	f->core = (int)n;
 	f->core_depth = 1;
+	/* Whatever the vCPU runs now (an SMC, the debug port) runs there. */
+	shim_set_current_core(n);
 	return n;
 }
 

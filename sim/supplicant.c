@@ -527,3 +527,15 @@ const char *supp_file_name(const struct supp *s, uint32_t index)
 			return s->files[n]->name;
 	return NULL;
 }
+
+bool supp_file_bytes(struct supp *s, const char *name, uint8_t **data,
+		     size_t *size)
+{
+	struct file **fp = s ? find_file(s, name) : NULL;
+
+	if (!fp)
+		return false;
+	*data = (*fp)->data;
+	*size = (*fp)->size;
+	return true;
+}

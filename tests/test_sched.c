@@ -19,6 +19,7 @@
 #include <sim/trace.h>
 #include <tee_client_api.h>
 #include <tests/harness.h>
+#include <tests/rawmsg.h>
 
 static const TEEC_UUID hello = TA_HELLO_WORLD_UUID;
 static const TEEC_UUID storage = TA_STORAGE_UUID;
@@ -29,7 +30,7 @@ static struct vm *vm_b;
 static void start(unsigned int cores, uint64_t seed, uint32_t permille)
 {
 	struct nexsim_config cfg;
-	struct sched_params sp = { cores, seed, permille };
+	struct sched_params sp = { cores, seed, permille, false };
 	char err[256] = "";
 
 	harness_config(&cfg, "qemu_v8");
@@ -217,7 +218,9 @@ static void destroyer_main(void *arg)
 	a_live = false;
 	in_flight_at_destroy = vm_a->in_call;
 	hyp_vm_destroy(vm_a);
+	sched_core_get();
 	core_get_nexus_info(&nx);
+	sched_core_put();
 	assert_int_equal(nx.undrained_destroys, 0);
 }
 
@@ -249,6 +252,129 @@ static void test_destroy_waits_for_a_call_in_flight(void **state)
 	assert_int_equal(hs.undrained, 0);
 	vm_a = NULL;
 	stop();
+}
+
+/* ---- the refcount of a guest, with a call running on another core ---- */
+
+struct raw_caller {
+	uint32_t guest;
+	uint32_t result;	/* a0 of the call */
+	uint32_t ret;		/* the message's ret */
+	uint32_t fis;		/* foreign interrupts it took */
+};
+
+/* An OPEN_SESSION of hello-world from @guest, on the core it is given. */
+static void raw_caller_main(void *arg)
+{
+	static const TEE_UUID uuid = TA_HELLO_WORLD_UUID;
+	struct raw_caller *c = arg;
+	struct shim_regs r;
+	struct raw_arg a;
+	uint64_t page = raw_page();
+
+	raw_open(&a, &uuid, 0);
+	assert_int_equal(sim_phys_write(&harness_machine, page, &a, sizeof(a)),
+			 0);
+	shim_smc_args(sched_core_get(), &r, 0x32000004u,
+		      (uint32_t)(page >> 32), (uint32_t)page, 0, c->guest);
+	/* Interrupted from the normal world: resume it, same thread. */
+	while ((uint32_t)r.x[0] == 0xffff0004u) {
+		c->fis++;
+		sched_core_put();
+		sched_point();
+		shim_smc_args(sched_core_get(), &r, 0x32000003u, 0, 0,
+			      (uint32_t)r.x[3], c->guest);
+	}
+	c->result = (uint32_t)r.x[0];
+	sched_core_put();
+	assert_int_equal(sim_phys_read(&harness_machine, page, &a, sizeof(a)),
+			 0);
+	c->ret = a.hdr.ret;
+}
+
+struct destroyer {
+	bool seen_running;
+	uint32_t dying_while_running;
+	int32_t slot_while_running;
+	uint32_t std_call_while_dying;
+};
+
+static bool core_in_thread(void)
+{
+	unsigned int n = 0;
+
+	for (n = 0; n < 2; n++)
+		if (shim_core_in_thread(n))
+			return true;
+	return false;
+}
+
+static void destroyer_of_running_main(void *arg)
+{
+	struct destroyer *d = arg;
+	struct core_nexus_info nx;
+	struct shim_regs r;
+	uint64_t page = harness_nsec_page();
+	unsigned int n = 0;
+
+	/* Wait until guest 1's call is inside the core, on the other core. */
+	for (n = 0; n < 1000 && !core_in_thread(); n++)
+		sched_point();
+	d->seen_running = core_in_thread();
+	if (!d->seen_running)
+		return;
+	assert_int_equal(sim_vm_destroyed(1), 0);
+	/* The debug port, read from a core of our own. */
+	sched_core_get();
+	core_get_nexus_info(&nx);
+	/* Shutting down at once; freed when the running call lets go. */
+	d->dying_while_running = nx.guests_dying;
+	d->slot_while_running = core_find_guest_slot(1);
+	sched_core_put();
+	shim_smc_args(sched_core_get(), &r, 0x32000004u,
+		      (uint32_t)(page >> 32), (uint32_t)page, 0, 1);
+	d->std_call_while_dying = (uint32_t)r.x[0];
+	sched_core_put();
+}
+
+static void test_destroy_during_a_running_call_frees_at_the_last_reference(
+	void **state)
+{
+	struct raw_caller c = { .guest = 1 };
+	struct destroyer d = { 0 };
+	struct core_nexus_info nx;
+	struct nexsim_config cfg;
+	/* Interleaving only: an interrupt would suspend the call (no ref). */
+	struct sched_params sp = { 2, 5, 1000, true };
+	char err[256] = "";
+
+	(void)state;
+	harness_config(&cfg, "qemu_v8");
+	cfg.platform.core_count = 2;
+	harness_start(&cfg);
+	raw_reset();
+	assert_int_equal(sim_vm_created(1), 0);
+	assert_int_equal(sched_start(&sp, err, sizeof(err)), 0);
+	assert_int_equal(sched_spawn("g1", raw_caller_main, &c), 0);
+	assert_int_equal(sched_spawn("hyp", destroyer_of_running_main, &d), 0);
+	assert_int_equal(sched_run(err, sizeof(err)), 0);
+	assert_true(d.seen_running);
+	assert_int_equal(d.dying_while_running, 1);
+	/* Its ID is gone at once (a new call cannot find it)... */
+	assert_int_equal(d.slot_while_running, -1);
+	assert_int_equal(d.std_call_while_dying, 7);	/* ENOTAVAIL */
+	/* ...the running call finished in its partition... */
+	assert_int_equal(c.fis, 0);
+	assert_int_equal(c.result, 0);
+	assert_int_equal(c.ret, 0);
+	/* ...and its end dropped the last reference: the share is free. */
+	core_get_nexus_info(&nx);
+	assert_int_equal(nx.guests_dying, 0);
+	assert_int_equal(nx.guests_live, 0);
+	assert_int_equal(nx.slots_free, nx.guest_count);
+	assert_int_equal(nx.undrained_destroys, 0);
+	sched_stop();
+	harness_stop();
 }
 
 /* One whole run with @seed, its trace kept in @text. */
@@ -305,6 +431,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_two_guests_interleave_on_two_cores),
 		cmocka_unit_test(test_mutex_contention_goes_through_notifications),
 		cmocka_unit_test(test_destroy_waits_for_a_call_in_flight),
+		cmocka_unit_test(test_destroy_during_a_running_call_frees_at_the_last_reference),
 		cmocka_unit_test(test_same_seed_same_trace),
 	};
 

@@ -379,6 +379,9 @@ void shim_set_current_core(unsigned int core)
 {
 	if (!machine.exists || core >= machine.params.platform.core_count)
 		misuse("switch to a core the platform does not have");
+	/* The host MMU shows the last core that ran: the same one, no work. */
+	if (machine.current_core == core)
+		return;
 	machine.current_core = core;
 	mmu_reload_core(core);
 }

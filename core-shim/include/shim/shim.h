@@ -235,7 +235,9 @@ bool shim_current_thread_stack(unsigned int core, void **lo, size_t *size);
 /*
  * The host goes on with what simulated core @core was doing (a scheduler
  * resuming a call it interrupted at a preemption point): @core's
- * partition is made current again.
+ * partition is made current again. Code that reads the debug port
+ * (arch/entry.h) while calls are interrupted on other cores must do so on
+ * a core of its own.
  */
 void shim_set_current_core(unsigned int core);
 

@@ -28,6 +28,8 @@ struct sched_params {
 	unsigned int cores;		/* simulated cores to use, >= 1 */
 	uint64_t seed;
 	uint32_t preempt_permille;	/* chance at a preemption point, /1000 */
+	/* Preemptions only interleave vCPUs: no FOREIGN_INTR (tests). */
+	bool no_interrupts;
 };
 
 struct sched_stats {

@@ -48,5 +48,11 @@ struct supp_stats {
 void supp_get_stats(const struct supp *s, struct supp_stats *st);
 /* The names of its files, one per call, NULL after the last. */
 const char *supp_file_name(const struct supp *s, uint32_t index);
+/*
+ * The bytes of file @name, for tests that play a hostile normal world
+ * rewriting what the TEE stored. False if there is no such file.
+ */
+bool supp_file_bytes(struct supp *s, const char *name, uint8_t **data,
+		     size_t *size);
 
 #endif /* SIM_SUPPLICANT_H */

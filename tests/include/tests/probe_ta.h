@@ -21,5 +21,8 @@
 #define PROBE_CMD_KEEP_PTR	7	/* memref in: keep a pointer to it */
 #define PROBE_CMD_USE_PTR	8	/* read through the kept pointer */
 #define PROBE_CMD_MEMORY	9	/* a = 1 if MemCompare/MemFill/MemMove behave */
+/* GP persistent-object rules, checked in the TA: a = first failed check
+ * (0: none), b = checks passed. */
+#define PROBE_CMD_STORAGE	10
 
 #endif /* TESTS_PROBE_TA_H */

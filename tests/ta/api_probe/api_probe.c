@@ -129,6 +129,120 @@ static uint32_t memory_ops(void)
 	return ok;
 }
 
+#define RW	(TEE_DATA_FLAG_ACCESS_READ | TEE_DATA_FLAG_ACCESS_WRITE)
+#define PRIV	TEE_STORAGE_PRIVATE
+
+/* Each check numbered; the first that fails is reported. */
+#define STEP(cond)							\
+	do {								\
+		step++;							\
+		if (!(cond))						\
+			goto out;					\
+	} while (0)
+
+static TEE_Result open_id(const char *id, uint32_t flags, TEE_ObjectHandle *o)
+{
+	return TEE_OpenPersistentObject(PRIV, id, 3, flags, o);
+}
+
+static TEE_Result create_id(const char *id, uint32_t flags, const void *data,
+			    size_t len, TEE_ObjectHandle *o)
+{
+	return TEE_CreatePersistentObject(PRIV, id, 3, flags, TEE_HANDLE_NULL,
+					  data, len, o);
+}
+
+/* The rules of GP_API.md 2.8, on the guest's REE file system. */
+static void storage_rules(uint32_t *failed, uint32_t *passed)
+{
+	TEE_ObjectHandle o = (TEE_ObjectHandle)1;
+	TEE_ObjectHandle p = TEE_HANDLE_NULL;
+	TEE_ObjectHandle q = TEE_HANDLE_NULL;
+	TEE_ObjectInfo info;
+	uint8_t buf[16];
+	size_t n = 0;
+	uint32_t step = 0;
+
+	STEP(open_id("obj", RW, &o) == TEE_ERROR_ITEM_NOT_FOUND &&
+	     o == TEE_HANDLE_NULL);
+	STEP(TEE_OpenPersistentObject(0x1234, "obj", 3, RW, &o) ==
+	     TEE_ERROR_ITEM_NOT_FOUND);
+	STEP(create_id("obj", RW, "abc", 3, &o) == TEE_SUCCESS);
+	STEP(TEE_GetObjectInfo1(o, &info) == TEE_SUCCESS &&
+	     info.objectType == TEE_TYPE_DATA && info.dataSize == 3 &&
+	     info.dataPosition == 0 &&
+	     info.handleFlags == (TEE_HANDLE_FLAG_PERSISTENT |
+				  TEE_HANDLE_FLAG_INITIALIZED | RW));
+	/* An open object is never replaced; a closed one only with OVERWRITE. */
+	STEP(create_id("obj", RW | TEE_DATA_FLAG_OVERWRITE, "x", 1, NULL) ==
+	     TEE_ERROR_ACCESS_CONFLICT);
+	TEE_CloseObject(o);
+	STEP(create_id("obj", RW, "x", 1, NULL) == TEE_ERROR_ACCESS_CONFLICT);
+	STEP(create_id("obj", RW | TEE_DATA_FLAG_OVERWRITE, "abc", 3, NULL) ==
+	     TEE_SUCCESS);
+	STEP(open_id("obj", RW, &o) == TEE_SUCCESS);
+	STEP(TEE_ReadObjectData(o, buf, sizeof(buf), &n) == TEE_SUCCESS &&
+	     n == 3 && !TEE_MemCompare(buf, "abc", 3));
+	/* At the end: SUCCESS and nothing. */
+	STEP(TEE_ReadObjectData(o, buf, sizeof(buf), &n) == TEE_SUCCESS &&
+	     n == 0);
+	/* Seek clamps below 0; past 0xffffffff is OVERFLOW. */
+	STEP(TEE_SeekObjectData(o, -5, TEE_DATA_SEEK_SET) == TEE_SUCCESS &&
+	     TEE_GetObjectInfo1(o, &info) == TEE_SUCCESS &&
+	     info.dataPosition == 0);
+	STEP(TEE_SeekObjectData(o, 0xffffffff, TEE_DATA_SEEK_SET) ==
+	     TEE_SUCCESS &&
+	     TEE_SeekObjectData(o, 1, TEE_DATA_SEEK_CUR) ==
+	     TEE_ERROR_OVERFLOW);
+	STEP(TEE_WriteObjectData(o, "Z", 1) == TEE_ERROR_OVERFLOW);
+	/* A write past the end fills the gap with zeros. */
+	STEP(TEE_SeekObjectData(o, 2, TEE_DATA_SEEK_END) == TEE_SUCCESS &&
+	     TEE_WriteObjectData(o, "Z", 1) == TEE_SUCCESS);
+	STEP(TEE_SeekObjectData(o, 0, TEE_DATA_SEEK_SET) == TEE_SUCCESS &&
+	     TEE_ReadObjectData(o, buf, sizeof(buf), &n) == TEE_SUCCESS &&
+	     n == 6 && !TEE_MemCompare(buf, "abc\0\0Z", 6));
+	/* Truncate: the size changes, the position stays. */
+	STEP(TEE_TruncateObjectData(o, 2) == TEE_SUCCESS &&
+	     TEE_GetObjectInfo1(o, &info) == TEE_SUCCESS &&
+	     info.dataSize == 2 && info.dataPosition == 6);
+	/* Sharing: without SHARE_READ, a second reader conflicts. */
+	STEP(open_id("obj", TEE_DATA_FLAG_ACCESS_READ, &q) ==
+	     TEE_ERROR_ACCESS_CONFLICT && q == TEE_HANDLE_NULL);
+	TEE_CloseObject(o);
+	STEP(open_id("obj", TEE_DATA_FLAG_ACCESS_READ |
+		     TEE_DATA_FLAG_SHARE_READ, &o) == TEE_SUCCESS &&
+	     open_id("obj", TEE_DATA_FLAG_ACCESS_READ |
+		     TEE_DATA_FLAG_SHARE_READ, &p) == TEE_SUCCESS);
+	/* Different SHARE bits, or WRITE_META: a conflict. */
+	STEP(open_id("obj", TEE_DATA_FLAG_ACCESS_READ | TEE_DATA_FLAG_SHARE_READ |
+		     TEE_DATA_FLAG_SHARE_WRITE, &q) == TEE_ERROR_ACCESS_CONFLICT);
+	STEP(open_id("obj", TEE_DATA_FLAG_ACCESS_WRITE_META, &q) ==
+	     TEE_ERROR_ACCESS_CONFLICT && q == TEE_HANDLE_NULL);
+	TEE_CloseObject(p);
+	TEE_CloseObject(o);
+	STEP(create_id("two", RW, "2", 1, NULL) == TEE_SUCCESS);
+	STEP(open_id("obj", TEE_DATA_FLAG_ACCESS_WRITE_META, &o) ==
+	     TEE_SUCCESS);
+	/* Rename onto an existing ID conflicts; to a new one moves it. */
+	STEP(TEE_RenamePersistentObject(o, "two", 3) ==
+	     TEE_ERROR_ACCESS_CONFLICT);
+	STEP(TEE_RenamePersistentObject(o, "new", 3) == TEE_SUCCESS &&
+	     open_id("obj", RW, &q) == TEE_ERROR_ITEM_NOT_FOUND);
+	STEP(TEE_CloseAndDeletePersistentObject1(o) == TEE_SUCCESS &&
+	     open_id("new", RW, &q) == TEE_ERROR_ITEM_NOT_FOUND);
+	STEP(TEE_CloseAndDeletePersistentObject1(TEE_HANDLE_NULL) ==
+	     TEE_SUCCESS);
+	STEP(open_id("two", TEE_DATA_FLAG_ACCESS_WRITE_META, &o) ==
+	     TEE_SUCCESS &&
+	     TEE_CloseAndDeletePersistentObject1(o) == TEE_SUCCESS);
+	*failed = 0;
+	*passed = step;
+	return;
+out:
+	*failed = step;
+	*passed = step - 1;
+}
+
 TEE_Result TA_InvokeCommandEntryPoint(void *sess_ctx, uint32_t cmd_id,
 				      uint32_t param_types,
 				      TEE_Param params[TEE_NUM_PARAMS])
@@ -173,6 +287,9 @@ TEE_Result TA_InvokeCommandEntryPoint(void *sess_ctx, uint32_t cmd_id,
 		return TEE_SUCCESS;
 	case PROBE_CMD_MEMORY:
 		params[0].value.a = memory_ops();
+		return TEE_SUCCESS;
+	case PROBE_CMD_STORAGE:
+		storage_rules(&params[0].value.a, &params[0].value.b);
 		return TEE_SUCCESS;
 	default:
 		return TEE_ERROR_NOT_SUPPORTED;

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * GP persistent objects on each guest's own REE file system: GP's rules
+ * (checked inside a TA), one guest's objects out of another's reach, and a
+ * normal world that rewrites the files.
+ */
+
+#include <stdint.h>
+#include <string.h>
+
+#include <nexsim/ta_ids.h>
+#include <sim/guest.h>
+#include <sim/hyp.h>
+#include <sim/supplicant.h>
+#include <tee_client_api.h>
+#include <tests/harness.h>
+#include <tests/probe_ta.h>
+
+#define STORAGE_PREFIX	"6e657873-696d-5354-4f52-000000000005/"
+
+static const TEEC_UUID storage = TA_STORAGE_UUID;
+static const TEEC_UUID probe = TA_API_PROBE_UUID;
+
+static struct vm *vms[2];
+static TEEC_Context ctx[2];
+
+static int setup(void **state)
+{
+	struct nexsim_config cfg;
+	char err[256] = "";
+	size_t n = 0;
+
+	(void)state;
+	harness_config(&cfg, "qemu_v8");
+	harness_start(&cfg);
+	assert_int_equal(hyp_init(&harness_machine, err, sizeof(err)), 0);
+	for (n = 0; n < 2; n++) {
+		vms[n] = hyp_vm_create(2 << 20, err, sizeof(err));
+		assert_non_null(vms[n]);
+		guest_select(vms[n]);
+		assert_int_equal(TEEC_InitializeContext(NULL, &ctx[n]),
+				 TEEC_SUCCESS);
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	hyp_fini();
+	return harness_teardown(state);
+}
+
+static void open_session(size_t vm, const TEEC_UUID *uuid, TEEC_Session *s)
+{
+	assert_int_equal(TEEC_OpenSession(&ctx[vm], s, uuid, TEEC_LOGIN_PUBLIC,
+					  NULL, NULL, NULL), TEEC_SUCCESS);
+}
+
+static TEEC_Result put(TEEC_Session *s, const char *id, const char *data)
+{
+	TEEC_Operation op;
+
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT,
+					 TEEC_MEMREF_TEMP_INPUT, TEEC_NONE,
+					 TEEC_NONE);
+	op.params[0].tmpref.buffer = (void *)id;
+	op.params[0].tmpref.size = strlen(id);
+	op.params[1].tmpref.buffer = (void *)data;
+	op.params[1].tmpref.size = strlen(data);
+	return TEEC_InvokeCommand(s, TA_STORAGE_CMD_WRITE, &op, NULL);
+}
+
+static TEEC_Result get(TEEC_Session *s, const char *id, char *out,
+		       size_t size)
+{
+	TEEC_Operation op;
+	TEEC_Result res = 0;
+
+	memset(&op, 0, sizeof(op));
+	memset(out, 0, size);
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT,
+					 TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE,
+					 TEEC_NONE);
+	op.params[0].tmpref.buffer = (void *)id;
+	op.params[0].tmpref.size = strlen(id);
+	op.params[1].tmpref.buffer = out;
+	op.params[1].tmpref.size = size - 1;
+	res = TEEC_InvokeCommand(s, TA_STORAGE_CMD_READ, &op, NULL);
+	return res;
+}
+
+static void test_gp_rules_hold_in_the_ta(void **state)
+{
+	struct supp_stats st;
+	TEEC_Operation op;
+	TEEC_Session s;
+
+	(void)state;
+	open_session(0, &probe, &s);
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_NONE,
+					 TEEC_NONE, TEEC_NONE);
+	assert_int_equal(TEEC_InvokeCommand(&s, PROBE_CMD_STORAGE, &op, NULL),
+			 TEEC_SUCCESS);
+	/* No check failed, and all 27 ran. */
+	assert_int_equal(op.params[0].value.a, 0);
+	assert_int_equal(op.params[0].value.b, 27);
+	TEEC_CloseSession(&s);
+	/* It deleted what it made, and closed every file. */
+	supp_get_stats(vms[0]->drv->supp, &st);
+	assert_int_equal(st.files, 0);
+	assert_int_equal(st.open_fds, 0);
+	assert_int_equal(st.payloads, 0);
+	assert_true(st.commands > 50);
+}
+
+static void test_one_guest_never_sees_another_guests_objects(void **state)
+{
+	struct supp_stats st;
+	TEEC_Session a;
+	TEEC_Session b;
+	char got[32];
+
+	(void)state;
+	open_session(0, &storage, &a);
+	open_session(1, &storage, &b);
+	assert_int_equal(put(&a, "key", "alpha"), TEEC_SUCCESS);
+	/* Same TA, same object ID, another guest: nothing there. */
+	assert_int_equal(get(&b, "key", got, sizeof(got)),
+			 TEEC_ERROR_ITEM_NOT_FOUND);
+	assert_int_equal(put(&b, "key", "beta"), TEEC_SUCCESS);
+	assert_int_equal(get(&a, "key", got, sizeof(got)), TEEC_SUCCESS);
+	assert_string_equal(got, "alpha");
+	assert_int_equal(get(&b, "key", got, sizeof(got)), TEEC_SUCCESS);
+	assert_string_equal(got, "beta");
+	/* Each guest's supplicant holds its own file, named by the TA. */
+	supp_get_stats(vms[0]->drv->supp, &st);
+	assert_int_equal(st.files, 1);
+	assert_int_equal(st.bytes, 16 + 5);
+	assert_string_equal(supp_file_name(vms[0]->drv->supp, 0),
+			    STORAGE_PREFIX "6b6579");
+	supp_get_stats(vms[1]->drv->supp, &st);
+	assert_int_equal(st.files, 1);
+	assert_int_equal(st.bytes, 16 + 4);
+	TEEC_CloseSession(&a);
+	TEEC_CloseSession(&b);
+}
+
+static void test_a_rewritten_file_is_a_corrupt_object(void **state)
+{
+	struct supp *supp = vms[0]->drv->supp;
+	TEEC_Session s;
+	uint8_t *data = NULL;
+	size_t size = 0;
+	char got[32];
+
+	(void)state;
+	open_session(0, &storage, &s);
+	assert_int_equal(put(&s, "doc", "0123456789"), TEEC_SUCCESS);
+	assert_true(supp_file_bytes(supp, STORAGE_PREFIX "646f63", &data,
+				    &size));
+	assert_int_equal(size, 16 + 10);
+	/* The normal world claims more data than the file has. */
+	data[8] = 200;
+	assert_int_equal(get(&s, "doc", got, sizeof(got)),
+			 TEEC_ERROR_SHORT_BUFFER);
+	data[8] = 20;
+	assert_int_equal(get(&s, "doc", got, sizeof(got)), 0xf0100001u);
+	/* A foreign header: CORRUPT_OBJECT, never a crash. */
+	data[8] = 10;
+	data[0] ^= 0xff;
+	assert_int_equal(get(&s, "doc", got, sizeof(got)), 0xf0100001u);
+	data[0] ^= 0xff;
+	assert_int_equal(get(&s, "doc", got, sizeof(got)), TEEC_SUCCESS);
+	assert_string_equal(got, "0123456789");
+	TEEC_CloseSession(&s);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_gp_rules_hold_in_the_ta),
+		cmocka_unit_test(test_one_guest_never_sees_another_guests_objects),
+		cmocka_unit_test(test_a_rewritten_file_is_a_corrupt_object),
+	};
+
+	harness_init(argc, argv);
+	return HARNESS_RUN("storage", tests, setup, teardown);
+}
