@@ -16,6 +16,18 @@
  *     else — are copied back into the guest's argument.
  * Pages stay pinned while the TEE may use them: for the call, or until a
  * registered buffer is unregistered.
+ *
+ * A call may leave in its middle with an RPC; the mediator keeps it (its
+ * shadow, its pins) until the TEE completes it:
+ *  - RPC_ALLOC: the guest's answer must be a page of its RAM; it is pinned
+ *    and the TEE gets a shadow page instead; RPC_FREE releases both;
+ *  - RPC_CMD: the command goes from the shadow to the guest's page, and
+ *    only ret, ret_origin, output values and memref sizes come back; the
+ *    page list of a SHM_ALLOC answer is translated and pinned until its
+ *    SHM_FREE;
+ *  - RETURN_FROM_RPC must name (a3) a call waiting in an RPC, else the
+ *    guest gets ERESUME and the TEE never sees it.
+ * Before VM_DESTROYED, med_vm_release() drains the calls left waiting.
  */
 
 #include <stdio.h>
