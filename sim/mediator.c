@@ -275,6 +275,7 @@ struct med_call {
 	uint64_t arg_ipa;
 	uint32_t used;
 	bool suspended;			/* in an RPC, waiting for the guest */
+	bool reserved_shm;		/* a REGISTER_SHM holding a slot */
 	uint32_t thread_id;		/* a3 of that RPC */
 	uint32_t rpc_func;		/* a0 of that RPC */
 	struct med_rpc *rpc;		/* CMD: the RPC argument it uses */
@@ -306,11 +307,16 @@ static struct med_rpc *find_rpc(struct vm *vm, uint64_t cookie, bool is_arg)
 static void drop_rpc(struct vm *vm, struct med_rpc *r)
 {
 	struct med_rpc **pp = &vm->med.rpc_list;
+	struct med_call *mc = NULL;
 
 	while (*pp && *pp != r)
 		pp = &(*pp)->next;
 	if (*pp)
 		*pp = r->next;
+	/* A call whose RPC argument this was can no longer use it. */
+	for (mc = vm->med.call_list; mc; mc = mc->next)
+		if (mc->rpc == r)
+			mc->rpc = NULL;
 	if (r->is_arg) {
 		hyp_unpin(r->guest_pa);
 		vm->med.pinned--;
@@ -330,6 +336,7 @@ static void drop_call(struct vm *vm, struct med_call *mc)
 	if (*pp)
 		*pp = mc->next;
 	vm->med.calls--;
+	vm->med.shm_reserved -= mc->reserved_shm;
 	free(mc);
 }
 
@@ -500,10 +507,15 @@ static void rpc_in(struct vm *vm, struct med_call *mc, const uint64_t g[8],
 	r->x[3] = mc->thread_id;
 	switch (mc->rpc_func) {
 	case SMC_RPC_ALLOC:
-		/* A page of the guest's RAM, pinned; the TEE gets a shadow. */
+		/*
+		 * A page of the guest's RAM, pinned; the TEE gets a shadow. A
+		 * cookie the guest gave already would make two buffers one:
+		 * refused, as a failed allocation.
+		 */
 		if (!ipa || ipa % PAGE ||
 		    !hyp_ipa_to_pa(vm, ipa_init(ipa), &pa) ||
-		    vm->med.pinned + 1 > MED_MAX_PINNED_PAGES)
+		    vm->med.pinned + 1 > MED_MAX_PINNED_PAGES ||
+		    find_rpc(vm, (g[4] << 32) | (uint32_t)g[5], true))
 			return;
 		a = calloc(1, sizeof(*a));
 		if (!a)
@@ -610,8 +622,9 @@ static void std_call(struct vm *vm, uint64_t regs[8])
 	/* The guest's params as sent, before any translation. */
 	memcpy(&mc->orig, shadow, sizeof(mc->orig));
 
+	/* A registration holds its slot from its start: calls interleave. */
 	if (shadow->cmd == MSG_CMD_REGISTER_SHM &&
-	    vm->med.shm_count == MED_MAX_SHM_BUFFERS)
+	    vm->med.shm_count + vm->med.shm_reserved >= MED_MAX_SHM_BUFFERS)
 		res = MSG_RES_OUT_OF_MEMORY;
 	else
 		res = translate_params(vm, &mc->c, shadow, mc->used);
@@ -634,6 +647,8 @@ static void std_call(struct vm *vm, uint64_t regs[8])
 				       mc->c.pinned_count[5]));
 
 	vm->med.calls++;
+	mc->reserved_shm = shadow->cmd == MSG_CMD_REGISTER_SHM;
+	vm->med.shm_reserved += mc->reserved_shm;
 	mc->next = vm->med.call_list;
 	vm->med.call_list = mc;
 	memset(&r, 0, sizeof(r));
@@ -708,13 +723,24 @@ uint32_t med_vm_release(struct vm *vm)
 	uint32_t left = 0;
 	uint32_t round = 0;
 
+	/*
+	 * Each round answers every waiting call once, oldest first: a call
+	 * asleep on a mutex wakes only when its holder has moved on.
+	 */
 	for (round = 0; round < DRAIN_ROUNDS && med_vm_suspended(vm); round++) {
-		struct med_call *mc = vm->med.call_list;
+		uint32_t ids[MED_MAX_CALLS];
+		uint32_t count = 0;
+		struct med_call *mc = NULL;
 
-		while (mc && !mc->suspended)
-			mc = mc->next;
-		if (mc)
-			drain_one(vm, mc);
+		for (mc = vm->med.call_list; mc && count < MED_MAX_CALLS;
+		     mc = mc->next)
+			if (mc->suspended)
+				ids[count++] = mc->thread_id;
+		while (count--) {
+			mc = find_suspended(vm, ids[count]);
+			if (mc)
+				drain_one(vm, mc);
+		}
 	}
 	left = med_vm_suspended(vm);
 	if (left)
@@ -739,6 +765,18 @@ void med_vm_forget(struct vm *vm)
 	for (n = 0; n < vm->med.shm_count; n++)
 		unpin_all(vm, vm->med.shm[n].pages, vm->med.shm[n].count);
 	vm->med.shm_count = 0;
+}
+
+/* The TEE gives back a cached RPC argument: so does the mediator. */
+static void disable_shm_cache(struct vm *vm, uint64_t regs[8])
+{
+	struct med_rpc *r = NULL;
+
+	if (fast_call(vm, regs) != SMC_RET_OK)
+		return;
+	r = find_rpc(vm, (regs[1] << 32) | (uint32_t)regs[2], true);
+	if (r)
+		drop_rpc(vm, r);
 }
 
 static void exchange_capabilities(struct vm *vm, uint64_t regs[8])
@@ -771,6 +809,8 @@ void med_smc(struct vm *vm, uint64_t regs[8])
 	case SMC_GET_OS_REVISION:
 	case SMC_GET_THREAD_COUNT_ID:
 	case SMC_DISABLE_SHM_CACHE:
+		disable_shm_cache(vm, regs);
+		break;
 	case SMC_ENABLE_SHM_CACHE:
 		fast_call(vm, regs);
 		break;

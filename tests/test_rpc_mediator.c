@@ -175,12 +175,234 @@ static void test_careless_hypervisor_is_reported(void **state)
 	assert_true(vm_b->drv->rpcs >= 3);
 }
 
+static struct vm *fresh_vm(void)
+{
+	char err[128] = "";
+	struct vm *vm = hyp_vm_create(2 << 20, err, sizeof(err));
+
+	assert_non_null(vm);
+	assert_int_equal(guest_drv_probe(vm, err, sizeof(err)), 0);
+	return vm;
+}
+
+static uint64_t pinned_now(void)
+{
+	struct hyp_stats hs;
+
+	hyp_get_stats(&hs);
+	return hs.pages_pinned;
+}
+
+/* RETURN_FROM_RPC for thread @t of @vm with answer a1/a2 (IPA), a4/a5. */
+static uint32_t answer(struct vm *vm, uint64_t t, uint64_t ipa, uint64_t cookie,
+		       uint64_t regs[8])
+{
+	memset(regs, 0, 8 * sizeof(regs[0]));
+	regs[0] = SMC_RETURN_FROM_RPC;
+	regs[1] = ipa >> 32;
+	regs[2] = (uint32_t)ipa;
+	regs[3] = t;
+	regs[4] = cookie >> 32;
+	regs[5] = (uint32_t)cookie;
+	hyp_vm_smc(vm, regs);
+	return (uint32_t)regs[0];
+}
+
+static void test_a_cookie_given_twice_is_refused(void **state)
+{
+	struct vm *vm = fresh_vm();
+	uint64_t base = pinned_now();
+	uint64_t r1[8];
+	uint64_t r2[8];
+	uint64_t t1 = 0;
+	uint64_t p1 = guest_pages_alloc(vm, 1);
+	uint64_t p2 = guest_pages_alloc(vm, 1);
+	uint32_t s1 = drv_open(vm);
+	uint32_t s2 = drv_open(vm);
+	struct msg_arg *rpc = hyp_ipa_ptr(vm, ipa_init(p1));
+
+	(void)state;
+	assert_int_equal(start_unanswered(vm, s1, r1), SMC_RPC_ALLOC);
+	t1 = r1[3];
+	assert_int_equal(answer(vm, t1, p1, 0x77, r1), SMC_RPC_CMD);
+	assert_int_equal(pinned_now(), base + 1);
+	/* A second RPC argument under the same cookie: no memory for it. */
+	assert_int_equal(start_unanswered(vm, s2, r2), SMC_RPC_ALLOC);
+	assert_int_equal(answer(vm, r2[3], p2, 0x77, r2), SMC_RET_OK);
+	assert_int_equal(pinned_now(), base + 1);
+	/* The first call is untouched: its argument is where it was. */
+	assert_int_equal(rpc->cmd, RPC_CMD_GET_TIME);
+	rpc->params[0].u.value.a = 9;
+	rpc->ret = 0;
+	assert_int_equal(answer(vm, t1, 0, 0, r1), SMC_RPC_FREE);
+	assert_int_equal(answer(vm, t1, 0, 0, r1), SMC_RET_OK);
+	assert_int_equal(pinned_now(), base);
+	assert_null(vm->med.rpc_list);
+	hyp_vm_destroy(vm);
+}
+
+static bool interrupt_next(unsigned int core, enum arch_preempt_kind kind,
+			   void *arg)
+{
+	bool *armed = arg;
+
+	(void)kind;
+	if (!*armed || !shim_core_in_thread(core))
+		return false;
+	*armed = false;
+	return true;
+}
+
+static void test_a_registration_holds_its_slot_while_suspended(void **state)
+{
+	struct vm *vm = fresh_vm();
+	struct drv_shm *shm[MED_MAX_SHM_BUFFERS + 1];
+	struct msg_arg *arg = NULL;
+	uint64_t regs[8];
+	uint64_t page = 0;
+	size_t lists = 0;
+	uint32_t origin = 0;
+	bool armed = true;
+	size_t n = 0;
+
+	(void)state;
+	for (n = 0; n <= MED_MAX_SHM_BUFFERS; n++) {
+		shm[n] = guest_shm_alloc(vm, 4096);
+		assert_non_null(shm[n]);
+	}
+	for (n = 0; n + 1 < MED_MAX_SHM_BUFFERS; n++)
+		assert_int_equal(guest_shm_register(vm, shm[n], &origin), 0);
+	/* The 16th, by hand; an interrupt suspends it in the TEE. */
+	page = guest_pages_alloc(vm, 1);
+	arg = hyp_ipa_ptr(vm, ipa_init(page));
+	arg->cmd = MSG_CMD_REGISTER_SHM;
+	arg->num_params = 1;
+	arg->params[0].attr = MSG_ATTR_TYPE_TMEM_OUTPUT | MSG_ATTR_NONCONTIG;
+	arg->params[0].u.tmem.buf_ptr = guest_shm_page_list(vm, shm[15],
+							    &lists);
+	arg->params[0].u.tmem.size = 4096;
+	arg->params[0].u.tmem.shm_ref = 0xabc;
+	memset(regs, 0, sizeof(regs));
+	regs[0] = SMC_CALL_WITH_ARG;
+	regs[1] = page >> 32;
+	regs[2] = (uint32_t)page;
+	shim_set_preempt_hook(interrupt_next, &armed);
+	hyp_vm_smc(vm, regs);
+	shim_set_preempt_hook(NULL, NULL);
+	assert_int_equal(regs[0], SMC_RPC_FOREIGN_INTR);
+	/* Meanwhile a 17th: the slot is taken, OUT_OF_MEMORY from COMMS. */
+	assert_int_equal(guest_shm_register(vm, shm[16], &origin),
+			 MSG_RES_OUT_OF_MEMORY);
+	assert_int_equal(origin, MSG_ORIGIN_COMMS);
+	/* The 16th completes into its slot, and no further. */
+	assert_int_equal(answer(vm, regs[3], 0, 0, regs), SMC_RET_OK);
+	assert_int_equal(arg->ret, 0);
+	assert_int_equal(vm->med.shm_count, MED_MAX_SHM_BUFFERS);
+	assert_int_equal(vm->med.shm_reserved, 0);
+	assert_non_null(vm->drv);
+	hyp_vm_destroy(vm);
+}
+
+static void test_disabling_the_rpc_cache_unpins_its_buffers(void **state)
+{
+	struct vm *vm = fresh_vm();
+	uint64_t base = pinned_now();
+	uint32_t s = drv_open(vm);
+	struct drv_param p[4];
+	uint64_t regs[8];
+	uint32_t origin = 0;
+	int round = 0;
+
+	(void)state;
+	for (round = 0; round < 3; round++) {
+		memset(regs, 0, sizeof(regs));
+		regs[0] = SMC_ENABLE_SHM_CACHE;
+		hyp_vm_smc(vm, regs);
+		assert_int_equal(regs[0], SMC_RET_OK);
+		memset(p, 0, sizeof(p));
+		p[0].type = DRV_PARAM_VALUE_OUTPUT;
+		assert_int_equal(guest_invoke(vm, s, TA_STORAGE_CMD_REE_TIME, p,
+					      &origin), 0);
+		/* Cached: the RPC argument stays, pinned. */
+		assert_int_equal(pinned_now(), base + 1);
+		memset(regs, 0, sizeof(regs));
+		regs[0] = SMC_DISABLE_SHM_CACHE;
+		hyp_vm_smc(vm, regs);
+		assert_int_equal(regs[0], SMC_RET_OK);
+		/* Given back by the TEE: unpinned, its shadow freed. */
+		assert_int_equal(pinned_now(), base);
+		assert_null(vm->med.rpc_list);
+		memset(regs, 0, sizeof(regs));
+		regs[0] = SMC_DISABLE_SHM_CACHE;
+		hyp_vm_smc(vm, regs);
+		assert_int_equal(regs[0], SMC_RET_ENOTAVAIL);
+	}
+	hyp_vm_destroy(vm);
+}
+
+static void test_drain_finishes_a_holder_and_its_waiter(void **state)
+{
+	struct core_nexus_info before;
+	struct core_nexus_info after;
+	struct hyp_stats hs;
+	struct vm *vm = fresh_vm();
+	uint64_t base = pinned_now();
+	uint32_t s = drv_open(vm);
+	uint64_t r1[8];
+	uint64_t r2[8];
+	uint64_t undrained = 0;
+
+	(void)state;
+	hyp_get_stats(&hs);
+	undrained = hs.undrained;
+	core_get_nexus_info(&before);
+	/* One call holds the session's instance; one sleeps waiting for it. */
+	assert_int_equal(start_unanswered(vm, s, r1), SMC_RPC_ALLOC);
+	assert_int_equal(answer(vm, r1[3], guest_pages_alloc(vm, 1), 1, r1),
+			 SMC_RPC_CMD);
+	assert_int_equal(start_unanswered(vm, s, r2), SMC_RPC_ALLOC);
+	assert_int_equal(answer(vm, r2[3], guest_pages_alloc(vm, 1), 2, r2),
+			 SMC_RPC_CMD);
+	assert_int_equal(med_vm_suspended(vm), 2);
+	hyp_vm_destroy(vm);
+	hyp_get_stats(&hs);
+	core_get_nexus_info(&after);
+	assert_int_equal(hs.undrained, undrained);
+	assert_int_equal(after.undrained_destroys, before.undrained_destroys);
+	assert_int_equal(pinned_now(), base);
+}
+
+static void test_a_wait_nobody_can_end_is_busy_not_a_hang(void **state)
+{
+	struct vm *vm = fresh_vm();
+	uint32_t s = drv_open(vm);
+	struct drv_param p[4];
+	uint64_t regs[8];
+	uint32_t origin = 0;
+
+	(void)state;
+	/* A call left waiting holds the instance... */
+	assert_int_equal(start_unanswered(vm, s, regs), SMC_RPC_ALLOC);
+	/* ...and without a scheduler no other vCPU could ever answer it. */
+	memset(p, 0, sizeof(p));
+	p[0].type = DRV_PARAM_VALUE_OUTPUT;
+	assert_int_equal(guest_invoke(vm, s, TA_STORAGE_CMD_REE_TIME, p,
+				      &origin), MSG_RES_BUSY);
+	assert_int_equal(origin, MSG_ORIGIN_TEE);
+	hyp_vm_destroy(vm);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mediator_refuses_a_resume_it_does_not_know),
 		cmocka_unit_test(test_mediator_shadows_and_pins_the_rpc_argument),
 		cmocka_unit_test(test_careless_hypervisor_is_reported),
+		cmocka_unit_test(test_a_cookie_given_twice_is_refused),
+		cmocka_unit_test(test_a_registration_holds_its_slot_while_suspended),
+		cmocka_unit_test(test_disabling_the_rpc_cache_unpins_its_buffers),
+		cmocka_unit_test(test_drain_finishes_a_holder_and_its_waiter),
+		cmocka_unit_test(test_a_wait_nobody_can_end_is_busy_not_a_hang),
 	};
 
 	harness_init(argc, argv);

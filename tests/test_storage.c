@@ -177,12 +177,41 @@ static void test_a_rewritten_file_is_a_corrupt_object(void **state)
 	TEEC_CloseSession(&s);
 }
 
+static void test_a_panicking_ta_leaves_no_object_open(void **state)
+{
+	struct core_guest_info info;
+	struct supp_stats st;
+	TEEC_Operation op;
+	TEEC_Session s;
+	uint32_t origin = 0;
+
+	(void)state;
+	open_session(0, &probe, &s);
+	memset(&op, 0, sizeof(op));
+	assert_int_equal(TEEC_InvokeCommand(&s, PROBE_CMD_STORAGE_PANIC, &op,
+					    &origin), TEEC_ERROR_TARGET_DEAD);
+	TEEC_CloseSession(&s);
+	/* Its handle is closed for it: no descriptor, no handle left. */
+	supp_get_stats(vms[0]->drv->supp, &st);
+	assert_int_equal(st.open_fds, 0);
+	assert_int_equal(st.payloads, 0);
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(
+			(uint16_t)vms[0]->client_id), &info));
+	assert_int_equal(info.storage_handles, 0);
+	/* A new instance opens the object it made: not held by the dead one. */
+	open_session(0, &probe, &s);
+	assert_int_equal(TEEC_InvokeCommand(&s, PROBE_CMD_STORAGE_PANIC, &op,
+					    &origin), TEEC_ERROR_TARGET_DEAD);
+	TEEC_CloseSession(&s);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gp_rules_hold_in_the_ta),
 		cmocka_unit_test(test_one_guest_never_sees_another_guests_objects),
 		cmocka_unit_test(test_a_rewritten_file_is_a_corrupt_object),
+		cmocka_unit_test(test_a_panicking_ta_leaves_no_object_open),
 	};
 
 	harness_init(argc, argv);

@@ -48,6 +48,21 @@ static void note_released(struct mutex *m)
 	panic("mutex released but not held by this thread");
 }
 
+void mutex_abort_thread(int id)
+{
+	/*
+	 * The thread is gone with its frames: what it held is free again.
+	 * No RPC can be made from here; a sleeper wakes at the next send.
+	 */
+	while (held_count[id]) {
+		struct mutex *m = held[id][--held_count[id]];
+
+		m->locked = false;
+		m->owner = -1;
+		m->spin = SPINLOCK_UNLOCK;
+	}
+}
+
 uint32_t mutex_held_mark(void)
 {
 	int id = thread_get_id();
@@ -81,23 +96,24 @@ static TEE_Result notify(uint32_t action, uint64_t key)
 	return thread_rpc_cmd(OPTEE_RPC_CMD_NOTIFICATION, 1, &p);
 }
 
-static void wait_key(uint64_t key)
+static TEE_Result wait_key(uint64_t key)
 {
 	TEE_Result res = TEE_SUCCESS;
 
 	/* Only a thread can sleep: entry code would deadlock. */
 	CHECK(thread_get_id() >= 0);
 	res = notify(OPTEE_RPC_NOTIFICATION_WAIT, key);
-	/* A failed wait returns to the caller's loop, which checks again. */
 	if (res)
 		DMSG("wait on key %llu: %#x", (unsigned long long)key,
 		     (unsigned int)res);
+	return res;
 }
 
-void mutex_lock(struct mutex *m)
+TEE_Result mutex_lock(struct mutex *m)
 {
 	thread_preempt_point(ARCH_PREEMPT_MUTEX);
 	for (;;) {
+		TEE_Result res = TEE_SUCCESS;
 		uint64_t key = 0;
 
 		cpu_spin_lock(&m->spin);
@@ -106,7 +122,7 @@ void mutex_lock(struct mutex *m)
 			m->owner = thread_get_id();
 			cpu_spin_unlock(&m->spin);
 			note_held(m);
-			return;
+			return TEE_SUCCESS;
 		}
 		/* The holder cannot be us: that would never end. */
 		CHECK(m->owner != thread_get_id());
@@ -115,12 +131,21 @@ void mutex_lock(struct mutex *m)
 		contentions++;
 		cpu_spin_unlock(&m->spin);
 
-		wait_key(key);
+		res = wait_key(key);
 
 		cpu_spin_lock(&m->spin);
 		m->waiters--;
 		cpu_spin_unlock(&m->spin);
+		/* The normal world would not let us sleep: not taken. */
+		if (res)
+			return res;
 	}
+}
+
+void mutex_lock_retry(struct mutex *m)
+{
+	while (mutex_lock(m))
+		;
 }
 
 void mutex_unlock(struct mutex *m)
@@ -147,8 +172,9 @@ uint64_t mutex_contentions(void)
 	return contentions;
 }
 
-void condvar_wait(struct condvar *cv, struct mutex *m)
+TEE_Result condvar_wait(struct condvar *cv, struct mutex *m)
 {
+	TEE_Result res = TEE_SUCCESS;
 	uint64_t key = 0;
 
 	cpu_spin_lock(&cv->spin);
@@ -156,11 +182,13 @@ void condvar_wait(struct condvar *cv, struct mutex *m)
 	key = key_of(&cv->key);
 	cpu_spin_unlock(&cv->spin);
 	mutex_unlock(m);
-	wait_key(key);
+	res = wait_key(key);
 	cpu_spin_lock(&cv->spin);
 	cv->waiters--;
 	cpu_spin_unlock(&cv->spin);
-	mutex_lock(m);
+	/* Held again on return, whatever the wait gave. */
+	mutex_lock_retry(m);
+	return res;
 }
 
 void condvar_broadcast(struct condvar *cv)

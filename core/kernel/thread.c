@@ -15,12 +15,14 @@
 #include <arch/mmu.h>
 #include <arch/platform.h>
 #include <compiler.h>
+#include <kernel/mutex.h>
 #include <kernel/panic.h>
 #include <kernel/spinlock.h>
 #include <kernel/thread.h>
 #include <lib/string.h>
 #include <sm/optee_smc.h>
 #include <tee/entry.h>
+#include <tee/ta.h>
 #include <trace.h>
 #include <util.h>
 
@@ -285,8 +287,10 @@ void thread_abort_current(void)
 	core_spin_depth[core] = 0;
 	if (!core_thread_valid[core])
 		return;
-	/* The call was abandoned mid-way: its lock may be held. */
+	/* The call was abandoned mid-way: its locks may be held. */
 	thread_global_lock = SPINLOCK_UNLOCK;
+	mutex_abort_thread(core_thread[core]);
+	ta_abort_thread(core_thread[core]);
 	threads[core_thread[core]].state = THREAD_STATE_FREE;
 	/* The normal world keeps the buffer; this thread forgets it. */
 	forget_rpc_arg(&threads[core_thread[core]]);

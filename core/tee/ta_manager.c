@@ -28,6 +28,7 @@
 #include <mm/malloc.h>
 #include <mm/page_pool.h>
 #include <tee/ta.h>
+#include <tee/tee_storage.h>
 #include <tee_api_defines.h>
 #include <trace.h>
 #include <util.h>
@@ -39,6 +40,7 @@ struct ta_instance {
 	uint32_t session_count;
 	bool dead;
 	bool busy;		/* a thread runs its code (ta_mutex) */
+	int busy_thread;	/* ... that one */
 	const void *instance_data;
 	struct ta_instance *next;
 };
@@ -190,10 +192,12 @@ static bool run_ta(struct ta_call *c, struct ta_session *s)
 	s->cancel_masked = true;
 	if (!ok) {
 		EMSG("TA %s panicked", s->inst->ta->name);
-		mutex_lock(&ta_mutex);
+		mutex_lock_retry(&ta_mutex);
 		s->inst->dead = true;
 		unlink_instance(s->inst);
 		mutex_unlock(&ta_mutex);
+		/* What it had open in storage is closed for it. */
+		tee_storage_close_instance(s->inst);
 	}
 	return ok;
 }
@@ -239,7 +243,8 @@ static void put_instance(struct ta_instance *inst, struct ta_session *s)
 	const struct ta_head *ta = inst->ta;
 	bool drop = false;
 
-	mutex_lock(&ta_mutex);
+	/* What this thread holds it gives back, whatever it takes. */
+	mutex_lock_retry(&ta_mutex);
 	drop = !inst->session_count &&
 	       (inst->dead || !(ta->flags & TA_FLAG_SINGLE_INSTANCE) ||
 		!(ta->flags & TA_FLAG_INSTANCE_KEEP_ALIVE));
@@ -251,7 +256,9 @@ static void put_instance(struct ta_instance *inst, struct ta_session *s)
 
 		run_ta(&c, s);
 	}
-	mutex_lock(&ta_mutex);
+	if (drop)
+		tee_storage_close_instance(inst);
+	mutex_lock_retry(&ta_mutex);
 	inst->busy = false;
 	condvar_broadcast(&ta_cv);
 	mutex_unlock(&ta_mutex);
@@ -286,19 +293,27 @@ TEE_Result ta_open_session(const TEE_UUID *uuid, const TEE_Identity *client,
 		return TEE_ERROR_OUT_OF_MEMORY;
 	s->client = *client;
 
-	mutex_lock(&ta_mutex);
+	/* The normal world would not let this thread sleep: BUSY. */
+	if (mutex_lock(&ta_mutex)) {
+		free(s);
+		return TEE_ERROR_BUSY;
+	}
 	for (;;) {
 		inst = (ta->flags & TA_FLAG_SINGLE_INSTANCE) ?
 		       find_instance(ta) : NULL;
 		if (inst && !(ta->flags & TA_FLAG_MULTI_SESSION) &&
-		    inst->session_count) {
+		    inst->session_count)
+			res = TEE_ERROR_BUSY;
+		else if (!inst || !inst->busy)
+			break;
+		else
+			res = condvar_wait(&ta_cv, &ta_mutex) ? TEE_ERROR_BUSY :
+								TEE_SUCCESS;
+		if (res) {
 			mutex_unlock(&ta_mutex);
 			free(s);
-			return TEE_ERROR_BUSY;
+			return res;
 		}
-		if (!inst || !inst->busy)
-			break;
-		condvar_wait(&ta_cv, &ta_mutex);
 	}
 	if (!inst) {
 		res = new_instance(ta, &inst);
@@ -312,6 +327,7 @@ TEE_Result ta_open_session(const TEE_UUID *uuid, const TEE_Identity *client,
 		instances = inst;
 	}
 	inst->busy = true;
+	inst->busy_thread = thread_get_id();
 	mutex_unlock(&ta_mutex);
 	s->inst = inst;
 
@@ -341,7 +357,7 @@ TEE_Result ta_open_session(const TEE_UUID *uuid, const TEE_Identity *client,
 		goto err;
 	}
 
-	mutex_lock(&ta_mutex);
+	mutex_lock_retry(&ta_mutex);
 	s->id = take_session_id();
 	inst->session_count++;
 	s->next = sessions;
@@ -359,24 +375,36 @@ err:
 
 /*
  * Find session @id and take its instance, sleeping while another thread
- * runs it. With ta_mutex held; NULL (and @res) if there is none.
+ * runs it. NULL (and @res) if there is none, or if the normal world would
+ * not let this thread sleep (BUSY).
  */
 static struct ta_session *take_session(uint32_t id, TEE_Result *res)
 {
 	struct ta_session *s = NULL;
 
+	if (mutex_lock(&ta_mutex)) {
+		*res = TEE_ERROR_BUSY;
+		return NULL;
+	}
 	for (;;) {
 		s = find_session(id);
 		if (!s) {
 			*res = TEE_ERROR_ITEM_NOT_FOUND;
-			return NULL;
-		}
-		if (!s->inst->busy)
 			break;
+		}
+		if (!s->inst->busy) {
+			s->inst->busy = true;
+			s->inst->busy_thread = thread_get_id();
+			break;
+		}
 		/* The session may be gone when we wake: look again. */
-		condvar_wait(&ta_cv, &ta_mutex);
+		if (condvar_wait(&ta_cv, &ta_mutex)) {
+			*res = TEE_ERROR_BUSY;
+			s = NULL;
+			break;
+		}
 	}
-	s->inst->busy = true;
+	mutex_unlock(&ta_mutex);
 	return s;
 }
 
@@ -390,11 +418,9 @@ TEE_Result ta_invoke(uint32_t session_id, uint32_t cmd, uint32_t ptypes,
 	bool ok = false;
 
 	*origin = TEE_ORIGIN_TEE;
-	mutex_lock(&ta_mutex);
 	s = take_session(session_id, &res);
-	mutex_unlock(&ta_mutex);
 	if (!s)
-		return TEE_ERROR_BAD_PARAMETERS;
+		return res == TEE_ERROR_BUSY ? res : TEE_ERROR_BAD_PARAMETERS;
 	if (s->inst->dead) {
 		put_instance(s->inst, s);
 		return TEE_ERROR_TARGET_DEAD;
@@ -413,16 +439,14 @@ TEE_Result ta_close_session(uint32_t session_id)
 	struct ta_session *s = NULL;
 	TEE_Result res = TEE_SUCCESS;
 
-	mutex_lock(&ta_mutex);
 	s = take_session(session_id, &res);
-	if (s) {
-		/* From now on no other call finds it. */
-		unlink_session(s);
-		s->inst->session_count--;
-	}
-	mutex_unlock(&ta_mutex);
 	if (!s)
 		return res;
+	/* From now on no other call finds it. */
+	mutex_lock_retry(&ta_mutex);
+	unlink_session(s);
+	s->inst->session_count--;
+	mutex_unlock(&ta_mutex);
 	inst = s->inst;
 	if (!inst->dead) {
 		struct ta_call c = { .op = TA_OP_CLOSE };
@@ -439,7 +463,8 @@ TEE_Result ta_cancel(uint32_t session_id, uint32_t *origin)
 	struct ta_session *s = NULL;
 
 	*origin = TEE_ORIGIN_TEE;
-	mutex_lock(&ta_mutex);
+	if (mutex_lock(&ta_mutex))
+		return TEE_ERROR_BUSY;
 	s = find_session(session_id);
 	/* No wait for the instance: the call to cancel may be running. */
 	if (s)
@@ -451,6 +476,24 @@ TEE_Result ta_cancel(uint32_t session_id, uint32_t *origin)
 struct ta_session *ta_current_session(void)
 {
 	return thread_get_ta_session();
+}
+
+const void *ta_session_instance(const struct ta_session *s)
+{
+	return s->inst;
+}
+
+void ta_abort_thread(int thread_id)
+{
+	struct ta_instance *i = NULL;
+
+	/*
+	 * No RPC can be made from here (the thread is gone): the instance is
+	 * just free again; a waiter wakes at the next broadcast.
+	 */
+	for (i = instances; i; i = i->next)
+		if (i->busy && i->busy_thread == thread_id)
+			i->busy = false;
 }
 
 const struct ta_head *ta_session_head(const struct ta_session *s)

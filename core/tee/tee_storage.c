@@ -13,7 +13,8 @@
  *
  * The handles and the open-object list are banked (per guest) and guarded
  * by storage_mutex, held across the RPCs of one operation: two calls of a
- * guest that use storage at once contend on it.
+ * guest that use storage at once contend on it. A normal world that will
+ * not let a thread sleep on it gets STORAGE_NOT_AVAILABLE.
  */
 
 #include <kernel/mutex.h>
@@ -50,6 +51,7 @@ struct __TEE_ObjectHandle {
 	uint64_t pos;
 	char name[NAME_MAX_LEN + 1];
 	TEE_UUID uuid;		/* of the TA that opened it */
+	const void *inst;	/* ... and its instance */
 	struct __TEE_ObjectHandle *next;
 };
 
@@ -301,8 +303,9 @@ static struct __TEE_ObjectHandle *check_handle(TEE_ObjectHandle o)
 
 	while (h && h != o)
 		h = h->next;
+	/* Only the instance that opened it uses it. */
 	if (!h || h->magic != HANDLE_MAGIC ||
-	    memcmp(&h->uuid, current_uuid(), sizeof(TEE_UUID))) {
+	    h->inst != ta_session_instance(ta_current_session())) {
 		mutex_unlock(&storage_mutex);
 		TEE_Panic(TEE_ERROR_BAD_PARAMETERS);
 	}
@@ -354,6 +357,7 @@ static struct __TEE_ObjectHandle *new_handle(const char *name, uint32_t flags,
 	h->fd = fd;
 	memcpy(h->name, name, strlen(name) + 1);
 	h->uuid = *current_uuid();
+	h->inst = ta_session_instance(ta_current_session());
 	h->next = handles;
 	handles = h;
 	return h;
@@ -388,6 +392,30 @@ static void check_open_args(uint32_t storage, const void *id, size_t len,
 	make_name(name, current_uuid(), id, len);
 }
 
+/*
+ * Touch every page of a TA's buffer before anything is taken for the
+ * operation: a bad buffer panics the TA here, with no lock held, no
+ * payload mapped, no file open.
+ */
+static void probe_buffer(const void *buf, size_t len, bool write)
+{
+	volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)buf;
+	size_t off = 0;
+
+	for (off = 0; off < len; off = (off | SMALL_PAGE_MASK) + 1) {
+		uint8_t v = p[off];
+
+		if (write)
+			p[off] = v;
+	}
+	if (len) {
+		uint8_t v = p[len - 1];
+
+		if (write)
+			p[len - 1] = v;
+	}
+}
+
 /* ---- the GP API ---- */
 
 TEE_Result TEE_OpenPersistentObject(uint32_t storageID, const void *objectID,
@@ -405,7 +433,8 @@ TEE_Result TEE_OpenPersistentObject(uint32_t storageID, const void *objectID,
 			name, &res);
 	if (res)
 		return res;
-	mutex_lock(&storage_mutex);
+	if (mutex_lock(&storage_mutex))
+		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
 	if (!may_share(name, flags, NULL)) {
 		res = TEE_ERROR_ACCESS_CONFLICT;
 		goto out;
@@ -444,11 +473,13 @@ TEE_Result TEE_CreatePersistentObject(uint32_t storageID, const void *objectID,
 	    initialDataLen > TEE_DATA_MAX_POSITION ||
 	    (!initialData && initialDataLen))
 		TEE_Panic(TEE_ERROR_BAD_PARAMETERS);
+	probe_buffer(initialData, initialDataLen, false);
 	check_open_args(storageID, objectID, objectIDLen, flags,
 			OPEN_FLAGS | TEE_DATA_FLAG_OVERWRITE, name, &res);
 	if (res)
 		return res;
-	mutex_lock(&storage_mutex);
+	if (mutex_lock(&storage_mutex))
+		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
 	/* An object someone has open is never replaced under them. */
 	if (open_somewhere(name)) {
 		res = TEE_ERROR_ACCESS_CONFLICT;
@@ -497,7 +528,9 @@ TEE_Result TEE_ReadObjectData(TEE_ObjectHandle object, void *buffer,
 	TEE_Result res = TEE_SUCCESS;
 
 	thread_preempt_point(ARCH_PREEMPT_TA_API);
-	mutex_lock(&storage_mutex);
+	probe_buffer(buffer, size, true);
+	if (mutex_lock(&storage_mutex))
+		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
 	h = check_handle(object);
 	if (!(h->flags & TEE_DATA_FLAG_ACCESS_READ)) {
 		mutex_unlock(&storage_mutex);
@@ -531,7 +564,9 @@ TEE_Result TEE_WriteObjectData(TEE_ObjectHandle object, const void *buffer,
 	TEE_Result res = TEE_SUCCESS;
 
 	thread_preempt_point(ARCH_PREEMPT_TA_API);
-	mutex_lock(&storage_mutex);
+	probe_buffer(buffer, size, false);
+	if (mutex_lock(&storage_mutex))
+		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
 	h = check_handle(object);
 	if (!(h->flags & TEE_DATA_FLAG_ACCESS_WRITE)) {
 		mutex_unlock(&storage_mutex);
@@ -564,7 +599,8 @@ TEE_Result TEE_TruncateObjectData(TEE_ObjectHandle object, size_t size)
 	TEE_Result res = TEE_SUCCESS;
 
 	thread_preempt_point(ARCH_PREEMPT_TA_API);
-	mutex_lock(&storage_mutex);
+	if (mutex_lock(&storage_mutex))
+		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
 	h = check_handle(object);
 	if (!(h->flags & TEE_DATA_FLAG_ACCESS_WRITE)) {
 		mutex_unlock(&storage_mutex);
@@ -592,7 +628,8 @@ TEE_Result TEE_SeekObjectData(TEE_ObjectHandle object, intmax_t offset,
 	TEE_Result res = TEE_SUCCESS;
 
 	thread_preempt_point(ARCH_PREEMPT_TA_API);
-	mutex_lock(&storage_mutex);
+	if (mutex_lock(&storage_mutex))
+		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
 	h = check_handle(object);
 	switch (whence) {
 	case TEE_DATA_SEEK_SET:
@@ -633,7 +670,8 @@ TEE_Result TEE_RenamePersistentObject(TEE_ObjectHandle object,
 	TEE_Result res = TEE_SUCCESS;
 
 	thread_preempt_point(ARCH_PREEMPT_TA_API);
-	mutex_lock(&storage_mutex);
+	if (mutex_lock(&storage_mutex))
+		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
 	h = check_handle(object);
 	if (!(h->flags & TEE_DATA_FLAG_ACCESS_WRITE_META) ||
 	    newObjectIDLen > TEE_OBJECT_ID_MAX_LEN ||
@@ -670,7 +708,8 @@ TEE_Result TEE_CloseAndDeletePersistentObject1(TEE_ObjectHandle object)
 	if (object == TEE_HANDLE_NULL)
 		return TEE_SUCCESS;
 	thread_preempt_point(ARCH_PREEMPT_TA_API);
-	mutex_lock(&storage_mutex);
+	if (mutex_lock(&storage_mutex))
+		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
 	h = check_handle(object);
 	if (!(h->flags & TEE_DATA_FLAG_ACCESS_WRITE_META)) {
 		mutex_unlock(&storage_mutex);
@@ -691,7 +730,7 @@ void TEE_CloseObject(TEE_ObjectHandle object)
 	if (object == TEE_HANDLE_NULL)
 		return;
 	thread_preempt_point(ARCH_PREEMPT_TA_API);
-	mutex_lock(&storage_mutex);
+	mutex_lock_retry(&storage_mutex);
 	h = check_handle(object);
 	fs_close(h->fd);
 	free_handle(h);
@@ -705,7 +744,8 @@ TEE_Result TEE_GetObjectInfo1(TEE_ObjectHandle object, TEE_ObjectInfo *info)
 	TEE_Result res = TEE_SUCCESS;
 
 	thread_preempt_point(ARCH_PREEMPT_TA_API);
-	mutex_lock(&storage_mutex);
+	if (mutex_lock(&storage_mutex))
+		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
 	h = check_handle(object);
 	res = read_size(h->fd, &data_size);
 	if (!res) {
@@ -718,6 +758,22 @@ TEE_Result TEE_GetObjectInfo1(TEE_ObjectHandle object, TEE_ObjectInfo *info)
 	}
 	mutex_unlock(&storage_mutex);
 	return res;
+}
+
+void tee_storage_close_instance(const void *inst)
+{
+	struct __TEE_ObjectHandle *h = NULL;
+	struct __TEE_ObjectHandle *next = NULL;
+
+	mutex_lock_retry(&storage_mutex);
+	for (h = handles; h; h = next) {
+		next = h->next;
+		if (h->inst != inst)
+			continue;
+		fs_close(h->fd);
+		free_handle(h);
+	}
+	mutex_unlock(&storage_mutex);
 }
 
 /* Handles still open in this guest (all TAs), for the debug port. */

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <tee/tee_result.h>
 
 struct mutex {
 	unsigned int spin;
@@ -30,7 +31,14 @@ struct condvar {
 
 #define CONDVAR_INITIALIZER	{ 0 }
 
-void mutex_lock(struct mutex *m);
+/*
+ * Take @m, sleeping while another thread holds it. Fails (returns the
+ * RPC's error, @m not taken) only if the normal world refuses the sleep:
+ * a caller can then give up its call.
+ */
+TEE_Result mutex_lock(struct mutex *m);
+/* For who cannot give up (releasing what it holds): retry until taken. */
+void mutex_lock_retry(struct mutex *m);
 void mutex_unlock(struct mutex *m);
 /* Wait sleeps so far, for statistics and tests. */
 uint64_t mutex_contentions(void);
@@ -42,9 +50,14 @@ uint64_t mutex_contentions(void);
  */
 uint32_t mutex_held_mark(void);
 void mutex_unlock_to(uint32_t mark);
+/* A call was abandoned on thread @id: release what it held. */
+void mutex_abort_thread(int id);
 
-/* Release @m, sleep until a broadcast, take @m again. */
-void condvar_wait(struct condvar *cv, struct mutex *m);
+/*
+ * Release @m, sleep until a broadcast, take @m again. Returns the wait's
+ * error if the normal world refused the sleep (@m is held again anyway).
+ */
+TEE_Result condvar_wait(struct condvar *cv, struct mutex *m);
 void condvar_broadcast(struct condvar *cv);
 
 #endif /* KERNEL_MUTEX_H */

@@ -16,6 +16,7 @@
 #define MED_MAX_SHM_BUFFERS	16	/* registered buffers per VM */
 #define MED_MAX_BUFFER_PAGES	129	/* pages per buffer */
 #define MED_MAX_PINNED_PAGES	16384	/* pages pinned per VM, in all */
+#define MED_MAX_CALLS		64	/* calls in flight per VM (threads) */
 
 struct vm;
 
@@ -37,6 +38,7 @@ struct med_vm {
 	uint32_t thread_limit;		/* the TEE's CFG_NUM_THREADS */
 	uint32_t pinned;		/* pages pinned for the TEE */
 	uint32_t shm_count;
+	uint32_t shm_reserved;		/* registrations in flight */
 	struct med_shm shm[MED_MAX_SHM_BUFFERS];
 	uint64_t translated_pages;	/* statistics */
 	uint64_t refused;

@@ -114,6 +114,7 @@
 #define MSG_RES_ACCESS_CONFLICT		0xffff0003u
 #define MSG_RES_BAD_STATE		0xffff0007u
 #define MSG_RES_NOT_SUPPORTED		0xffff000au
+#define MSG_RES_BUSY			0xffff000du
 #define MSG_RES_STORAGE_NO_SPACE	0xffff3041u
 #define MSG_ORIGIN_API			1u
 #define MSG_ORIGIN_COMMS		2u

@@ -24,5 +24,7 @@
 /* GP persistent-object rules, checked in the TA: a = first failed check
  * (0: none), b = checks passed. */
 #define PROBE_CMD_STORAGE	10
+/* Opens object "pan" and panics with it open. */
+#define PROBE_CMD_STORAGE_PANIC	11
 
 #endif /* TESTS_PROBE_TA_H */

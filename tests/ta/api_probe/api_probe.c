@@ -291,6 +291,13 @@ TEE_Result TA_InvokeCommandEntryPoint(void *sess_ctx, uint32_t cmd_id,
 	case PROBE_CMD_STORAGE:
 		storage_rules(&params[0].value.a, &params[0].value.b);
 		return TEE_SUCCESS;
+	case PROBE_CMD_STORAGE_PANIC: {
+		TEE_ObjectHandle o = TEE_HANDLE_NULL;
+
+		if (create_id("pan", RW | TEE_DATA_FLAG_OVERWRITE, "p", 1, &o))
+			return TEE_ERROR_GENERIC;
+		TEE_Panic(0x5707);
+	}
 	default:
 		return TEE_ERROR_NOT_SUPPORTED;
 	}
