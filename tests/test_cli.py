@@ -289,6 +289,16 @@ def test_scheduler():
           sched.get("preemptions", 0) > 0 and
           sched.get("foreign_interrupts", 0) > 0 and
           guests[0].get("mutex_contentions", 0) > 0, out + err)
+    soak = SRC + "/tests/scripts/soak.nxs"
+    bad = []
+    for seed in range(1, 9):
+        code, out, err = run("run", "--cores", str(seed % 4 + 1), "--seed",
+                             str(seed), "--preempt", str(seed * 97 % 1000),
+                             soak)
+        if code != 0 or " 0 failed" not in out:
+            bad.append((seed, err[-300:]))
+    check("a busy script holds under 8 seeds, 1 to 4 cores", not bad,
+          str(bad))
     code, out, err = run("demo", "--cores", "2", "--seed", "3", "--preempt",
                          "500")
     check("demo takes --cores, --seed and --preempt",
