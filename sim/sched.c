@@ -28,7 +28,6 @@
 #define SCHED_ASAN 1
 #endif
 #ifdef SCHED_ASAN
-#include <sanitizer/common_interface_defs.h>
 #define FIBER_STACK	(1024u * 1024u)
 #else
 #define FIBER_STACK	(256u * 1024u)
@@ -70,28 +69,6 @@ static struct {
 	char where[48];
 } sc;
 
-static void start_switch(void **save, const void *bottom, size_t size)
-{
-#ifdef SCHED_ASAN
-	__sanitizer_start_switch_fiber(save, bottom, size);
-#else
-	(void)save;
-	(void)bottom;
-	(void)size;
-#endif
-}
-
-static void finish_switch(void *save, const void **bottom, size_t *size)
-{
-#ifdef SCHED_ASAN
-	__sanitizer_finish_switch_fiber(save, bottom, size);
-#else
-	(void)save;
-	(void)bottom;
-	(void)size;
-#endif
-}
-
 /* splitmix64: small, and the same everywhere. */
 static uint64_t rnd(void)
 {
@@ -129,9 +106,9 @@ static void park(void)
 		f->park_bottom = f->stack;
 		f->park_size = FIBER_STACK;
 	}
-	start_switch(&f->fake_stack, sc.main_bottom, sc.main_size);
+	shim_fiber_start(&f->fake_stack, sc.main_bottom, sc.main_size);
 	shim_ctx_switch(&f->ctx, &sc.main_ctx);
-	finish_switch(f->fake_stack, NULL, NULL);
+	shim_fiber_finish(f->fake_stack, NULL, NULL);
 }
 
 static bool on_preempt(unsigned int core, enum arch_preempt_kind kind,
@@ -215,10 +192,10 @@ static void fiber_main(void *arg)
 {
 	struct fiber *f = arg;
 
-	finish_switch(NULL, &sc.main_bottom, &sc.main_size);
+	shim_fiber_finish(NULL, &sc.main_bottom, &sc.main_size);
 	f->fn(f->arg);
 	f->done = true;
-	start_switch(NULL, sc.main_bottom, sc.main_size);
+	shim_fiber_start(NULL, sc.main_bottom, sc.main_size);
 	shim_ctx_switch(&f->ctx, &sc.main_ctx);
 	abort();	/* a finished vCPU is never picked again */
 }
@@ -272,9 +249,9 @@ static void run_fiber(struct fiber *f)
 	/* Its core's partition, before its stack is touched. */
 	if (f->core != NO_CORE)
 		shim_set_current_core((unsigned int)f->core);
-	start_switch(&fake, f->park_bottom, f->park_size);
+	shim_fiber_start(&fake, f->park_bottom, f->park_size);
 	shim_ctx_switch(&sc.main_ctx, &f->ctx);
-	finish_switch(fake, NULL, NULL);
+	shim_fiber_finish(fake, NULL, NULL);
 }
 
 int sched_run(char *err, size_t err_size)

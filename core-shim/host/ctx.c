@@ -17,6 +17,40 @@
 
 #include <shim/ctx.h>
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CTX_ASAN 1
+#endif
+#endif
+#if !defined(CTX_ASAN) && defined(__SANITIZE_ADDRESS__)
+#define CTX_ASAN 1
+#endif
+#ifdef CTX_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+void shim_fiber_start(void **fake, const void *bottom, size_t size)
+{
+#ifdef CTX_ASAN
+	__sanitizer_start_switch_fiber(fake, bottom, size);
+#else
+	(void)fake;
+	(void)bottom;
+	(void)size;
+#endif
+}
+
+void shim_fiber_finish(void *fake, const void **bottom, size_t *size)
+{
+#ifdef CTX_ASAN
+	__sanitizer_finish_switch_fiber(fake, bottom, size);
+#else
+	(void)fake;
+	(void)bottom;
+	(void)size;
+#endif
+}
+
 #if defined(__x86_64__)
 
 void nexsim_ctx_switch_asm(void **save, void *to);

@@ -21,18 +21,6 @@
 
 #include "shim_internal.h"
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CTX_ASAN 1
-#endif
-#endif
-#if !defined(CTX_ASAN) && defined(__SANITIZE_ADDRESS__)
-#define CTX_ASAN 1
-#endif
-#ifdef CTX_ASAN
-#include <sanitizer/common_interface_defs.h>
-#endif
-
 #define THREAD_MAGIC	0x74687264u	/* "thrd" */
 #define STACK_CANARY	0x5a17c0de5a17c0deull
 /* Below this, a stack cannot hold the record and a call. */
@@ -64,28 +52,6 @@ static void ctx_fatal(const char *what)
 	fprintf(stderr, "nexsim: core thread: %s\n", what);
 	mmu_make_all_accessible();
 	abort();
-}
-
-static void start_switch(void **save, const void *bottom, size_t size)
-{
-#ifdef CTX_ASAN
-	__sanitizer_start_switch_fiber(save, bottom, size);
-#else
-	(void)save;
-	(void)bottom;
-	(void)size;
-#endif
-}
-
-static void finish_switch(void *save, const void **bottom, size_t *size)
-{
-#ifdef CTX_ASAN
-	__sanitizer_finish_switch_fiber(save, bottom, size);
-#else
-	(void)save;
-	(void)bottom;
-	(void)size;
-#endif
 }
 
 static void check_canary(const struct arch_thread *t)
@@ -121,13 +87,13 @@ static void thread_main(void *arg)
 {
 	struct arch_thread *t = arg;
 
-	finish_switch(NULL, &t->entry_bottom, &t->entry_size);
+	shim_fiber_finish(NULL, &t->entry_bottom, &t->entry_size);
 	t->fn(t->arg);
 	/* It may have moved to another core meanwhile: t is still t. */
 	t->finished = true;
 	check_canary(t);
 	/* No fake stack to keep: this context is done. */
-	start_switch(NULL, t->entry_bottom, t->entry_size);
+	shim_fiber_start(NULL, t->entry_bottom, t->entry_size);
 	shim_ctx_switch(&t->ctx, t->entry);
 	ctx_fatal("a finished thread was resumed");
 }
@@ -144,9 +110,9 @@ static bool enter(struct arch_thread *t)
 		ctx_fatal("not a thread record");
 	t->entry = &entry;
 	running[core] = t;
-	start_switch(&fake, t->stack, t->stack_size);
+	shim_fiber_start(&fake, t->stack, t->stack_size);
 	shim_ctx_switch(&entry, &t->ctx);
-	finish_switch(fake, NULL, NULL);
+	shim_fiber_finish(fake, NULL, NULL);
 	/* The thread may have moved: leave from the core we are on now. */
 	running[machine_current_core()] = outer;
 	return t->finished;
@@ -173,10 +139,10 @@ bool arch_thread_resume(struct arch_thread *t)
 void arch_thread_suspend(struct arch_thread *t)
 {
 	check_canary(t);
-	start_switch(&t->fake_stack, t->entry_bottom, t->entry_size);
+	shim_fiber_start(&t->fake_stack, t->entry_bottom, t->entry_size);
 	shim_ctx_switch(&t->ctx, t->entry);
 	/* Resumed, by an entry that may be on another stack. */
-	finish_switch(t->fake_stack, &t->entry_bottom, &t->entry_size);
+	shim_fiber_finish(t->fake_stack, &t->entry_bottom, &t->entry_size);
 }
 
 void arch_thread_stacks_freed(void *stacks, size_t size)
@@ -201,7 +167,7 @@ void thread_ctx_abandon(unsigned int core)
 		return;
 	abandoning = true;
 	/* A recovery jumps from the thread's stack to its entry's. */
-	start_switch(NULL, t->entry_bottom, t->entry_size);
+	shim_fiber_start(NULL, t->entry_bottom, t->entry_size);
 	running[core] = NULL;
 }
 
@@ -210,7 +176,7 @@ void thread_ctx_abandoned(void)
 	if (!abandoning)
 		return;
 	abandoning = false;
-	finish_switch(NULL, NULL, NULL);
+	shim_fiber_finish(NULL, NULL, NULL);
 }
 
 void thread_ctx_reset(void)

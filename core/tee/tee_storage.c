@@ -416,6 +416,26 @@ static void probe_buffer(const void *buf, size_t len, bool write)
 	}
 }
 
+/*
+ * The lock, and the handle checked (a bad one panics) with the access
+ * @need it must have (a missing right panics too). NULL if the normal
+ * world would not let this thread sleep for the lock.
+ */
+static struct __TEE_ObjectHandle *take_object(TEE_ObjectHandle object,
+					      uint32_t need)
+{
+	struct __TEE_ObjectHandle *h = NULL;
+
+	if (mutex_lock(&storage_mutex))
+		return NULL;
+	h = check_handle(object);
+	if ((h->flags & need) != need) {
+		mutex_unlock(&storage_mutex);
+		TEE_Panic(TEE_ERROR_ACCESS_CONFLICT);
+	}
+	return h;
+}
+
 /* ---- the GP API ---- */
 
 TEE_Result TEE_OpenPersistentObject(uint32_t storageID, const void *objectID,
@@ -529,13 +549,9 @@ TEE_Result TEE_ReadObjectData(TEE_ObjectHandle object, void *buffer,
 
 	thread_preempt_point(ARCH_PREEMPT_TA_API);
 	probe_buffer(buffer, size, true);
-	if (mutex_lock(&storage_mutex))
+	h = take_object(object, TEE_DATA_FLAG_ACCESS_READ);
+	if (!h)
 		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
-	h = check_handle(object);
-	if (!(h->flags & TEE_DATA_FLAG_ACCESS_READ)) {
-		mutex_unlock(&storage_mutex);
-		TEE_Panic(TEE_ERROR_ACCESS_CONFLICT);
-	}
 	*count = 0;
 	res = read_size(h->fd, &data_size);
 	if (!res && h->pos < data_size) {
@@ -565,13 +581,9 @@ TEE_Result TEE_WriteObjectData(TEE_ObjectHandle object, const void *buffer,
 
 	thread_preempt_point(ARCH_PREEMPT_TA_API);
 	probe_buffer(buffer, size, false);
-	if (mutex_lock(&storage_mutex))
+	h = take_object(object, TEE_DATA_FLAG_ACCESS_WRITE);
+	if (!h)
 		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
-	h = check_handle(object);
-	if (!(h->flags & TEE_DATA_FLAG_ACCESS_WRITE)) {
-		mutex_unlock(&storage_mutex);
-		TEE_Panic(TEE_ERROR_ACCESS_CONFLICT);
-	}
 	if (ADD_OVERFLOW(h->pos, (uint64_t)size, &end) ||
 	    end > TEE_DATA_MAX_POSITION) {
 		res = TEE_ERROR_OVERFLOW;
@@ -599,13 +611,9 @@ TEE_Result TEE_TruncateObjectData(TEE_ObjectHandle object, size_t size)
 	TEE_Result res = TEE_SUCCESS;
 
 	thread_preempt_point(ARCH_PREEMPT_TA_API);
-	if (mutex_lock(&storage_mutex))
+	h = take_object(object, TEE_DATA_FLAG_ACCESS_WRITE);
+	if (!h)
 		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
-	h = check_handle(object);
-	if (!(h->flags & TEE_DATA_FLAG_ACCESS_WRITE)) {
-		mutex_unlock(&storage_mutex);
-		TEE_Panic(TEE_ERROR_ACCESS_CONFLICT);
-	}
 	if (size > TEE_DATA_MAX_POSITION) {
 		res = TEE_ERROR_STORAGE_NO_SPACE;
 		goto out;
@@ -628,9 +636,9 @@ TEE_Result TEE_SeekObjectData(TEE_ObjectHandle object, intmax_t offset,
 	TEE_Result res = TEE_SUCCESS;
 
 	thread_preempt_point(ARCH_PREEMPT_TA_API);
-	if (mutex_lock(&storage_mutex))
+	h = take_object(object, 0);
+	if (!h)
 		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
-	h = check_handle(object);
 	switch (whence) {
 	case TEE_DATA_SEEK_SET:
 		base = 0;
@@ -670,9 +678,9 @@ TEE_Result TEE_RenamePersistentObject(TEE_ObjectHandle object,
 	TEE_Result res = TEE_SUCCESS;
 
 	thread_preempt_point(ARCH_PREEMPT_TA_API);
-	if (mutex_lock(&storage_mutex))
+	h = take_object(object, 0);
+	if (!h)
 		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
-	h = check_handle(object);
 	if (!(h->flags & TEE_DATA_FLAG_ACCESS_WRITE_META) ||
 	    newObjectIDLen > TEE_OBJECT_ID_MAX_LEN ||
 	    (!newObjectID && newObjectIDLen)) {
@@ -708,13 +716,9 @@ TEE_Result TEE_CloseAndDeletePersistentObject1(TEE_ObjectHandle object)
 	if (object == TEE_HANDLE_NULL)
 		return TEE_SUCCESS;
 	thread_preempt_point(ARCH_PREEMPT_TA_API);
-	if (mutex_lock(&storage_mutex))
+	h = take_object(object, TEE_DATA_FLAG_ACCESS_WRITE_META);
+	if (!h)
 		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
-	h = check_handle(object);
-	if (!(h->flags & TEE_DATA_FLAG_ACCESS_WRITE_META)) {
-		mutex_unlock(&storage_mutex);
-		TEE_Panic(TEE_ERROR_ACCESS_CONFLICT);
-	}
 	memcpy(name, h->name, sizeof(name));
 	fs_close(h->fd);
 	free_handle(h);
@@ -744,9 +748,9 @@ TEE_Result TEE_GetObjectInfo1(TEE_ObjectHandle object, TEE_ObjectInfo *info)
 	TEE_Result res = TEE_SUCCESS;
 
 	thread_preempt_point(ARCH_PREEMPT_TA_API);
-	if (mutex_lock(&storage_mutex))
+	h = take_object(object, 0);
+	if (!h)
 		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
-	h = check_handle(object);
 	res = read_size(h->fd, &data_size);
 	if (!res) {
 		memset(info, 0, sizeof(*info));

@@ -34,4 +34,13 @@ void shim_ctx_init(struct shim_ctx *c, void *stack, size_t size,
 /* Save the running context in @from and continue @to. */
 void shim_ctx_switch(struct shim_ctx *from, struct shim_ctx *to);
 
+/*
+ * The address sanitizer's fiber annotations around a switch (no-ops in
+ * other builds): before it, the stack being switched to (@fake: where to
+ * keep this stack's fake frames, NULL if it is left for good); after it,
+ * on the new stack (@bottom/@size: the stack left, if wanted).
+ */
+void shim_fiber_start(void **fake, const void *bottom, size_t size);
+void shim_fiber_finish(void *fake, const void **bottom, size_t *size);
+
 #endif /* SHIM_CTX_H */
