@@ -63,23 +63,19 @@ static void check_canary(const struct arch_thread *t)
 		ctx_fatal("stack overflow (raise thread_stack_size)");
 }
 
+/*
+ * Only where the record goes: the stack is not touched until the thread
+ * first runs, so a guest whose threads never run holds no page of them.
+ */
 struct arch_thread *arch_thread_init(void *stack, size_t size)
 {
 	uintptr_t top = (uintptr_t)stack + size;
-	struct arch_thread *t = NULL;
-	uint64_t canary = STACK_CANARY;
 
-	top -= sizeof(*t);
+	top -= sizeof(struct arch_thread);
 	top &= ~(uintptr_t)63;
 	if (top < (uintptr_t)stack + MIN_USABLE)
 		return NULL;
-	t = (struct arch_thread *)top;
-	memset(t, 0, sizeof(*t));
-	t->magic = THREAD_MAGIC;
-	t->stack = stack;
-	t->stack_size = top - (uintptr_t)stack;
-	memcpy(t->stack, &canary, sizeof(canary));
-	return t;
+	return (struct arch_thread *)top;
 }
 
 /* First code on a thread's own stack. */
@@ -118,8 +114,16 @@ static bool enter(struct arch_thread *t)
 	return t->finished;
 }
 
-bool arch_thread_run(struct arch_thread *t, void (*fn)(void *arg), void *arg)
+bool arch_thread_run(struct arch_thread *t, void *stack, void (*fn)(void *arg),
+		     void *arg)
 {
+	uint64_t canary = STACK_CANARY;
+
+	/* The stack below the record, its canary at the bottom. */
+	t->magic = THREAD_MAGIC;
+	t->stack = stack;
+	t->stack_size = (uintptr_t)t - (uintptr_t)stack;
+	memcpy(t->stack, &canary, sizeof(canary));
 	t->fn = fn;
 	t->arg = arg;
 	t->finished = false;
@@ -189,6 +193,7 @@ void thread_ctx_reset(void)
 static bool (*preempt_hook)(unsigned int core, enum arch_preempt_kind kind,
 			    void *arg);
 static void *preempt_arg;
+bool arch_preempt_armed;
 
 void shim_set_preempt_hook(bool (*hook)(unsigned int core,
 					enum arch_preempt_kind kind, void *arg),
@@ -196,6 +201,7 @@ void shim_set_preempt_hook(bool (*hook)(unsigned int core,
 {
 	preempt_hook = hook;
 	preempt_arg = arg;
+	arch_preempt_armed = hook != NULL;
 }
 
 bool arch_preempt_point(enum arch_preempt_kind kind)

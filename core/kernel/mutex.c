@@ -17,45 +17,45 @@
 static uint64_t next_key = 1;
 static uint64_t contentions;
 
-/* The mutexes each thread holds, innermost last. */
-#define MAX_HELD	8
-static struct mutex *held[THREAD_MAX_COUNT][MAX_HELD];
-static uint32_t held_count[THREAD_MAX_COUNT];
-
 static void note_held(struct mutex *m)
 {
-	int id = thread_get_id();
+	uint32_t *count = NULL;
+	void **held = thread_held_mutexes(&count);
 
-	if (id < 0)
+	if (!held)
 		return;
-	CHECK(held_count[id] < MAX_HELD);
-	held[id][held_count[id]++] = m;
+	CHECK(*count < THREAD_MAX_HELD);
+	held[(*count)++] = m;
 }
 
 static void note_released(struct mutex *m)
 {
-	int id = thread_get_id();
+	uint32_t *count = NULL;
+	void **held = thread_held_mutexes(&count);
 	uint32_t n = 0;
 
-	if (id < 0)
+	if (!held)
 		return;
-	for (n = held_count[id]; n--;) {
-		if (held[id][n] == m) {
-			held[id][n] = held[id][--held_count[id]];
+	for (n = *count; n--;) {
+		if (held[n] == m) {
+			held[n] = held[--(*count)];
 			return;
 		}
 	}
 	panic("mutex released but not held by this thread");
 }
 
-void mutex_abort_thread(int id)
+void mutex_abort_thread(void)
 {
+	uint32_t *count = NULL;
+	void **held = thread_held_mutexes(&count);
+
 	/*
 	 * The thread is gone with its frames: what it held is free again.
 	 * No RPC can be made from here; a sleeper wakes at the next send.
 	 */
-	while (held_count[id]) {
-		struct mutex *m = held[id][--held_count[id]];
+	while (held && *count) {
+		struct mutex *m = held[--(*count)];
 
 		m->locked = false;
 		m->owner = -1;
@@ -65,17 +65,18 @@ void mutex_abort_thread(int id)
 
 uint32_t mutex_held_mark(void)
 {
-	int id = thread_get_id();
+	uint32_t *count = NULL;
 
-	return id < 0 ? 0 : held_count[id];
+	return thread_held_mutexes(&count) ? *count : 0;
 }
 
 void mutex_unlock_to(uint32_t mark)
 {
-	int id = thread_get_id();
+	uint32_t *count = NULL;
+	void **held = thread_held_mutexes(&count);
 
-	while (id >= 0 && held_count[id] > mark)
-		mutex_unlock(held[id][held_count[id] - 1]);
+	while (held && *count > mark)
+		mutex_unlock(held[*count - 1]);
 }
 
 static uint64_t key_of(uint64_t *key)

@@ -19,7 +19,9 @@
 #include <kernel/panic.h>
 #include <kernel/spinlock.h>
 #include <kernel/thread.h>
+#include <kernel/virtualization.h>
 #include <lib/string.h>
+#include <mm/malloc.h>
 #include <sm/optee_smc.h>
 #include <tee/entry.h>
 #include <tee/ta.h>
@@ -29,6 +31,7 @@
 struct thread_ctx {
 	enum thread_state state;
 	struct arch_thread *arch;
+	uint8_t *stack;
 	/* The SMC that started it; then RPC requests out, answers in. */
 	struct arch_smc_args regs;
 	uint32_t result;		/* a0 of the finished call */
@@ -41,9 +44,13 @@ struct thread_ctx {
 	void *rpc_arg_va;
 	/* TA session whose code this thread runs, NULL if none. */
 	void *ta_session;
+	/* The mutexes it holds, innermost last (kernel/mutex.c). */
+	void *held[THREAD_MAX_HELD];
+	uint32_t held_count;
 };
 
-static struct thread_ctx threads[THREAD_MAX_COUNT];
+/* In the guest's heap, made with its runtime: the bank stays small. */
+static struct thread_ctx *threads;
 static uint32_t thread_count;
 static unsigned int thread_global_lock;
 static bool thread_prealloc_rpc_cache;
@@ -60,11 +67,13 @@ void thread_init_threads(uint8_t *stacks, size_t stack_size, uint32_t count)
 	uint32_t n = 0;
 
 	CHECK(count && count <= THREAD_MAX_COUNT);
-	memset(threads, 0, sizeof(threads));
+	threads = calloc(count, sizeof(*threads));
+	/* The heap is fresh, and the plan leaves room for this. */
+	CHECK(threads);
 	for (n = 0; n < count; n++) {
 		threads[n].state = THREAD_STATE_FREE;
-		threads[n].arch = arch_thread_init(stacks +
-						   (size_t)n * stack_size,
+		threads[n].stack = stacks + (size_t)n * stack_size;
+		threads[n].arch = arch_thread_init(threads[n].stack,
 						   stack_size);
 		CHECK(threads[n].arch);
 	}
@@ -81,7 +90,9 @@ void spinlock_note_unlock(void)
 {
 	unsigned int core = arch_get_core_pos();
 
-	CHECK(core_spin_depth[core]);
+	/* Taken before a listener came: not counted. */
+	if (!core_spin_depth[core])
+		return;
 	if (!--core_spin_depth[core])
 		thread_preempt_point(ARCH_PREEMPT_SPINLOCK);
 }
@@ -189,7 +200,8 @@ void thread_handle_std_smc(struct arch_smc_args *args)
 	t = &threads[id];
 	t->regs = *args;
 	set_core_thread(id);
-	thread_left(t, arch_thread_run(t->arch, std_call_main, t), args);
+	thread_left(t, arch_thread_run(t->arch, t->stack, std_call_main, t),
+		    args);
 }
 
 void thread_handle_resume(struct arch_smc_args *args)
@@ -203,6 +215,7 @@ void thread_handle_resume(struct arch_smc_args *args)
 	if (id < thread_count &&
 	    threads[id].state == THREAD_STATE_SUSPENDED) {
 		threads[id].state = THREAD_STATE_ACTIVE;
+		virt_count_suspended(-1);
 		ok = true;
 	}
 	cpu_spin_unlock(&thread_global_lock);
@@ -233,6 +246,7 @@ void thread_rpc(struct arch_smc_args *regs)
 	t->regs = *regs;
 	t->regs.a3 = (uint32_t)id;
 	t->state = THREAD_STATE_SUSPENDED;
+	virt_count_suspended(1);
 	arch_thread_suspend(t->arch);
 	/* Resumed: thread_handle_resume() set the answer and our core. */
 	CHECK(t->state == THREAD_STATE_ACTIVE);
@@ -248,7 +262,7 @@ void thread_preempt_point(enum arch_preempt_kind kind)
 {
 	struct arch_smc_args regs;
 
-	if (core_spin_depth[arch_get_core_pos()])
+	if (!arch_preempt_armed || core_spin_depth[arch_get_core_pos()])
 		return;
 	/* Entry code is never preempted; nor a thread between its states. */
 	if (!arch_preempt_point(kind) || thread_get_id() < 0 ||
@@ -258,6 +272,16 @@ void thread_preempt_point(enum arch_preempt_kind kind)
 	memset(&regs, 0, sizeof(regs));
 	regs.a0 = OPTEE_SMC_RETURN_RPC_FOREIGN_INTR;
 	thread_rpc(&regs);
+}
+
+void **thread_held_mutexes(uint32_t **count)
+{
+	struct thread_ctx *t = current_thread();
+
+	if (!t)
+		return NULL;
+	*count = &t->held_count;
+	return t->held;
 }
 
 void *thread_get_rpc_arg(uint64_t *cookie)
@@ -289,7 +313,7 @@ void thread_abort_current(void)
 		return;
 	/* The call was abandoned mid-way: its locks may be held. */
 	thread_global_lock = SPINLOCK_UNLOCK;
-	mutex_abort_thread(core_thread[core]);
+	mutex_abort_thread();
 	ta_abort_thread(core_thread[core]);
 	threads[core_thread[core]].state = THREAD_STATE_FREE;
 	/* The normal world keeps the buffer; this thread forgets it. */

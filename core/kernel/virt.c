@@ -71,6 +71,7 @@ struct guest_partition {
 	uint8_t *private_va;	/* heap | thread stacks | TA RAM */
 	uint64_t std_calls;
 	uint64_t fast_calls;
+	uint32_t threads_suspended;	/* its threads waiting in RPCs */
 };
 
 /* The memory plan of this boot. */
@@ -381,12 +382,6 @@ TEE_Result virt_guest_created(uint32_t guest_id)
 	prtn->private_va = private_va;
 	refcount_set(&prtn->refc, 1);
 
-	/* The guest's threads are banked state: set them up in its bank. */
-	enter_prtn(prtn);
-	thread_init_threads(prtn->private_va + plan.heap_size, plan.stack_size,
-			    plan.plat->thread_count);
-	leave_prtn();
-
 	cpu_spin_lock(&virt_lock);
 	index_set(prtn->id, slot + 1);
 	slot_mark(slot, true);
@@ -423,13 +418,8 @@ static void destroy_prtn(struct guest_partition *prtn)
  */
 static void report_undrained(struct guest_partition *prtn)
 {
-	uint32_t suspended = 0;
+	uint32_t suspended = prtn->threads_suspended;
 
-	if (get_current_prtn())
-		return;
-	enter_prtn(prtn);
-	suspended = thread_count_suspended();
-	leave_prtn();
 	if (!suspended)
 		return;
 	cpu_spin_lock(&virt_lock);
@@ -563,7 +553,18 @@ static void init_tee_runtime(struct guest_partition *prtn)
 	/* The plan guarantees the bitmaps fit a quarter of the heap. */
 	if (!ta_ram_init(ta_ram, plan.ta_ram_share))
 		panic("TA RAM bookkeeping does not fit the guest heap");
+	/* Its threads are banked state, their table in its heap. */
+	thread_init_threads(prtn->private_va + plan.heap_size, plan.stack_size,
+			    plan.plat->thread_count);
 	DMSG("guest %u runtime initialised", (unsigned int)prtn->id);
+}
+
+void virt_count_suspended(int delta)
+{
+	struct guest_partition *prtn = get_current_prtn();
+
+	CHECK(prtn);
+	prtn->threads_suspended += (uint32_t)delta;
 }
 
 void virt_on_stdcall(void)

@@ -15,16 +15,19 @@
 struct arch_thread;
 
 /*
- * Prepare the thread whose stack is [@stack, @stack + @size): the context
- * record is carved from its top. Returns NULL if the stack is too small.
+ * The thread whose stack is [@stack, @stack + @size): its context record
+ * is carved from the top (nothing is written until it runs). Returns NULL
+ * if the stack is too small.
  */
 struct arch_thread *arch_thread_init(void *stack, size_t size);
 
 /*
- * From the SMC entry: run @fn(@arg) on @t from its stack's top. Returns
- * true when @fn returned, false when the thread suspended itself.
+ * From the SMC entry: run @fn(@arg) on @t, whose stack starts at @stack
+ * (as given to arch_thread_init()). Returns true when @fn returned, false
+ * when the thread suspended itself.
  */
-bool arch_thread_run(struct arch_thread *t, void (*fn)(void *arg), void *arg);
+bool arch_thread_run(struct arch_thread *t, void *stack,
+		     void (*fn)(void *arg), void *arg);
 
 /* From the SMC entry: continue a suspended @t; returns as arch_thread_run(). */
 bool arch_thread_resume(struct arch_thread *t);
@@ -54,5 +57,8 @@ enum arch_preempt_kind {
  * core: the thread must then leave with RPC FOREIGN_INTR.
  */
 bool arch_preempt_point(enum arch_preempt_kind kind);
+
+/* False while no one listens at preemption points: they cost nothing. */
+extern bool arch_preempt_armed;
 
 #endif /* ARCH_THREAD_H */

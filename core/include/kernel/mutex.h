@@ -50,8 +50,8 @@ uint64_t mutex_contentions(void);
  */
 uint32_t mutex_held_mark(void);
 void mutex_unlock_to(uint32_t mark);
-/* A call was abandoned on thread @id: release what it held. */
-void mutex_abort_thread(int id);
+/* The call of this core's thread was abandoned: release what it held. */
+void mutex_abort_thread(void);
 
 /*
  * Release @m, sleep until a broadcast, take @m again. Returns the wait's

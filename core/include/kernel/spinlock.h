@@ -9,12 +9,16 @@
 #ifndef KERNEL_SPINLOCK_H
 #define KERNEL_SPINLOCK_H
 
+#include <arch/thread.h>
 #include <kernel/panic.h>
 
 #define SPINLOCK_UNLOCK	0u
 #define SPINLOCK_LOCK	1u
 
-/* The spinlock depth of this core (kernel/thread.c). */
+/*
+ * The spinlock depth of this core (kernel/thread.c), kept only while
+ * someone listens at preemption points (hooks change between SMCs only).
+ */
 void spinlock_note_lock(void);
 void spinlock_note_unlock(void);
 
@@ -23,7 +27,8 @@ static inline void cpu_spin_lock(unsigned int *lock)
 	if (__atomic_exchange_n(lock, SPINLOCK_LOCK, __ATOMIC_ACQUIRE) !=
 	    SPINLOCK_UNLOCK)
 		panic("spinlock already held: deadlock");
-	spinlock_note_lock();
+	if (arch_preempt_armed)
+		spinlock_note_lock();
 }
 
 static inline void cpu_spin_unlock(unsigned int *lock)
@@ -31,7 +36,8 @@ static inline void cpu_spin_unlock(unsigned int *lock)
 	if (__atomic_exchange_n(lock, SPINLOCK_UNLOCK, __ATOMIC_RELEASE) !=
 	    SPINLOCK_LOCK)
 		panic("spinlock released while not held");
-	spinlock_note_unlock();
+	if (arch_preempt_armed)
+		spinlock_note_unlock();
 }
 
 #endif /* KERNEL_SPINLOCK_H */

@@ -18,6 +18,8 @@
 
 /* Upper bound of CFG_NUM_THREADS this build supports. */
 #define THREAD_MAX_COUNT	32
+/* Mutexes one thread may hold at once. */
+#define THREAD_MAX_HELD		8
 
 enum thread_state {
 	THREAD_STATE_FREE,
@@ -25,7 +27,10 @@ enum thread_state {
 	THREAD_STATE_SUSPENDED,
 };
 
-/* Set up the threads of the active guest; stacks at @stacks. */
+/*
+ * Set up the threads of the active guest, its stacks at @stacks: with its
+ * runtime (the table is in its heap).
+ */
 void thread_init_threads(uint8_t *stacks, size_t stack_size,
 			 uint32_t count);
 
@@ -109,6 +114,9 @@ bool thread_enable_prealloc_rpc_cache(void);
 /* The TA session the current thread runs code of (NULL if none). */
 void *thread_get_ta_session(void);
 void thread_set_ta_session(void *session);
+
+/* The mutexes this thread holds and their count; NULL if no thread. */
+void **thread_held_mutexes(uint32_t **count);
 
 /* Forget the thread of this core after an abandoned call. */
 void thread_abort_current(void);

@@ -63,6 +63,9 @@ void virt_unset_guest(void);
 /* Initialise the guest's TEE runtime on its first std call. */
 void virt_on_stdcall(void);
 
+/* A thread of the current guest suspends in an RPC (1) or resumes (-1). */
+void virt_count_suspended(int delta);
+
 /* Count a call of the current guest in its statistics. */
 void virt_count_call(bool fast);
 
