@@ -1526,6 +1526,17 @@ static int run_phase(struct runner *r, size_t first, size_t end, char *err,
 	return 0;
 }
 
+static void trace_thread(unsigned int core, int guest, unsigned int thread,
+			 enum shim_thread_event event)
+{
+	static const char *const what[] = {
+		"starts a call", "resumes", "suspends in an RPC", "ends its call",
+	};
+
+	sim_trace("thrd  core %u: guest %d thread %u %s", core, guest, thread,
+		  what[event]);
+}
+
 static void trace_switch(unsigned int core, uint16_t guest)
 {
 	if (guest)
@@ -1636,6 +1647,7 @@ int scenario_run(struct scenario *s, const struct scenario_options *opt,
 	if (opt->trace) {
 		sim_trace_start(opt->trace);
 		shim_set_switch_hook(trace_switch);
+		shim_set_thread_hook(trace_thread);
 	}
 	rc = 0;
 	for (n = 0; n < s->count && !rc; n = end) {
@@ -1646,6 +1658,7 @@ int scenario_run(struct scenario *s, const struct scenario_options *opt,
 		rc = run_phase(r, n, end, err, err_size);
 	}
 	shim_set_switch_hook(NULL);
+	shim_set_thread_hook(NULL);
 	sim_trace_stop();
 	if (rc) {
 		/* A deadlock: what is half-done stays so; report and stop. */

@@ -274,6 +274,8 @@ def test_scheduler():
     check("--trace names the vCPU and core of each line",
           "[a.0 core " in out1 and "[a.1 core " in out1 and
           "[b.0 core " in out1 and "RETURN_FROM_RPC, thread " in out1 and
+          ": guest 1 thread 0 starts a call" in out1 and
+          ": guest 1 thread 1 suspends in an RPC" in out1 and
           "preempted at a " in out1 and "foreign interrupt at a " in out1,
           out1[:3000])
     code, out, err = run("run", "--json", "--cores", "3", "--seed", "2",

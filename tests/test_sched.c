@@ -27,12 +27,24 @@ static const TEEC_UUID storage = TA_STORAGE_UUID;
 static struct vm *vm_a;
 static struct vm *vm_b;
 
+static void clean_up_after_failure(void)
+{
+	if (sched_active())
+		sched_stop();
+	if (hyp_ready())
+		hyp_fini();
+	if (shim_machine_exists())
+		harness_stop();
+}
+
 static void start(unsigned int cores, uint64_t seed, uint32_t permille)
 {
 	struct nexsim_config cfg;
 	struct sched_params sp = { cores, seed, permille, false };
 	char err[256] = "";
 
+	/* After a failed test (an assert in a vCPU jumps out of it). */
+	clean_up_after_failure();
 	harness_config(&cfg, "qemu_v8");
 	cfg.platform.core_count = cores;
 	cfg.platform.thread_count = 4;
@@ -349,6 +361,7 @@ static void test_destroy_during_a_running_call_frees_at_the_last_reference(
 	char err[256] = "";
 
 	(void)state;
+	clean_up_after_failure();
 	harness_config(&cfg, "qemu_v8");
 	cfg.platform.core_count = 2;
 	harness_start(&cfg);

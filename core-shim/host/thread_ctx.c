@@ -29,6 +29,7 @@
 struct arch_thread {
 	uint32_t magic;
 	bool finished;
+	unsigned int id;		/* in its guest's table */
 	struct shim_ctx ctx;		/* the thread, while it is away */
 	struct shim_ctx *entry;		/* the entry that ran or resumed it */
 	uint8_t *stack;			/* usable stack: [stack, record) */
@@ -94,8 +95,25 @@ static void thread_main(void *arg)
 	ctx_fatal("a finished thread was resumed");
 }
 
+static void (*thread_hook)(unsigned int core, int guest, unsigned int thread,
+			    enum shim_thread_event event);
+
+void shim_set_thread_hook(void (*hook)(unsigned int core, int guest,
+				       unsigned int thread,
+				       enum shim_thread_event event))
+{
+	thread_hook = hook;
+}
+
+static void thread_event(unsigned int core, const struct arch_thread *t,
+			 enum shim_thread_event event)
+{
+	if (thread_hook)
+		thread_hook(core, mmu_active_guest(core), t->id, event);
+}
+
 /* Enter @t from an entry; back here when it suspends or finishes. */
-static bool enter(struct arch_thread *t)
+static bool enter(struct arch_thread *t, enum shim_thread_event event)
 {
 	unsigned int core = machine_current_core();
 	struct arch_thread *outer = running[core];
@@ -106,21 +124,26 @@ static bool enter(struct arch_thread *t)
 		ctx_fatal("not a thread record");
 	t->entry = &entry;
 	running[core] = t;
+	thread_event(core, t, event);
 	shim_fiber_start(&fake, t->stack, t->stack_size);
 	shim_ctx_switch(&entry, &t->ctx);
 	shim_fiber_finish(fake, NULL, NULL);
 	/* The thread may have moved: leave from the core we are on now. */
-	running[machine_current_core()] = outer;
+	core = machine_current_core();
+	running[core] = outer;
+	thread_event(core, t, t->finished ? SHIM_THREAD_ENDS :
+					    SHIM_THREAD_SUSPENDS);
 	return t->finished;
 }
 
-bool arch_thread_run(struct arch_thread *t, void *stack, void (*fn)(void *arg),
-		     void *arg)
+bool arch_thread_run(struct arch_thread *t, unsigned int id, void *stack,
+		     void (*fn)(void *arg), void *arg)
 {
 	uint64_t canary = STACK_CANARY;
 
 	/* The stack below the record, its canary at the bottom. */
 	t->magic = THREAD_MAGIC;
+	t->id = id;
 	t->stack = stack;
 	t->stack_size = (uintptr_t)t - (uintptr_t)stack;
 	memcpy(t->stack, &canary, sizeof(canary));
@@ -130,14 +153,14 @@ bool arch_thread_run(struct arch_thread *t, void *stack, void (*fn)(void *arg),
 	t->frames.depth = 0;
 	t->fake_stack = NULL;
 	shim_ctx_init(&t->ctx, t->stack, t->stack_size, thread_main, t);
-	return enter(t);
+	return enter(t, SHIM_THREAD_STARTS);
 }
 
 bool arch_thread_resume(struct arch_thread *t)
 {
 	if (t->finished)
 		ctx_fatal("resume of a finished thread");
-	return enter(t);
+	return enter(t, SHIM_THREAD_RESUMES);
 }
 
 void arch_thread_suspend(struct arch_thread *t)

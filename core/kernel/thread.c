@@ -200,8 +200,8 @@ void thread_handle_std_smc(struct arch_smc_args *args)
 	t = &threads[id];
 	t->regs = *args;
 	set_core_thread(id);
-	thread_left(t, arch_thread_run(t->arch, t->stack, std_call_main, t),
-		    args);
+	thread_left(t, arch_thread_run(t->arch, (unsigned int)id, t->stack,
+				       std_call_main, t), args);
 }
 
 void thread_handle_resume(struct arch_smc_args *args)

@@ -22,11 +22,11 @@ struct arch_thread;
 struct arch_thread *arch_thread_init(void *stack, size_t size);
 
 /*
- * From the SMC entry: run @fn(@arg) on @t, whose stack starts at @stack
- * (as given to arch_thread_init()). Returns true when @fn returned, false
- * when the thread suspended itself.
+ * From the SMC entry: run @fn(@arg) on @t, thread @id of the current
+ * guest, whose stack starts at @stack (as given to arch_thread_init()).
+ * Returns true when @fn returned, false when the thread suspended itself.
  */
-bool arch_thread_run(struct arch_thread *t, void *stack,
+bool arch_thread_run(struct arch_thread *t, unsigned int id, void *stack,
 		     void (*fn)(void *arg), void *arg);
 
 /* From the SMC entry: continue a suspended @t; returns as arch_thread_run(). */

@@ -227,6 +227,22 @@ void shim_set_switch_hook(void (*hook)(unsigned int core, uint16_t guest_id));
 void shim_set_preempt_hook(bool (*hook)(unsigned int core,
 					enum arch_preempt_kind kind, void *arg),
 			   void *arg);
+/* What a core thread does, for timelines. */
+enum shim_thread_event {
+	SHIM_THREAD_STARTS,	/* a std call begins on it */
+	SHIM_THREAD_RESUMES,	/* RETURN_FROM_RPC */
+	SHIM_THREAD_SUSPENDS,	/* it left with an RPC */
+	SHIM_THREAD_ENDS,	/* the call completed */
+};
+
+/*
+ * Called when thread @thread of guest @guest starts, resumes, suspends or
+ * ends on @core (NULL to clear).
+ */
+void shim_set_thread_hook(void (*hook)(unsigned int core, int guest,
+				       unsigned int thread,
+				       enum shim_thread_event event));
+
 /* True while @core runs a core thread (a std call) rather than entry code. */
 bool shim_core_in_thread(unsigned int core);
 /* The stack of the thread @core runs; false if it runs none. */
