@@ -808,11 +808,11 @@ void med_smc(struct vm *vm, uint64_t regs[8])
 	case SMC_GET_OS_UUID:
 	case SMC_GET_OS_REVISION:
 	case SMC_GET_THREAD_COUNT_ID:
-	case SMC_DISABLE_SHM_CACHE:
-		disable_shm_cache(vm, regs);
-		break;
 	case SMC_ENABLE_SHM_CACHE:
 		fast_call(vm, regs);
+		break;
+	case SMC_DISABLE_SHM_CACHE:
+		disable_shm_cache(vm, regs);
 		break;
 	case SMC_EXCHANGE_CAPABILITIES:
 		exchange_capabilities(vm, regs);

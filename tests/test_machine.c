@@ -163,6 +163,14 @@ static void test_platforms_the_core_cannot_run_are_refused(void **state)
 	cfg.platform.heap_size = 8 * 1024;
 	nexsim_config_place_nsec_ddr(&cfg);
 	expect_boot_failure(&cfg, "too small to track its TA RAM");
+	/* Many threads on a small heap: no room for their table. */
+	harness_config(&cfg, "default");
+	cfg.platform.thread_count = 32;
+	cfg.platform.heap_size = 8 * 1024;
+	expect_boot_failure(&cfg, "hold its thread table");
+	cfg.platform.heap_size = 32 * 1024;
+	harness_start(&cfg);
+	harness_stop();
 }
 
 static void test_failed_boots_leave_the_host_mmu_as_it_was(void **state)

@@ -303,6 +303,129 @@ static void test_a_registration_holds_its_slot_while_suspended(void **state)
 	hyp_vm_destroy(vm);
 }
 
+static void test_thread_count_never_frees_an_rpc_argument(void **state)
+{
+	struct vm *vm = fresh_vm();
+	uint64_t base = pinned_now();
+	uint64_t page = guest_pages_alloc(vm, 1);
+	uint64_t cookie = (2ull << 32) | 0x77;
+	struct msg_arg *rpc = hyp_ipa_ptr(vm, ipa_init(page));
+	uint32_t s = drv_open(vm);
+	uint64_t regs[8];
+	uint64_t r[8];
+
+	(void)state;
+	assert_int_equal(start_unanswered(vm, s, r), SMC_RPC_ALLOC);
+	assert_int_equal(answer(vm, r[3], page, cookie, r), SMC_RPC_CMD);
+	/* GET_THREAD_COUNT answers a1 = 2; a2 is what the guest put there. */
+	memset(regs, 0, sizeof(regs));
+	regs[0] = SMC_GET_THREAD_COUNT_ID;
+	regs[2] = 0x77;
+	hyp_vm_smc(vm, regs);
+	assert_int_equal(regs[0], SMC_RET_OK);
+	assert_int_equal(regs[1], 2);
+	/* Only DISABLE_SHM_CACHE gives an RPC argument back. */
+	assert_int_equal(pinned_now(), base + 1);
+	assert_non_null(vm->med.rpc_list);
+	rpc->ret = 0;
+	assert_int_equal(answer(vm, r[3], 0, 0, r), SMC_RPC_FREE);
+	assert_int_equal(answer(vm, r[3], 0, 0, r), SMC_RET_OK);
+	assert_int_equal(pinned_now(), base);
+	hyp_vm_destroy(vm);
+}
+
+static void test_the_rpc_cache_enabled_before_any_call_holds(void **state)
+{
+	struct vm *vm = fresh_vm();
+	uint64_t base = pinned_now();
+	struct drv_param p[4];
+	uint64_t regs[8];
+	uint32_t origin = 0;
+	uint32_t s = 0;
+
+	(void)state;
+	/* As Linux does: enabled right after the probe, before any call. */
+	memset(regs, 0, sizeof(regs));
+	regs[0] = SMC_ENABLE_SHM_CACHE;
+	hyp_vm_smc(vm, regs);
+	assert_int_equal(regs[0], SMC_RET_OK);
+	s = drv_open(vm);
+	memset(p, 0, sizeof(p));
+	p[0].type = DRV_PARAM_VALUE_OUTPUT;
+	assert_int_equal(guest_invoke(vm, s, TA_STORAGE_CMD_REE_TIME, p,
+				      &origin), 0);
+	assert_int_equal(pinned_now(), base + 1);
+	memset(regs, 0, sizeof(regs));
+	regs[0] = SMC_DISABLE_SHM_CACHE;
+	hyp_vm_smc(vm, regs);
+	assert_int_equal(regs[0], SMC_RET_OK);
+	assert_int_equal(pinned_now(), base);
+	hyp_vm_destroy(vm);
+}
+
+/* A storage WRITE left waiting in its first RPC, storage lock held. */
+static uint32_t start_unanswered_write(struct vm *vm, uint32_t session,
+				       uint64_t regs[8])
+{
+	uint64_t page = guest_pages_alloc(vm, 1);
+	uint64_t data = guest_pages_alloc(vm, 1);
+	struct msg_arg *arg = hyp_ipa_ptr(vm, ipa_init(page));
+	uint64_t *list = hyp_ipa_ptr(vm, ipa_init(data));
+	uint64_t lists = guest_pages_alloc(vm, 1);
+	uint64_t *lp = hyp_ipa_ptr(vm, ipa_init(lists));
+
+	/* The ID and the data in one page: "k" at 0, "v" at 8. */
+	((char *)list)[0] = 'k';
+	((char *)list)[8] = 'v';
+	lp[0] = data;
+	arg->cmd = MSG_CMD_INVOKE_COMMAND;
+	arg->func = TA_STORAGE_CMD_WRITE;
+	arg->session = session;
+	arg->num_params = 2;
+	arg->params[0].attr = MSG_ATTR_TYPE_TMEM_INPUT | MSG_ATTR_NONCONTIG;
+	arg->params[0].u.tmem.buf_ptr = lists;
+	arg->params[0].u.tmem.size = 1;
+	arg->params[1].attr = MSG_ATTR_TYPE_TMEM_INPUT | MSG_ATTR_NONCONTIG;
+	arg->params[1].u.tmem.buf_ptr = lists | 8;
+	arg->params[1].u.tmem.size = 1;
+	memset(regs, 0, 8 * sizeof(regs[0]));
+	regs[0] = SMC_CALL_WITH_ARG;
+	regs[1] = page >> 32;
+	regs[2] = (uint32_t)page;
+	hyp_vm_smc(vm, regs);
+	return (uint32_t)regs[0];
+}
+
+static void test_a_held_storage_lock_never_hangs_the_others(void **state)
+{
+	struct vm *vm = fresh_vm();
+	uint32_t s1 = drv_open(vm);
+	uint32_t s2 = drv_open(vm);
+	struct drv_param p[4];
+	uint64_t regs[8];
+	uint32_t origin = 0;
+
+	(void)state;
+	/* A write holds the storage lock, waiting for its RPC answer. */
+	assert_int_equal(start_unanswered_write(vm, s1, regs), SMC_RPC_ALLOC);
+	/* Another session's storage call cannot sleep: not available. */
+	memset(p, 0, sizeof(p));
+	p[0].type = DRV_PARAM_MEMREF_INPUT;
+	p[0].shm = guest_shm_alloc(vm, 16);
+	p[0].size = 1;
+	assert_non_null(p[0].shm);
+	assert_int_equal(guest_shm_register(vm, p[0].shm, &origin), 0);
+	p[1].type = DRV_PARAM_MEMREF_OUTPUT;
+	p[1].shm = p[0].shm;
+	p[1].offs = 8;
+	p[1].size = 8;
+	assert_int_equal(guest_invoke(vm, s2, TA_STORAGE_CMD_READ, p,
+				      &origin), 0xf0100003u);
+	/* Its close does not wait for the lock it does not need. */
+	assert_int_equal(guest_close_session(vm, s2), 0);
+	hyp_vm_destroy(vm);
+}
+
 static void test_disabling_the_rpc_cache_unpins_its_buffers(void **state)
 {
 	struct vm *vm = fresh_vm();
@@ -403,6 +526,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_disabling_the_rpc_cache_unpins_its_buffers),
 		cmocka_unit_test(test_drain_finishes_a_holder_and_its_waiter),
 		cmocka_unit_test(test_a_wait_nobody_can_end_is_busy_not_a_hang),
+		cmocka_unit_test(test_thread_count_never_frees_an_rpc_argument),
+		cmocka_unit_test(test_the_rpc_cache_enabled_before_any_call_holds),
+		cmocka_unit_test(test_a_held_storage_lock_never_hangs_the_others),
 	};
 
 	harness_init(argc, argv);

@@ -186,8 +186,9 @@ static const char *boot_status_text(enum core_boot_status st)
 		return "TZDRAM or nexus TEE RAM is not page-aligned, or TEE RAM "
 		       "fills TZDRAM";
 	case CORE_BOOT_HEAP_TOO_SMALL:
-		return "a guest heap is too small to track its TA RAM share "
-		       "(raise the heap size or the guest count)";
+		return "a guest heap is too small to track its TA RAM share or "
+		       "hold its thread table (raise the heap size or the guest "
+		       "count, or lower the thread count)";
 	case CORE_BOOT_NO_TEE_RAM:
 		return "TEE RAM is too small for the nexus heap and guest index";
 	case CORE_BOOT_NO_TA_RAM:

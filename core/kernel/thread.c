@@ -77,8 +77,13 @@ void thread_init_threads(uint8_t *stacks, size_t stack_size, uint32_t count)
 						   stack_size);
 		CHECK(threads[n].arch);
 	}
+	/* The RPC cache flag is left as ENABLE_SHM_CACHE may have set it. */
 	thread_count = count;
-	thread_prealloc_rpc_cache = false;
+}
+
+size_t thread_table_size(uint32_t count)
+{
+	return (size_t)count * sizeof(struct thread_ctx);
 }
 
 void spinlock_note_lock(void)

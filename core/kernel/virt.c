@@ -269,9 +269,13 @@ static enum core_boot_status plan_ta_pool(const struct arch_platform *plat)
 	plan.share_stride = plan.tee_ram_share + plan.ta_ram_share;
 	plan.slot_count = plat->guest_count;
 
-	/* TA RAM bookkeeping lives in the guest heap: leave it room. */
+	/*
+	 * TA RAM bookkeeping and the thread table live in the guest heap:
+	 * a quarter of it each at most, the rest for sessions and TAs.
+	 */
 	if (page_pool_bitmap_words(plan.ta_ram_share) * sizeof(uint64_t) >
-	    plan.heap_size / 4)
+	    plan.heap_size / 4 ||
+	    thread_table_size(plat->thread_count) > plan.heap_size / 4)
 		return CORE_BOOT_HEAP_TOO_SMALL;
 
 	tables = plan.table_size * plan.slot_count;
@@ -393,28 +397,11 @@ TEE_Result virt_guest_created(uint32_t guest_id)
 	return TEE_SUCCESS;
 }
 
-static void destroy_prtn(struct guest_partition *prtn)
-{
-	uint32_t slot = prtn->slot;
-
-	/* The sanitizer shadow of its heap must not outlive the guest. */
-	arch_asan_unpoison(prtn->private_va, private_size());
-	arch_prtn_destroy(prtn->mmu_prtn);
-	memset(prtn, 0, sizeof(*prtn));
-
-	cpu_spin_lock(&virt_lock);
-	guests_dying--;
-	slot_mark(slot, false);
-	free_slots[free_slot_count++] = slot;
-	cpu_spin_unlock(&virt_lock);
-	IMSG("Released slot %u", (unsigned int)slot);
-}
-
 /*
  * The hypervisor must stop a guest's vCPUs and let its calls finish before
  * VM_DESTROYED. One that did not leaves threads suspended in RPCs: they
- * are dropped with the partition (nothing of them can reach another
- * guest), and the nexus says so.
+ * are dropped with the partition when it is released (nothing of them can
+ * reach another guest), and the nexus says so.
  */
 static void report_undrained(struct guest_partition *prtn)
 {
@@ -428,6 +415,24 @@ static void report_undrained(struct guest_partition *prtn)
 	EMSG("guest %u destroyed with %u call(s) suspended in RPC: the "
 	     "hypervisor did not drain them; they are dropped",
 	     (unsigned int)prtn->id, (unsigned int)suspended);
+}
+
+static void destroy_prtn(struct guest_partition *prtn)
+{
+	uint32_t slot = prtn->slot;
+
+	report_undrained(prtn);
+	/* The sanitizer shadow of its heap must not outlive the guest. */
+	arch_asan_unpoison(prtn->private_va, private_size());
+	arch_prtn_destroy(prtn->mmu_prtn);
+	memset(prtn, 0, sizeof(*prtn));
+
+	cpu_spin_lock(&virt_lock);
+	guests_dying--;
+	slot_mark(slot, false);
+	free_slots[free_slot_count++] = slot;
+	cpu_spin_unlock(&virt_lock);
+	IMSG("Released slot %u", (unsigned int)slot);
 }
 
 void virt_put_guest(struct guest_partition *prtn)
@@ -465,7 +470,6 @@ TEE_Result virt_guest_destroyed(uint32_t guest_id)
 	cpu_spin_unlock(&virt_lock);
 
 	IMSG("Removing guest %u", (unsigned int)guest_id);
-	report_undrained(prtn);
 	virt_put_guest(prtn);
 	return TEE_SUCCESS;
 }

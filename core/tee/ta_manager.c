@@ -66,6 +66,9 @@ static struct ta_session *sessions;
 static uint32_t next_session_id = 1;
 static struct mutex ta_mutex = MUTEX_INITIALIZER;
 static struct condvar ta_cv = CONDVAR_INITIALIZER;
+static bool ta_wake_pending;
+
+static void wake_if_pending(void);
 
 static const struct ta_head *find_in(const struct ta_head *const *list,
 				     const TEE_UUID *uuid)
@@ -260,8 +263,12 @@ static void put_instance(struct ta_instance *inst, struct ta_session *s)
 		tee_storage_close_instance(inst);
 	mutex_lock_retry(&ta_mutex);
 	inst->busy = false;
-	condvar_broadcast(&ta_cv);
 	mutex_unlock(&ta_mutex);
+	/*
+	 * Outside the mutex (never held across an RPC): a waiter counted
+	 * itself in before it let the mutex go, and sends are latched.
+	 */
+	condvar_broadcast(&ta_cv);
 	if (drop)
 		free_instance(inst);
 }
@@ -382,6 +389,7 @@ static struct ta_session *take_session(uint32_t id, TEE_Result *res)
 {
 	struct ta_session *s = NULL;
 
+	wake_if_pending();
 	if (mutex_lock(&ta_mutex)) {
 		*res = TEE_ERROR_BUSY;
 		return NULL;
@@ -491,9 +499,21 @@ void ta_abort_thread(int thread_id)
 	 * No RPC can be made from here (the thread is gone): the instance is
 	 * just free again; a waiter wakes at the next broadcast.
 	 */
-	for (i = instances; i; i = i->next)
-		if (i->busy && i->busy_thread == thread_id)
+	for (i = instances; i; i = i->next) {
+		if (i->busy && i->busy_thread == thread_id) {
 			i->busy = false;
+			ta_wake_pending = true;
+		}
+	}
+}
+
+/* A call abandoned with an instance: its waiters are woken now. */
+static void wake_if_pending(void)
+{
+	if (!ta_wake_pending)
+		return;
+	ta_wake_pending = false;
+	condvar_broadcast(&ta_cv);
 }
 
 const struct ta_head *ta_session_head(const struct ta_session *s)

@@ -47,6 +47,7 @@
 struct __TEE_ObjectHandle {
 	uint32_t magic;
 	uint32_t flags;
+	bool orphan;		/* closed by its TA, its file not yet */
 	uint64_t fd;
 	uint64_t pos;
 	char name[NAME_MAX_LEN + 1];
@@ -297,19 +298,68 @@ static void make_name(char *name, const TEE_UUID *u, const uint8_t *id,
 }
 
 /* A handle of the calling TA, or a panic (GP: a bad handle panics). */
-static struct __TEE_ObjectHandle *check_handle(TEE_ObjectHandle o)
+static struct __TEE_ObjectHandle *check_handle(TEE_ObjectHandle o, bool locked)
 {
 	struct __TEE_ObjectHandle *h = handles;
 
 	while (h && h != o)
 		h = h->next;
 	/* Only the instance that opened it uses it. */
-	if (!h || h->magic != HANDLE_MAGIC ||
+	if (!h || h->magic != HANDLE_MAGIC || h->orphan ||
 	    h->inst != ta_session_instance(ta_current_session())) {
-		mutex_unlock(&storage_mutex);
+		if (locked)
+			mutex_unlock(&storage_mutex);
 		TEE_Panic(TEE_ERROR_BAD_PARAMETERS);
 	}
 	return h;
+}
+
+static void free_handle(struct __TEE_ObjectHandle *h)
+{
+	struct __TEE_ObjectHandle **pp = &handles;
+
+	while (*pp && *pp != h)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = h->next;
+	h->magic = 0;
+	free(h);
+}
+
+/*
+ * A handle whose TA closed it (or died) while the lock could not be had:
+ * the next holder of the lock closes its file.
+ */
+static void orphan(struct __TEE_ObjectHandle *h)
+{
+	h->orphan = true;
+	h->inst = NULL;
+}
+
+static void close_orphans(void)
+{
+	struct __TEE_ObjectHandle *h = NULL;
+	struct __TEE_ObjectHandle *next = NULL;
+
+	for (h = handles; h; h = next) {
+		next = h->next;
+		if (!h->orphan)
+			continue;
+		fs_close(h->fd);
+		free_handle(h);
+	}
+}
+
+/*
+ * The storage lock; then what was left to close is closed. Fails if the
+ * normal world will not let this thread sleep for it.
+ */
+static TEE_Result storage_lock(void)
+{
+	if (mutex_lock(&storage_mutex))
+		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
+	close_orphans();
+	return TEE_SUCCESS;
 }
 
 /* GP's sharing rules against every open handle of @name but @self. */
@@ -363,17 +413,6 @@ static struct __TEE_ObjectHandle *new_handle(const char *name, uint32_t flags,
 	return h;
 }
 
-static void free_handle(struct __TEE_ObjectHandle *h)
-{
-	struct __TEE_ObjectHandle **pp = &handles;
-
-	while (*pp && *pp != h)
-		pp = &(*pp)->next;
-	if (*pp)
-		*pp = h->next;
-	h->magic = 0;
-	free(h);
-}
 
 /* Checks common to Open and Create; the file name in @name. */
 static void check_open_args(uint32_t storage, const void *id, size_t len,
@@ -426,9 +465,9 @@ static struct __TEE_ObjectHandle *take_object(TEE_ObjectHandle object,
 {
 	struct __TEE_ObjectHandle *h = NULL;
 
-	if (mutex_lock(&storage_mutex))
+	if (storage_lock())
 		return NULL;
-	h = check_handle(object);
+	h = check_handle(object, true);
 	if ((h->flags & need) != need) {
 		mutex_unlock(&storage_mutex);
 		TEE_Panic(TEE_ERROR_ACCESS_CONFLICT);
@@ -453,7 +492,7 @@ TEE_Result TEE_OpenPersistentObject(uint32_t storageID, const void *objectID,
 			name, &res);
 	if (res)
 		return res;
-	if (mutex_lock(&storage_mutex))
+	if (storage_lock())
 		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
 	if (!may_share(name, flags, NULL)) {
 		res = TEE_ERROR_ACCESS_CONFLICT;
@@ -498,7 +537,7 @@ TEE_Result TEE_CreatePersistentObject(uint32_t storageID, const void *objectID,
 			OPEN_FLAGS | TEE_DATA_FLAG_OVERWRITE, name, &res);
 	if (res)
 		return res;
-	if (mutex_lock(&storage_mutex))
+	if (storage_lock())
 		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
 	/* An object someone has open is never replaced under them. */
 	if (open_somewhere(name)) {
@@ -734,8 +773,12 @@ void TEE_CloseObject(TEE_ObjectHandle object)
 	if (object == TEE_HANDLE_NULL)
 		return;
 	thread_preempt_point(ARCH_PREEMPT_TA_API);
-	mutex_lock_retry(&storage_mutex);
-	h = check_handle(object);
+	/* The handle is checked first: the list never changes mid-way. */
+	h = check_handle(object, false);
+	if (storage_lock()) {
+		orphan(h);
+		return;
+	}
 	fs_close(h->fd);
 	free_handle(h);
 	mutex_unlock(&storage_mutex);
@@ -767,16 +810,19 @@ TEE_Result TEE_GetObjectInfo1(TEE_ObjectHandle object, TEE_ObjectInfo *info)
 void tee_storage_close_instance(const void *inst)
 {
 	struct __TEE_ObjectHandle *h = NULL;
-	struct __TEE_ObjectHandle *next = NULL;
+	bool any = false;
 
-	mutex_lock_retry(&storage_mutex);
-	for (h = handles; h; h = next) {
-		next = h->next;
-		if (h->inst != inst)
-			continue;
-		fs_close(h->fd);
-		free_handle(h);
-	}
+	/* Most instances open nothing: no lock, no sleep for them. */
+	for (h = handles; h; h = h->next)
+		any |= h->inst == inst;
+	if (!any)
+		return;
+	for (h = handles; h; h = h->next)
+		if (h->inst == inst)
+			orphan(h);
+	/* Closed now, or by the next holder of the lock. */
+	if (storage_lock())
+		return;
 	mutex_unlock(&storage_mutex);
 }
 

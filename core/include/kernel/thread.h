@@ -34,6 +34,9 @@ enum thread_state {
 void thread_init_threads(uint8_t *stacks, size_t stack_size,
 			 uint32_t count);
 
+/* Bytes of guest heap the table of @count threads takes. */
+size_t thread_table_size(uint32_t count);
+
 /*
  * A std call (CALL_WITH_ARG & co.) from the SMC entry: claim a free thread
  * and run the call on it. @args is the SMC; on return it holds the result,
