@@ -390,6 +390,75 @@ static void test_destroy_during_a_running_call_frees_at_the_last_reference(
 	harness_stop();
 }
 
+/* ---- TEEC_RequestCancellation from another vCPU ---- */
+
+struct waiter {
+	TEEC_Session s;
+	TEEC_Operation op;
+	TEEC_Result res;
+	uint32_t origin;
+	bool started;
+};
+
+static void long_wait_main(void *arg)
+{
+	struct waiter *w = arg;
+
+	vm_a->in_call++;
+	memset(&w->op, 0, sizeof(w->op));
+	w->op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE,
+					    TEEC_NONE, TEEC_NONE);
+	w->op.params[0].value.a = 60000;	/* a minute */
+	w->started = true;
+	w->res = TEEC_InvokeCommand(&w->s, TA_STORAGE_CMD_WAIT, &w->op,
+				    &w->origin);
+	vm_a->in_call--;
+}
+
+static void canceller_main(void *arg)
+{
+	struct waiter *w = arg;
+	unsigned int n = 0;
+
+	/* Once the wait is in the TEE, waiting on the normal world... */
+	for (n = 0; n < 1000 && !med_vm_suspended(vm_a); n++)
+		sched_point();
+	assert_true(w->started && med_vm_suspended(vm_a));
+	/* ...the client asks for it to be cancelled, from another vCPU. */
+	vm_a->in_call++;
+	TEEC_RequestCancellation(&w->op);
+	vm_a->in_call--;
+}
+
+static void test_request_cancellation_ends_a_wait_in_flight(void **state)
+{
+	struct waiter w;
+	TEEC_Context ctx;
+	char err[256] = "";
+	uint64_t t0 = 0;
+
+	(void)state;
+	start(2, 21, 0);
+	memset(&w, 0, sizeof(w));
+	guest_select(vm_a);
+	assert_int_equal(TEEC_InitializeContext(NULL, &ctx), TEEC_SUCCESS);
+	assert_int_equal(TEEC_OpenSession(&ctx, &w.s, &storage,
+					  TEEC_LOGIN_PUBLIC, NULL, NULL, NULL),
+			 TEEC_SUCCESS);
+	t0 = shim_time_ns();
+	assert_int_equal(sched_spawn("a.0", long_wait_main, &w), 0);
+	assert_int_equal(sched_spawn("a.1", canceller_main, &w), 0);
+	assert_int_equal(sched_run(err, sizeof(err)), 0);
+	/* The TA saw its (unmasked) cancellation flag: TEE_Wait said CANCEL. */
+	assert_int_equal(w.res, TEEC_ERROR_CANCEL);
+	assert_int_equal(w.origin, TEEC_ORIGIN_TRUSTED_APP);
+	/* As Linux's msleep, the normal world's sleep ran to its end. */
+	assert_true(shim_time_ns() - t0 >= 60000000000ull);
+	TEEC_CloseSession(&w.s);
+	TEEC_FinalizeContext(&ctx);
+	stop();
+}
+
 /* One whole run with @seed, its trace kept in @text. */
 static void traced_run(uint64_t seed, char **text, size_t *len)
 {
@@ -445,6 +514,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_mutex_contention_goes_through_notifications),
 		cmocka_unit_test(test_destroy_waits_for_a_call_in_flight),
 		cmocka_unit_test(test_destroy_during_a_running_call_frees_at_the_last_reference),
+		cmocka_unit_test(test_request_cancellation_ends_a_wait_in_flight),
 		cmocka_unit_test(test_same_seed_same_trace),
 	};
 
