@@ -276,8 +276,13 @@ void hyp_vm_stop(struct vm *vm)
 	 * the VM, under the scheduler) first get back to the guest.
 	 */
 	vm->stopping = true;
+	/*
+	 * Without a running scheduler nobody else can move (a run that ended
+	 * in a deadlock leaves its vCPUs where they stopped): go on.
+	 */
 	while (!vm_quiet(vm))
-		sched_block_until(vm_quiet, vm);
+		if (!sched_block_until(vm_quiet, vm))
+			break;
 }
 
 static void destroy(struct vm *vm, bool drain)

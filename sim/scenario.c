@@ -1531,6 +1531,7 @@ static void trace_thread(unsigned int core, int guest, unsigned int thread,
 {
 	static const char *const what[] = {
 		"starts a call", "resumes", "suspends in an RPC", "ends its call",
+		"is abandoned (isolation violation)",
 	};
 
 	sim_trace("thrd  core %u: guest %d thread %u %s", core, guest, thread,

@@ -301,6 +301,15 @@ def test_scheduler():
             bad.append((seed, err[-300:]))
     check("a busy script holds under 8 seeds, 1 to 4 cores", not bad,
           str(bad))
+    first = SRC + "/tests/scripts/first_calls.nxs"
+    bad = []
+    for seed in range(1, 13):
+        code, out, err = run("run", "--cores", "2", "--seed", str(seed),
+                             "--preempt", "800", first)
+        if code != 0:
+            bad.append((seed, code, err[-200:]))
+    check("a guest's first calls on two vCPUs make its runtime once",
+          not bad, str(bad))
     code, out, err = run("demo", "--cores", "2", "--seed", "3", "--preempt",
                          "500")
     check("demo takes --cores, --seed and --preempt",

@@ -459,6 +459,42 @@ static void test_request_cancellation_ends_a_wait_in_flight(void **state)
 	stop();
 }
 
+/* ---- a deadlock is reported, and the machine can still be torn down ---- */
+
+static bool never(void *arg)
+{
+	(void)arg;
+	return false;
+}
+
+static void stuck_main(void *arg)
+{
+	struct vm *vm = arg;
+
+	/* In the middle of a client call of its VM, it waits for nothing. */
+	vm->in_call++;
+	sched_block_until(never, NULL);
+	vm->in_call--;
+}
+
+static void test_a_deadlock_is_reported_and_the_vm_still_goes(void **state)
+{
+	char err[256] = "";
+
+	(void)state;
+	start(2, 1, 0);
+	assert_int_equal(sched_spawn("a.0", stuck_main, vm_a), 0);
+	assert_int_equal(sched_spawn("a.1", stuck_main, vm_a), 0);
+	assert_int_equal(sched_run(err, sizeof(err)), -1);
+	assert_string_equal(err, "deadlock: every vCPU waits (a.0 a.1)");
+	sched_stop();
+	/* No scheduler to wait with: the destroy goes on, it does not hang. */
+	hyp_vm_destroy(vm_a);
+	vm_a = NULL;
+	assert_int_equal(core_find_guest_slot(1), -1);
+	stop();
+}
+
 /* One whole run with @seed, its trace kept in @text. */
 static void traced_run(uint64_t seed, char **text, size_t *len)
 {
@@ -515,6 +551,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_destroy_waits_for_a_call_in_flight),
 		cmocka_unit_test(test_destroy_during_a_running_call_frees_at_the_last_reference),
 		cmocka_unit_test(test_request_cancellation_ends_a_wait_in_flight),
+		cmocka_unit_test(test_a_deadlock_is_reported_and_the_vm_still_goes),
 		cmocka_unit_test(test_same_seed_same_trace),
 	};
 

@@ -193,6 +193,7 @@ void thread_ctx_abandon(unsigned int core)
 	if (!t)
 		return;
 	abandoning = true;
+	thread_event(core, t, SHIM_THREAD_ABANDONED);
 	/* A recovery jumps from the thread's stack to its entry's. */
 	shim_fiber_start(NULL, t->entry_bottom, t->entry_size);
 	running[core] = NULL;

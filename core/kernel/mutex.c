@@ -13,9 +13,38 @@
 #include <optee_msg.h>
 #include <optee_rpc_cmd.h>
 #include <trace.h>
+#include <util.h>
 
 static uint64_t next_key = 1;
 static uint64_t contentions;
+/*
+ * Sends an abandoned call owed its waiters (it could make no RPC): the
+ * guest's next std call makes them.
+ */
+#define MAX_OWED	16
+static struct {
+	uint64_t key;
+	uint32_t sends;
+} owed[MAX_OWED];
+static uint32_t owed_count;
+
+/* @sends wake-ups of the sleepers on @key, owed. */
+static void owe_sends(uint64_t key, uint32_t sends)
+{
+	uint32_t n = 0;
+
+	for (n = 0; n < owed_count; n++) {
+		if (owed[n].key == key) {
+			owed[n].sends = MAX(owed[n].sends, sends);
+			return;
+		}
+	}
+	if (owed_count < MAX_OWED) {
+		owed[owed_count].key = key;
+		owed[owed_count].sends = sends;
+		owed_count++;
+	}
+}
 
 static void note_held(struct mutex *m)
 {
@@ -60,7 +89,15 @@ void mutex_abort_thread(void)
 		m->locked = false;
 		m->owner = -1;
 		m->spin = SPINLOCK_UNLOCK;
+		if (m->waiters)
+			owe_sends(m->key, 1);
 	}
+}
+
+void condvar_owe_broadcast(struct condvar *cv)
+{
+	if (cv->waiters)
+		owe_sends(cv->key, cv->waiters);
 }
 
 uint32_t mutex_held_mark(void)
@@ -95,6 +132,18 @@ static TEE_Result notify(uint32_t action, uint64_t key)
 	p.u.value.a = action;
 	p.u.value.b = key;
 	return thread_rpc_cmd(OPTEE_RPC_CMD_NOTIFICATION, 1, &p);
+}
+
+void mutex_pay_owed_sends(void)
+{
+	while (owed_count) {
+		owed_count--;
+		/* One send wakes one sleeper (the normal world latches them). */
+		while (owed[owed_count].sends--)
+			if (notify(OPTEE_RPC_NOTIFICATION_SEND,
+				   owed[owed_count].key))
+				break;
+	}
 }
 
 static TEE_Result wait_key(uint64_t key)

@@ -47,6 +47,8 @@ struct thread_ctx {
 	/* The mutexes it holds, innermost last (kernel/mutex.c). */
 	void *held[THREAD_MAX_HELD];
 	uint32_t held_count;
+	/* The TA instance whose code it runs (tee/ta_manager.c). */
+	void *ta_busy;
 };
 
 /* In the guest's heap, made with its runtime: the bank stays small. */
@@ -157,7 +159,11 @@ static void std_call_main(void *arg)
 {
 	struct thread_ctx *t = arg;
 	struct arch_smc_args a = t->regs;
-	uint32_t rv = tee_entry_std_smc(a.a0, a.a1, a.a2, a.a3);
+	uint32_t rv = 0;
+
+	/* Wake-ups an abandoned call owed its guest's sleepers. */
+	mutex_pay_owed_sends();
+	rv = tee_entry_std_smc(a.a0, a.a1, a.a2, a.a3);
 
 	/* The thread may have moved to another core meanwhile. */
 	t = current_thread();
@@ -277,6 +283,13 @@ void thread_preempt_point(enum arch_preempt_kind kind)
 	memset(&regs, 0, sizeof(regs));
 	regs.a0 = OPTEE_SMC_RETURN_RPC_FOREIGN_INTR;
 	thread_rpc(&regs);
+}
+
+void **thread_ta_busy_slot(void)
+{
+	struct thread_ctx *t = current_thread();
+
+	return t ? &t->ta_busy : NULL;
 }
 
 void **thread_held_mutexes(uint32_t **count)

@@ -72,6 +72,11 @@ struct guest_partition {
 	uint64_t std_calls;
 	uint64_t fast_calls;
 	uint32_t threads_suspended;	/* its threads waiting in RPCs */
+	/*
+	 * Held while its runtime is made: a spinlock, so no preemption point
+	 * lets another core's first call in half-way.
+	 */
+	unsigned int init_lock;
 };
 
 /* The memory plan of this boot. */
@@ -576,10 +581,14 @@ void virt_on_stdcall(void)
 	struct guest_partition *prtn = get_current_prtn();
 
 	CHECK(prtn);
+	if (prtn->runtime_initialized)
+		return;
+	cpu_spin_lock(&prtn->init_lock);
 	if (!prtn->runtime_initialized) {
 		init_tee_runtime(prtn);
 		prtn->runtime_initialized = true;
 	}
+	cpu_spin_unlock(&prtn->init_lock);
 }
 
 void core_abort_call(void)

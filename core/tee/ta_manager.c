@@ -40,7 +40,6 @@ struct ta_instance {
 	uint32_t session_count;
 	bool dead;
 	bool busy;		/* a thread runs its code (ta_mutex) */
-	int busy_thread;	/* ... that one */
 	const void *instance_data;
 	struct ta_instance *next;
 };
@@ -66,9 +65,7 @@ static struct ta_session *sessions;
 static uint32_t next_session_id = 1;
 static struct mutex ta_mutex = MUTEX_INITIALIZER;
 static struct condvar ta_cv = CONDVAR_INITIALIZER;
-static bool ta_wake_pending;
 
-static void wake_if_pending(void);
 
 static const struct ta_head *find_in(const struct ta_head *const *list,
 				     const TEE_UUID *uuid)
@@ -237,6 +234,13 @@ static TEE_Result new_instance(const struct ta_head *ta,
 	return TEE_SUCCESS;
 }
 
+/* This thread runs @inst's code now (ta_mutex held). */
+static void take_instance(struct ta_instance *inst)
+{
+	inst->busy = true;
+	*thread_ta_busy_slot() = inst;
+}
+
 /*
  * Give back @inst, taken (busy) by this thread: drop it if no session
  * needs it any more (running Destroy if it is alive, with @s current).
@@ -263,6 +267,7 @@ static void put_instance(struct ta_instance *inst, struct ta_session *s)
 		tee_storage_close_instance(inst);
 	mutex_lock_retry(&ta_mutex);
 	inst->busy = false;
+	*thread_ta_busy_slot() = NULL;
 	mutex_unlock(&ta_mutex);
 	/*
 	 * Outside the mutex (never held across an RPC): a waiter counted
@@ -333,8 +338,7 @@ TEE_Result ta_open_session(const TEE_UUID *uuid, const TEE_Identity *client,
 		inst->next = instances;
 		instances = inst;
 	}
-	inst->busy = true;
-	inst->busy_thread = thread_get_id();
+	take_instance(inst);
 	mutex_unlock(&ta_mutex);
 	s->inst = inst;
 
@@ -389,7 +393,6 @@ static struct ta_session *take_session(uint32_t id, TEE_Result *res)
 {
 	struct ta_session *s = NULL;
 
-	wake_if_pending();
 	if (mutex_lock(&ta_mutex)) {
 		*res = TEE_ERROR_BUSY;
 		return NULL;
@@ -401,8 +404,7 @@ static struct ta_session *take_session(uint32_t id, TEE_Result *res)
 			break;
 		}
 		if (!s->inst->busy) {
-			s->inst->busy = true;
-			s->inst->busy_thread = thread_get_id();
+			take_instance(s->inst);
 			break;
 		}
 		/* The session may be gone when we wake: look again. */
@@ -493,27 +495,20 @@ const void *ta_session_instance(const struct ta_session *s)
 
 void ta_abort_thread(int thread_id)
 {
-	struct ta_instance *i = NULL;
+	void **slot = thread_ta_busy_slot();
+	struct ta_instance *inst = slot ? *slot : NULL;
 
+	(void)thread_id;
 	/*
-	 * No RPC can be made from here (the thread is gone): the instance is
-	 * just free again; a waiter wakes at the next broadcast.
+	 * The instance the call held (listed or not: it may be dead or being
+	 * dropped) is free again; its sleepers are owed a wake-up, sent at
+	 * the guest's next call (no RPC can be made from here).
 	 */
-	for (i = instances; i; i = i->next) {
-		if (i->busy && i->busy_thread == thread_id) {
-			i->busy = false;
-			ta_wake_pending = true;
-		}
-	}
-}
-
-/* A call abandoned with an instance: its waiters are woken now. */
-static void wake_if_pending(void)
-{
-	if (!ta_wake_pending)
-		return;
-	ta_wake_pending = false;
-	condvar_broadcast(&ta_cv);
+	if (inst && inst->busy)
+		inst->busy = false;
+	if (slot)
+		*slot = NULL;
+	condvar_owe_broadcast(&ta_cv);
 }
 
 const struct ta_head *ta_session_head(const struct ta_session *s)

@@ -233,6 +233,7 @@ enum shim_thread_event {
 	SHIM_THREAD_RESUMES,	/* RETURN_FROM_RPC */
 	SHIM_THREAD_SUSPENDS,	/* it left with an RPC */
 	SHIM_THREAD_ENDS,	/* the call completed */
+	SHIM_THREAD_ABANDONED,	/* an isolation violation ended the call */
 };
 
 /*

@@ -52,6 +52,10 @@ uint32_t mutex_held_mark(void);
 void mutex_unlock_to(uint32_t mark);
 /* The call of this core's thread was abandoned: release what it held. */
 void mutex_abort_thread(void);
+/* ...and owe @cv's sleepers a wake-up (no RPC can be made then). */
+void condvar_owe_broadcast(struct condvar *cv);
+/* In a thread: make the sends owed since (at every std call's start). */
+void mutex_pay_owed_sends(void);
 
 /*
  * Release @m, sleep until a broadcast, take @m again. Returns the wait's

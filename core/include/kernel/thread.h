@@ -118,6 +118,9 @@ bool thread_enable_prealloc_rpc_cache(void);
 void *thread_get_ta_session(void);
 void thread_set_ta_session(void *session);
 
+/* Where the TA manager notes the instance this thread runs; NULL if none. */
+void **thread_ta_busy_slot(void);
+
 /* The mutexes this thread holds and their count; NULL if no thread. */
 void **thread_held_mutexes(uint32_t **count);
 
