@@ -469,6 +469,86 @@ static void test_destroy_while_suspended_drops_only_that_guest(void **state)
 	assert_int_equal(info.threads_busy, 0);
 }
 
+/* A violation in core code at the next mutex point of a thread. */
+static bool fault_armed;
+static uint8_t *other_guest_memory;
+
+static bool fault_at_mutex(unsigned int core, enum arch_preempt_kind kind,
+			   void *arg)
+{
+	(void)arg;
+	if (!fault_armed || kind != ARCH_PREEMPT_MUTEX ||
+	    !shim_core_in_thread(core))
+		return false;
+	fault_armed = false;
+	/* Guest 2's memory, from guest 1's partition: caught, call ended. */
+	other_guest_memory[0] = 1;
+	return false;
+}
+
+static void test_an_abandoned_call_still_wakes_its_guests_sleepers(
+	void **state)
+{
+	struct core_guest_info info;
+	struct nexsim_config cfg;
+	struct shim_stats st;
+	struct flight a;
+	struct flight b;
+	struct raw_arg rpc;
+	uint64_t key = 0;
+	uint32_t s = 0;
+
+	(void)state;
+	harness_stop();
+	harness_config(&cfg, "default");
+	cfg.on_violation = SHIM_VIOLATION_END_CALL;
+	harness_start(&cfg);
+	raw_reset();
+	assert_int_equal(sim_vm_created(1), T_OK);
+	assert_int_equal(sim_vm_created(2), T_OK);
+	harness_first_std_call(0, 1);
+	harness_first_std_call(0, 2);
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(2),
+				       &info));
+	/* Its first thread's stack: never used, so ASan has no word on it. */
+	other_guest_memory = (uint8_t *)info.private_va + info.heap_size + 64;
+	s = raw_open_session(1, &storage_uuid);
+
+	/* A holds the session's instance, waiting in an RPC... */
+	start_invoke(&a, 1, s, TA_STORAGE_CMD_REE_TIME,
+		     OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0);
+	assert_int_equal(answer_alloc(&a), RPC_CMD);
+	/* ...B sleeps on the instance's wait queue. */
+	start_invoke(&b, 1, s, TA_STORAGE_CMD_REE_TIME,
+		     OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0);
+	assert_int_equal(answer_alloc(&b), RPC_CMD);
+	key = notification(&b, OPTEE_RPC_NOTIFICATION_WAIT);
+
+	/* A finishes its TA call and faults in core code before letting go. */
+	fault_armed = true;
+	shim_set_preempt_hook(fault_at_mutex, NULL);
+	assert_int_equal(answer_time(&a, 1, 0), RPC_ALLOC);
+	shim_set_preempt_hook(NULL, NULL);
+	shim_get_stats(&st);
+	assert_int_equal(st.aborted_calls, 1);
+	/*
+	 * The call was abandoned, but what it owed is paid: a fresh thread
+	 * sends B's key before the call ends with ENOTAVAIL.
+	 */
+	assert_int_equal(answer_alloc(&a), RPC_CMD);
+	assert_int_equal(notification(&a, OPTEE_RPC_NOTIFICATION_SEND), key);
+	assert_int_equal(answer_ok(&a), RPC_FREE);
+	assert_int_equal(resume(&a, 0, 0, 0, 0), T_ENOTAVAIL);
+	/* B wakes, takes the instance that A's end set free, and completes. */
+	assert_int_equal(answer_ok(&b), RPC_CMD);
+	read_rpc(&b, &rpc);
+	assert_int_equal(rpc.hdr.cmd, OPTEE_RPC_CMD_GET_TIME);
+	assert_int_equal(answer_time(&b, 2, 0), RPC_FREE);
+	assert_int_equal(finish(&b), 0);
+	assert_int_equal(b.arg.hdr.params[0].u.value.a, 2);
+	assert_int_equal(raw_close_session(1, s), 0);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest raw[] = {
@@ -480,6 +560,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cancel_reaches_a_ta_waiting_in_the_normal_world),
 		cmocka_unit_test(test_foreign_interrupt_preempts_and_resumes),
 		cmocka_unit_test(test_destroy_while_suspended_drops_only_that_guest),
+		cmocka_unit_test(test_an_abandoned_call_still_wakes_its_guests_sleepers),
 	};
 	harness_init(argc, argv);
 	return HARNESS_RUN("rpc", raw, setup, harness_teardown);

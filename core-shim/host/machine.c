@@ -332,13 +332,16 @@ static __attribute__((noinline)) bool run_recoverable(unsigned int core,
 	sigjmp_buf env;
 
 	if (sigsetjmp(env, 0)) {
+		bool goes_on = false;
+
 		/* A violation ended the call: back to a clean core. */
 		thread_ctx_abandoned();
 		mmu_reload_core(core);
-		core_abort_call();
+		/* The core may still owe the guest RPCs: then @args says so. */
+		goes_on = core_abort_call(args);
 		mmu_activate_on(core, NULL);
 		shim_stats_counters.aborted_calls++;
-		return false;
+		return goes_on;
 	}
 	fault_arm_smc(&env);
 	enter_secure_world(args);

@@ -134,6 +134,11 @@ static TEE_Result notify(uint32_t action, uint64_t key)
 	return thread_rpc_cmd(OPTEE_RPC_CMD_NOTIFICATION, 1, &p);
 }
 
+bool mutex_owes_sends(void)
+{
+	return owed_count != 0;
+}
+
 void mutex_pay_owed_sends(void)
 {
 	while (owed_count) {

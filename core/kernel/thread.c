@@ -215,6 +215,38 @@ void thread_handle_std_smc(struct arch_smc_args *args)
 				       std_call_main, t), args);
 }
 
+/* A thread that only pays owed wake-ups; the call ends with ENOTAVAIL. */
+static void pay_debts_main(void *arg)
+{
+	struct thread_ctx *t = arg;
+
+	mutex_pay_owed_sends();
+	t = current_thread();
+	if (t->rpc_arg_cookie && !thread_prealloc_rpc_cache) {
+		uint64_t cookie = t->rpc_arg_cookie;
+
+		forget_rpc_arg(t);
+		thread_rpc_free(cookie);
+		t = current_thread();
+	}
+	t->result = OPTEE_SMC_RETURN_ENOTAVAIL;
+}
+
+bool thread_pay_owed_sends(struct arch_smc_args *args)
+{
+	int id = claim_free_thread();
+	struct thread_ctx *t = NULL;
+
+	if (id < 0)
+		return false;
+	t = &threads[id];
+	t->regs = *args;
+	set_core_thread(id);
+	thread_left(t, arch_thread_run(t->arch, (unsigned int)id, t->stack,
+				       pay_debts_main, t), args);
+	return true;
+}
+
 void thread_handle_resume(struct arch_smc_args *args)
 {
 	uint32_t id = args->a3;

@@ -591,12 +591,17 @@ void virt_on_stdcall(void)
 	cpu_spin_unlock(&prtn->init_lock);
 }
 
-void core_abort_call(void)
+bool core_abort_call(struct arch_smc_args *args)
 {
+	bool goes_on = false;
+
 	if (!get_current_prtn())
-		return;
+		return false;
 	thread_abort_current();
+	if (mutex_owes_sends())
+		goes_on = thread_pay_owed_sends(args);
 	virt_unset_guest();
+	return goes_on;
 }
 
 void core_get_nexus_info(struct core_nexus_info *info)

@@ -46,9 +46,12 @@ void core_handle_smc(struct arch_smc_args *args);
 /*
  * The current call on this core was abandoned by the machine (an isolation
  * violation was recovered): release what the call held, back to the
- * default partition.
+ * default partition. Returns true if the SMC goes on with @args (the
+ * wake-ups the abandoned call owed its guest's sleepers are sent from a
+ * fresh thread, by RPC, before the call ends with ENOTAVAIL); false if it
+ * simply ends with ENOTAVAIL.
  */
-void core_abort_call(void);
+bool core_abort_call(struct arch_smc_args *args);
 
 /* Debug port: a snapshot of the nexus. */
 struct core_nexus_info {

@@ -56,6 +56,7 @@ void mutex_abort_thread(void);
 void condvar_owe_broadcast(struct condvar *cv);
 /* In a thread: make the sends owed since (at every std call's start). */
 void mutex_pay_owed_sends(void);
+bool mutex_owes_sends(void);
 
 /*
  * Release @m, sleep until a broadcast, take @m again. Returns the wait's

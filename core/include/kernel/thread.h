@@ -45,6 +45,12 @@ size_t thread_table_size(uint32_t count);
 void thread_handle_std_smc(struct arch_smc_args *args);
 /* RETURN_FROM_RPC: resume the suspended thread a3 names (else ERESUME). */
 void thread_handle_resume(struct arch_smc_args *args);
+/*
+ * After an abandoned call: send the wake-ups it owed from a fresh thread
+ * (@args becomes an RPC, or ENOTAVAIL at the end). False if no thread is
+ * free (the next std call of the guest sends them).
+ */
+bool thread_pay_owed_sends(struct arch_smc_args *args);
 
 /* Thread this core runs, -1 if none. */
 int thread_get_id(void);
