@@ -154,6 +154,23 @@ static void forget_rpc_arg(struct thread_ctx *t)
 	t->rpc_arg_pa = 0;
 }
 
+/* The last of a call on its thread: @rv is the SMC's a0. */
+static void end_call(uint32_t rv)
+{
+	/* The thread may have moved to another core meanwhile. */
+	struct thread_ctx *t = current_thread();
+
+	/* Without the cache, the RPC argument lives for one call only. */
+	if (t->rpc_arg_cookie && !thread_prealloc_rpc_cache) {
+		uint64_t cookie = t->rpc_arg_cookie;
+
+		forget_rpc_arg(t);
+		thread_rpc_free(cookie);
+		t = current_thread();
+	}
+	t->result = rv;
+}
+
 /* The body of a std call, on the thread's own stack. */
 static void std_call_main(void *arg)
 {
@@ -164,18 +181,7 @@ static void std_call_main(void *arg)
 	/* Wake-ups an abandoned call owed its guest's sleepers. */
 	mutex_pay_owed_sends();
 	rv = tee_entry_std_smc(a.a0, a.a1, a.a2, a.a3);
-
-	/* The thread may have moved to another core meanwhile. */
-	t = current_thread();
-	/* Without the cache, the RPC argument lives for one call only. */
-	if (t->rpc_arg_cookie && !thread_prealloc_rpc_cache) {
-		uint64_t cookie = t->rpc_arg_cookie;
-
-		forget_rpc_arg(t);
-		thread_rpc_free(cookie);
-		t = current_thread();
-	}
-	t->result = rv;
+	end_call(rv);
 }
 
 /* The thread returned to the entry: it finished or left with an RPC. */
@@ -218,18 +224,9 @@ void thread_handle_std_smc(struct arch_smc_args *args)
 /* A thread that only pays owed wake-ups; the call ends with ENOTAVAIL. */
 static void pay_debts_main(void *arg)
 {
-	struct thread_ctx *t = arg;
-
+	(void)arg;
 	mutex_pay_owed_sends();
-	t = current_thread();
-	if (t->rpc_arg_cookie && !thread_prealloc_rpc_cache) {
-		uint64_t cookie = t->rpc_arg_cookie;
-
-		forget_rpc_arg(t);
-		thread_rpc_free(cookie);
-		t = current_thread();
-	}
-	t->result = OPTEE_SMC_RETURN_ENOTAVAIL;
+	end_call(OPTEE_SMC_RETURN_ENOTAVAIL);
 }
 
 bool thread_pay_owed_sends(struct arch_smc_args *args)
