@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * fuzz_smc_raw: a hostile or buggy hypervisor. The input is a sequence of
+ * operations, each one byte of kind and core, then its operands:
+ *
+ *   kind 0  SMC        a0..a7 as eight little-endian u32, any a7
+ *   kind 1  MEMORY     u16 page, u16 offset, u8 length, the bytes: put in
+ *                      non-secure DRAM (one of FUZZ_PAGES pages at its
+ *                      base), where the registers can point
+ *   kind 2  SMC (known) u8 index into the OP-TEE function IDs, a1..a3 as
+ *                      u32, u8 guest for a7: the ABI's calls, so that
+ *                      mutations land on them more often
+ *   kind 3  ARG        u16 page, then an optee_msg_arg header (8 u32) and
+ *                      u8 params of 32 bytes each: a message at that page
+ *
+ * The top bits of the kind byte pick the core. The machine is reset to
+ * power-on first; after the sequence every guest is destroyed and the
+ * invariants checked (fuzz_common.c).
+ */
+
+#include <string.h>
+
+#include <shim/shim.h>
+
+#include "fuzz_common.h"
+
+#define FUZZ_PAGES	64
+#define MAX_OPS		64
+
+static const uint32_t function_ids[] = {
+	0xbf00ff00u, 0xbf00ff01u, 0xbf00ff03u, 0xb2000000u, 0xb2000001u,
+	0x32000003u, 0x32000004u, 0xb2000007u, 0xb2000008u, 0xb2000009u,
+	0xb200000au, 0xb200000bu, 0xb200000cu, 0xb200000du, 0xb200000eu,
+	0xb200000fu, 0xb2000010u, 0xb2000011u, 0x32000012u, 0x32000013u,
+};
+
+static uint64_t page_pa(uint16_t page)
+{
+	const struct arch_platform *p = &fuzz_machine.cfg.platform;
+
+	return pa_addr(p->nsec_ddr_base) + (uint64_t)(page % FUZZ_PAGES) * 4096;
+}
+
+static void smc(unsigned int core, uint32_t r[8])
+{
+	struct shim_regs regs;
+	size_t n = 0;
+
+	for (n = 0; n < 8; n++)
+		regs.x[n] = r[n];
+	shim_smc(core % FUZZ_CORES, &regs);
+	if (!(r[0] & 0x80000000u))
+		fuzz_check_std_result(r[0], (uint32_t)regs.x[0]);
+}
+
+static void memory(struct fuzz_input *in)
+{
+	uint8_t buf[256];
+	uint16_t page = fuzz_u16(in);
+	uint16_t off = fuzz_u16(in) % 4096;
+	uint8_t len = fuzz_u8(in);
+	size_t n = 0;
+
+	for (n = 0; n < len; n++)
+		buf[n] = fuzz_u8(in);
+	if (off + len > 4096)
+		len = (uint8_t)(4096 - off);
+	sim_phys_write(&fuzz_machine, page_pa(page) + off, buf, len);
+}
+
+static void message(struct fuzz_input *in)
+{
+	uint8_t buf[4096];
+	uint16_t page = fuzz_u16(in);
+	size_t len = 32;
+	size_t n = 0;
+	uint8_t params = 0;
+
+	memset(buf, 0, sizeof(buf));
+	for (n = 0; n < 32; n++)
+		buf[n] = fuzz_u8(in);
+	params = fuzz_u8(in) % 8;
+	for (n = 0; n < (size_t)params * 32; n++)
+		buf[32 + n] = fuzz_u8(in);
+	len += (size_t)params * 32;
+	sim_phys_write(&fuzz_machine, page_pa(page), buf, len);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz_input in = { data, size, 0 };
+	unsigned int ops = 0;
+
+	fuzz_reset();
+	while (fuzz_more(&in) && ops++ < MAX_OPS) {
+		uint8_t op = fuzz_u8(&in);
+		unsigned int core = op >> 2;
+		uint32_t r[8] = { 0 };
+		size_t n = 0;
+
+		switch (op & 3) {
+		case 0:
+			for (n = 0; n < 8; n++)
+				r[n] = fuzz_u32(&in);
+			smc(core, r);
+			break;
+		case 1:
+			memory(&in);
+			break;
+		case 2:
+			r[0] = function_ids[fuzz_u8(&in) %
+					    (sizeof(function_ids) /
+					     sizeof(function_ids[0]))];
+			r[1] = fuzz_u32(&in);
+			r[2] = fuzz_u32(&in);
+			r[3] = fuzz_u32(&in);
+			r[7] = fuzz_u8(&in) % (FUZZ_GUESTS + 2);
+			smc(core, r);
+			break;
+		default:
+			message(&in);
+			break;
+		}
+	}
+	fuzz_check_end();
+	return 0;
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * A driver for fuzz targets without libFuzzer: it runs every file named
+ * on the command line (a directory: every file in it, in name order) once
+ * through LLVMFuzzerTestOneInput. So a corpus is a regression test with
+ * any compiler.
+ */
+
+#define _DEFAULT_SOURCE
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+static int run_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	long size = 0;
+
+	if (!f || fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET)) {
+		fprintf(stderr, "cannot read %s\n", path);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	buf = malloc(size ? (size_t)size : 1);
+	if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size) {
+		fprintf(stderr, "cannot read %s\n", path);
+		fclose(f);
+		free(buf);
+		return -1;
+	}
+	fclose(f);
+	LLVMFuzzerTestOneInput(buf, (size_t)size);
+	free(buf);
+	return 0;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int runs = 0;
+	int i = 0;
+
+	for (i = 1; i < argc; i++) {
+		struct dirent **list = NULL;
+		struct stat st;
+		int n = 0;
+		int k = 0;
+
+		if (stat(argv[i], &st)) {
+			fprintf(stderr, "no such input: %s\n", argv[i]);
+			return 2;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			if (run_file(argv[i]))
+				return 2;
+			runs++;
+			continue;
+		}
+		n = scandir(argv[i], &list, NULL, by_name);
+		for (k = 0; k < n; k++) {
+			char path[4096];
+
+			if (list[k]->d_name[0] != '.') {
+				snprintf(path, sizeof(path), "%s/%s", argv[i],
+					 list[k]->d_name);
+				if (run_file(path))
+					return 2;
+				runs++;
+			}
+			free(list[k]);
+		}
+		free(list);
+	}
+	printf("%u inputs ran, every invariant held\n", runs);
+	return runs ? 0 : 2;
+}
