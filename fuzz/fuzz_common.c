@@ -37,6 +37,8 @@ static void start(void)
 	cfg.platform.guest_count = FUZZ_GUESTS;
 	cfg.platform.core_count = FUZZ_CORES;
 	cfg.platform.tzdram_size = 32u << 20;
+	/* Small enough for the hypervisor to take it up per input. */
+	cfg.platform.nsec_ddr_size = 16u << 20;
 	cfg.console_level = 0;
 	/* A violation is a finding: report it and stop. */
 	cfg.on_violation = SHIM_VIOLATION_ABORT;
@@ -115,6 +117,20 @@ void fuzz_check_end(void)
 	if (st.partitions_live)
 		fuzz_fail("%u partitions live with no guest",
 			  (unsigned int)st.partitions_live);
+}
+
+size_t fuzz_message(struct fuzz_input *in, uint8_t buf[4096])
+{
+	size_t params = 0;
+	size_t n = 0;
+
+	memset(buf, 0, 4096);
+	for (n = 0; n < 32; n++)
+		buf[n] = fuzz_u8(in);
+	params = fuzz_u8(in) % 8;
+	for (n = 0; n < params * 32; n++)
+		buf[32 + n] = fuzz_u8(in);
+	return 32 + params * 32;
 }
 
 uint8_t fuzz_u8(struct fuzz_input *in)

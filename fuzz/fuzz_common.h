@@ -40,6 +40,13 @@ struct fuzz_input {
 	size_t at;
 };
 
+/*
+ * An optee_msg_arg from the input: the 32-byte header, then a count of
+ * params (up to 7) and 32 bytes each, into @buf (a page, zeroed first).
+ * Returns the bytes it takes.
+ */
+size_t fuzz_message(struct fuzz_input *in, uint8_t buf[4096]);
+
 uint8_t fuzz_u8(struct fuzz_input *in);
 uint16_t fuzz_u16(struct fuzz_input *in);
 uint32_t fuzz_u32(struct fuzz_input *in);

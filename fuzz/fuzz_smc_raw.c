@@ -72,17 +72,8 @@ static void message(struct fuzz_input *in)
 {
 	uint8_t buf[4096];
 	uint16_t page = fuzz_u16(in);
-	size_t len = 32;
-	size_t n = 0;
-	uint8_t params = 0;
+	size_t len = fuzz_message(in, buf);
 
-	memset(buf, 0, sizeof(buf));
-	for (n = 0; n < 32; n++)
-		buf[n] = fuzz_u8(in);
-	params = fuzz_u8(in) % 8;
-	for (n = 0; n < (size_t)params * 32; n++)
-		buf[32 + n] = fuzz_u8(in);
-	len += (size_t)params * 32;
 	sim_phys_write(&fuzz_machine, page_pa(page), buf, len);
 }
 

@@ -1,14 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
-"""Write the seed inputs of fuzz_smc_raw (fuzz/corpus/fuzz_smc_raw/), in
-the input format its source describes. Run again after a format change."""
+"""Write the seed inputs of the fuzz targets (fuzz/corpus/TARGET/), in the
+input formats their sources describe. Run again after a format change."""
 
 import os
 import struct
 import sys
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                   "corpus", "fuzz_smc_raw")
+CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 
 IDS = [0xbf00ff00, 0xbf00ff01, 0xbf00ff03, 0xb2000000, 0xb2000001,
        0x32000003, 0x32000004, 0xb2000007, 0xb2000008, 0xb2000009,
@@ -84,8 +83,49 @@ SEEDS = {
     raw([0xb200000d, 0x10000, 0, 0, 0, 0, 0, 0]),
 }
 
-os.makedirs(OUT, exist_ok=True)
-for name, data in SEEDS.items():
-    with open(os.path.join(OUT, name), "wb") as f:
-        f.write(data)
-print("%d seeds in %s" % (len(SEEDS), OUT), file=sys.stderr)
+# fuzz_guest: kinds CREATE 0, DESTROY 1, SMC 2, MEMORY 3, ARG 4, CLIENT 5,
+# CALL 6, RESUME 7; TAs hello 0, kv 1, storage 2, panic 3, stress 4, pta 5.
+GUEST_IDS = [0xbf00ff00, 0xbf00ff01, 0xbf00ff03, 0xb2000000, 0xb2000001,
+             0x32000003, 0x32000004, 0xb2000007, 0xb2000009, 0xb200000a,
+             0xb200000b, 0xb200000f, 0x32000012, 0x32000013, 0xb200000d]
+
+
+def g_smc(slot, fid, *a):
+    regs = list(a) + [0] * (6 - len(a))
+    return bytes([2, slot, GUEST_IDS.index(fid)]) + struct.pack("<6I", *regs)
+
+
+def g_client(slot, ta, cmd, value=0):
+    return bytes([5, slot, ta, cmd]) + struct.pack("<I", value)
+
+
+def g_arg(slot, page, cmd, func=0, session=0, params=b""):
+    n = len(params) // 32
+    return bytes([4, slot]) + struct.pack("<H", page) + \
+        struct.pack("<8I", cmd, func, session, 0, 0, 0, 0, n) + \
+        bytes([n]) + params
+
+
+GUEST_SEEDS = {
+    "hello": bytes([0]) + g_client(0, 0, 0, 41) + bytes([1, 0]),
+    "two_vms": bytes([0, 0]) + g_client(0, 1, 0, 1) + g_client(1, 1, 1, 2) +
+    g_client(1, 5, 0) + bytes([1, 0]) + g_client(1, 0, 1, 3),
+    "storage_rpc": bytes([0]) + g_client(0, 2, 7) + g_client(0, 2, 0, 5) +
+    g_client(0, 2, 9, 1),
+    "fast_calls": bytes([0]) + g_smc(0, 0xbf00ff01) + g_smc(0, 0xb2000009) +
+    g_smc(0, 0xb200000b) + g_smc(0, 0xb200000a) + g_smc(0, 0xb2000007) +
+    g_smc(0, 0xb200000d, 5),
+    "raw_call": bytes([0]) + g_arg(0, 3, 0, params=value(META_IN, *HELLO) +
+                                   value(META_IN)) +
+    bytes([6, 0]) + struct.pack("<H", 3) + bytes([7, 0, 1]) +
+    struct.pack("<4I", 0, 0, 0, 0),
+    "panic": bytes([0]) + g_client(0, 3, 1) + g_client(0, 4, 0, 1 << 20),
+}
+
+for target, seeds in (("fuzz_smc_raw", SEEDS), ("fuzz_guest", GUEST_SEEDS)):
+    out = os.path.join(CORPUS, target)
+    os.makedirs(out, exist_ok=True)
+    for name, data in seeds.items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+    print("%d seeds in %s" % (len(seeds), out), file=sys.stderr)

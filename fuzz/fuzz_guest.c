@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * fuzz_guest: hostile guests, through the real hypervisor and its OP-TEE
+ * mediator. The input is a sequence of operations, each one byte of kind
+ * then its operands (VM slots 0..FUZZ_VMS-1):
+ *
+ *   kind 0  CREATE     a VM (its driver probes OP-TEE)
+ *   kind 1  DESTROY    u8 slot
+ *   kind 2  SMC        u8 slot, u8 index into the guest-visible function
+ *                      IDs, a1..a6 as u32: as the guest's vCPU issues it
+ *   kind 3  MEMORY     u8 slot, u16 page, u16 offset, u8 length, bytes:
+ *                      into the guest's own RAM (IPA), where its SMCs and
+ *                      messages can point
+ *   kind 4  ARG        u8 slot, u16 page, 8 u32 header, u8 params (32
+ *                      bytes each): a message argument in guest RAM
+ *   kind 5  CLIENT     u8 slot, u8 TA, u8 command, u32 value: a GP
+ *                      client call through the driver (RPCs answered)
+ *   kind 6  CALL       u8 slot, u16 page: CALL_WITH_ARG on that page
+ *   kind 7  RESUME     u8 slot, u8 thread, a1, a2, a4, a5 as u32
+ *
+ * After the sequence every VM is destroyed; then nothing may be left
+ * pinned, and the nexus invariants hold (fuzz_common.c).
+ */
+
+#include <string.h>
+
+#include <nexsim/ta_ids.h>
+#include <sim/guest.h>
+#include <sim/hyp.h>
+#include <sim/optee_abi.h>
+#include <tee_client_api.h>
+
+#include "fuzz_common.h"
+
+#define FUZZ_VMS	3
+#define VM_RAM		(256u * 1024u)
+#define MAX_OPS		64
+
+static struct vm *vms[FUZZ_VMS];
+
+static const uint32_t guest_ids[] = {
+	0xbf00ff00u, 0xbf00ff01u, 0xbf00ff03u, 0xb2000000u, 0xb2000001u,
+	0x32000003u, 0x32000004u, 0xb2000007u, 0xb2000009u, 0xb200000au,
+	0xb200000bu, 0xb200000fu, 0x32000012u, 0x32000013u, 0xb200000du,
+};
+
+static const TEEC_UUID tas[] = {
+	TA_HELLO_WORLD_UUID, TA_KV_STORE_UUID, TA_STORAGE_UUID,
+	TA_PANIC_UUID, TA_STRESS_UUID, PTA_GUEST_UUID,
+};
+
+static struct vm *vm_at(struct fuzz_input *in)
+{
+	return vms[fuzz_u8(in) % FUZZ_VMS];
+}
+
+static uint64_t ipa_of(struct vm *vm, uint16_t page)
+{
+	return HYP_VM_IPA_BASE + (uint64_t)(page % (VM_RAM / HYP_PAGE)) *
+				 HYP_PAGE;
+}
+
+static void create(void)
+{
+	char err[128];
+	size_t n = 0;
+
+	for (n = 0; n < FUZZ_VMS && vms[n]; n++)
+		;
+	if (n == FUZZ_VMS)
+		return;
+	vms[n] = hyp_vm_create(VM_RAM, err, sizeof(err));
+	if (vms[n] && guest_drv_probe(vms[n], err, sizeof(err))) {
+		hyp_vm_destroy(vms[n]);
+		vms[n] = NULL;
+	}
+}
+
+static void destroy(uint8_t slot)
+{
+	struct vm *vm = vms[slot % FUZZ_VMS];
+
+	if (!vm)
+		return;
+	hyp_vm_destroy(vm);
+	vms[slot % FUZZ_VMS] = NULL;
+}
+
+static void memory(struct fuzz_input *in)
+{
+	struct vm *vm = vm_at(in);
+	uint16_t page = fuzz_u16(in);
+	uint16_t off = fuzz_u16(in) % HYP_PAGE;
+	uint8_t len = fuzz_u8(in);
+	uint8_t buf[256];
+	size_t n = 0;
+
+	for (n = 0; n < len; n++)
+		buf[n] = fuzz_u8(in);
+	if (vm)
+		hyp_vm_write(vm, ipa_init(ipa_of(vm, page) + off), buf,
+			     off + len > HYP_PAGE ? HYP_PAGE - off : len);
+}
+
+static void message(struct fuzz_input *in)
+{
+	struct vm *vm = vm_at(in);
+	uint16_t page = fuzz_u16(in);
+	uint8_t buf[HYP_PAGE];
+	size_t len = fuzz_message(in, buf);
+
+	if (vm)
+		hyp_vm_write(vm, ipa_init(ipa_of(vm, page)), buf, len);
+}
+
+static void smc(struct vm *vm, uint64_t regs[8])
+{
+	uint32_t fid = (uint32_t)regs[0];
+
+	if (!vm)
+		return;
+	hyp_vm_smc(vm, regs);
+	if (!(fid & 0x80000000u))
+		fuzz_check_std_result(fid, (uint32_t)regs[0]);
+}
+
+static void client(struct fuzz_input *in)
+{
+	struct vm *vm = vm_at(in);
+	const TEEC_UUID *uuid = &tas[fuzz_u8(in) % (sizeof(tas) /
+						      sizeof(tas[0]))];
+	uint32_t cmd = fuzz_u8(in) % 12;
+	uint32_t value = fuzz_u32(in);
+	TEEC_Context ctx;
+	TEEC_Session s;
+	TEEC_Operation op;
+	char buf[32] = "fuzz";
+
+	if (!vm)
+		return;
+	guest_select(vm);
+	if (TEEC_InitializeContext(NULL, &ctx))
+		return;
+	if (!TEEC_OpenSession(&ctx, &s, uuid, TEEC_LOGIN_PUBLIC, NULL, NULL,
+			      NULL)) {
+		memset(&op, 0, sizeof(op));
+		/* A memref and a value: what most built-in commands take. */
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT,
+						 TEEC_VALUE_INOUT, TEEC_NONE,
+						 TEEC_NONE);
+		op.params[0].tmpref.buffer = buf;
+		op.params[0].tmpref.size = 4 + value % 16;
+		op.params[1].value.a = value;
+		TEEC_InvokeCommand(&s, cmd, &op, NULL);
+		TEEC_CloseSession(&s);
+	}
+	TEEC_FinalizeContext(&ctx);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz_input in = { data, size, 0 };
+	struct hyp_stats hs;
+	char err[128];
+	unsigned int ops = 0;
+	size_t n = 0;
+
+	fuzz_reset();
+	if (hyp_init(&fuzz_machine, err, sizeof(err)))
+		fuzz_fail("hypervisor: %s", err);
+	memset(vms, 0, sizeof(vms));
+	while (fuzz_more(&in) && ops++ < MAX_OPS) {
+		uint64_t regs[8] = { 0 };
+		uint8_t op = fuzz_u8(&in);
+		struct vm *vm = NULL;
+
+		switch (op & 7) {
+		case 0:
+			create();
+			break;
+		case 1:
+			destroy(fuzz_u8(&in));
+			break;
+		case 2:
+			vm = vm_at(&in);
+			regs[0] = guest_ids[fuzz_u8(&in) % (sizeof(guest_ids) /
+						       sizeof(guest_ids[0]))];
+			for (n = 1; n < 7; n++)
+				regs[n] = fuzz_u32(&in);
+			smc(vm, regs);
+			break;
+		case 3:
+			memory(&in);
+			break;
+		case 4:
+			message(&in);
+			break;
+		case 5:
+			client(&in);
+			break;
+		case 6:
+			vm = vm_at(&in);
+			if (vm) {
+				uint64_t ipa = ipa_of(vm, fuzz_u16(&in));
+
+				regs[0] = SMC_CALL_WITH_ARG;
+				regs[1] = ipa >> 32;
+				regs[2] = (uint32_t)ipa;
+				smc(vm, regs);
+			}
+			break;
+		default:
+			vm = vm_at(&in);
+			regs[0] = SMC_RETURN_FROM_RPC;
+			regs[3] = fuzz_u8(&in) % 4;
+			regs[1] = fuzz_u32(&in);
+			regs[2] = fuzz_u32(&in);
+			regs[4] = fuzz_u32(&in);
+			regs[5] = fuzz_u32(&in);
+			smc(vm, regs);
+			break;
+		}
+	}
+	/* Every VM goes, as a careful hypervisor makes it go. */
+	for (n = 0; n < FUZZ_VMS; n++)
+		destroy((uint8_t)n);
+	hyp_get_stats(&hs);
+	if (hs.pages_pinned)
+		fuzz_fail("%llu pages pinned with no VM",
+			  (unsigned long long)hs.pages_pinned);
+	if (hs.undrained)
+		fuzz_fail("a drain gave up on a call");
+	if (hs.pages_free != hs.pages_total)
+		fuzz_fail("%llu of %llu pages free with no VM",
+			  (unsigned long long)hs.pages_free,
+			  (unsigned long long)hs.pages_total);
+	hyp_fini();
+	fuzz_check_end();
+	return 0;
+}
