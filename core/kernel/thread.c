@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The threads of a guest. The table and the RPC-cache flag are ordinary
- * globals, hence banked: guest A's threads are not guest B's, and one guest
- * running out of threads leaves the others theirs. What a core is running
- * (its thread, its spinlock depth) is nexus state: it belongs to the core.
+ * The threads of a guest. The table (in the guest's heap, its pointer an
+ * ordinary global) and the RPC-cache flag are banked: guest A's threads
+ * are not guest B's, and one guest running out of threads leaves the
+ * others theirs. What a core is running (its thread, its spinlock depth)
+ * is nexus state: it belongs to the core.
  *
  * A std call runs on a thread's own stack (arch_thread_run()). An RPC
  * suspends the thread and returns to the SMC entry, which hands the
@@ -70,7 +71,7 @@ void thread_init_threads(uint8_t *stacks, size_t stack_size, uint32_t count)
 
 	CHECK(count && count <= THREAD_MAX_COUNT);
 	threads = calloc(count, sizeof(*threads));
-	/* The heap is fresh, and the plan leaves room for this. */
+	/* The heap is fresh, and the boot checked it has room for this. */
 	CHECK(threads);
 	for (n = 0; n < count; n++) {
 		threads[n].state = THREAD_STATE_FREE;
