@@ -81,14 +81,9 @@ static uint64_t rnd(void)
 
 static bool block_until(bool (*done)(void *arg), void *arg);
 
-static void wake_nothing(void)
-{
-	/* Blocked vCPUs are polled: their conditions are checked in turn. */
-}
-
+/* Blocked vCPUs are polled: their conditions are checked in turn. */
 static const struct supp_waiter waiter = {
 	.block_until = block_until,
-	.wake = wake_nothing,
 };
 
 /* Back to the scheduler; returns when this vCPU is picked again. */

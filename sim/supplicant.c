@@ -434,8 +434,6 @@ static uint32_t notification(struct supp *s, struct msg_arg *arg)
 		if (s->key_count == MAX_KEYS)
 			return MSG_RES_OUT_OF_MEMORY;
 		s->keys[s->key_count++] = w.key;
-		if (waiter)
-			waiter->wake();
 		return MSG_RES_SUCCESS;
 	default:
 		return MSG_RES_BAD_PARAMETERS;

@@ -362,7 +362,7 @@ void thread_abort_current(void)
 	/* The call was abandoned mid-way: its locks may be held. */
 	thread_global_lock = SPINLOCK_UNLOCK;
 	mutex_abort_thread();
-	ta_abort_thread(core_thread[core]);
+	ta_abort_thread();
 	threads[core_thread[core]].state = THREAD_STATE_FREE;
 	/* The normal world keeps the buffer; this thread forgets it. */
 	forget_rpc_arg(&threads[core_thread[core]]);

@@ -493,12 +493,10 @@ const void *ta_session_instance(const struct ta_session *s)
 	return s->inst;
 }
 
-void ta_abort_thread(int thread_id)
+void ta_abort_thread(void)
 {
 	void **slot = thread_ta_busy_slot();
 	struct ta_instance *inst = slot ? *slot : NULL;
-
-	(void)thread_id;
 	/*
 	 * The instance the call held (listed or not: it may be dead or being
 	 * dropped) is free again; its sleepers are owed a wake-up, sent at

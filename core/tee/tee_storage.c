@@ -812,14 +812,15 @@ void tee_storage_close_instance(const void *inst)
 	struct __TEE_ObjectHandle *h = NULL;
 	bool any = false;
 
+	for (h = handles; h; h = h->next) {
+		if (h->inst == inst) {
+			orphan(h);
+			any = true;
+		}
+	}
 	/* Most instances open nothing: no lock, no sleep for them. */
-	for (h = handles; h; h = h->next)
-		any |= h->inst == inst;
 	if (!any)
 		return;
-	for (h = handles; h; h = h->next)
-		if (h->inst == inst)
-			orphan(h);
 	/* Closed now, or by the next holder of the lock. */
 	if (storage_lock())
 		return;

@@ -52,8 +52,8 @@ struct ta_session *ta_current_session(void);
 const struct ta_head *ta_session_head(const struct ta_session *s);
 /* The TA instance a session runs in, as a key (what storage ties to). */
 const void *ta_session_instance(const struct ta_session *s);
-/* A call abandoned on thread @thread_id: forget the instance it held. */
-void ta_abort_thread(int thread_id);
+/* The call of this core's thread was abandoned: free the instance it held. */
+void ta_abort_thread(void);
 const TEE_Identity *ta_session_client(const struct ta_session *s);
 struct malloc_ctx *ta_session_heap(struct ta_session *s);
 const void **ta_session_instance_data(struct ta_session *s);

@@ -30,10 +30,11 @@ void supp_handle(struct vm *vm, struct supp *s, struct msg_arg *arg);
  * sent is answered BAD_STATE (no other call could ever send it).
  */
 struct supp_waiter {
-	/* Block the calling vCPU until @done(@arg) holds; false if none can. */
+	/*
+	 * Block the calling vCPU until @done(@arg) holds (checked again at
+	 * each scheduling decision); false if none can.
+	 */
 	bool (*block_until)(bool (*done)(void *arg), void *arg);
-	/* Something a blocked vCPU may wait for has happened. */
-	void (*wake)(void);
 };
 void supp_set_waiter(const struct supp_waiter *w);
 
