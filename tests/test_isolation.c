@@ -205,6 +205,15 @@ static void test_stale_pointer_into_a_destroyed_guest(void **state)
 	assert_int_equal(v.owner_guest, 2);
 	assert_int_equal(v.active_guest, 1);
 	assert_int_equal(v.access, SHIM_ACCESS_WRITE);
+
+	/* Nor while the share's new guest runs, its memory open. */
+	harness_first_std_call(0, 4);
+	assert_int_equal(virt_set_guest(4), TEE_SUCCESS);
+	assert_true(shim_try(poke, &pk, &v));
+	virt_unset_guest();
+	assert_int_equal(v.owner, SHIM_OWNER_DESTROYED_GUEST);
+	assert_int_equal(v.owner_guest, 2);
+	assert_int_equal(v.active_guest, 4);
 	assert_int_equal(sim_vm_destroyed(1), OK);
 	assert_int_equal(sim_vm_destroyed(4), OK);
 }
@@ -304,6 +313,49 @@ static void restart_with(enum shim_on_violation mode)
 	harness_config(&cfg, "default");
 	cfg.on_violation = mode;
 	harness_start(&cfg);
+}
+
+/*
+ * A destroyed guest's window may keep its protection key while no one
+ * holds it; once every key has gone round more guests than there are
+ * keys, the stale pointer must still fault from each of them.
+ */
+static void test_stale_pointer_stays_unreachable_as_keys_move(void **state)
+{
+	enum { GUESTS = 16 };
+	struct nexsim_config cfg;
+	struct shim_violation v;
+	struct shim_stats st;
+	struct poke pk = { 0 };
+	uint32_t g = 0;
+
+	(void)state;
+	harness_stop();
+	harness_config(&cfg, "default");
+	cfg.platform.guest_count = GUESTS;
+	harness_start(&cfg);
+	assert_int_equal(sim_vm_created(1), OK);
+	harness_first_std_call(0, 1);
+	pk.ptr = guest_heap_ptr(1);
+	pk.write = true;
+	assert_int_equal(sim_vm_destroyed(1), OK);
+
+	for (g = 2; g <= GUESTS; g++) {
+		assert_int_equal(sim_vm_created(g), OK);
+		harness_first_std_call(0, g);
+		assert_int_equal(virt_set_guest(g), TEE_SUCCESS);
+		assert_true(shim_try(poke, &pk, &v));
+		virt_unset_guest();
+		assert_int_equal(v.owner, SHIM_OWNER_DESTROYED_GUEST);
+		assert_int_equal(v.owner_guest, 1);
+		assert_int_equal(v.active_guest, (int)g);
+	}
+	shim_get_stats(&st);
+	if (shim_guard_in_use() == SHIM_GUARD_PKEYS)
+		assert_true(st.key_evictions > 0);	/* every key went round */
+	for (g = 2; g <= GUESTS; g++)
+		assert_int_equal(sim_vm_destroyed(g), OK);
+	restart_with(SHIM_VIOLATION_ABORT);
 }
 
 static void test_end_call_mode_ends_only_the_faulting_call(void **state)
@@ -717,6 +769,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_guest_touching_another_guests_heap),
 		cmocka_unit_test(test_default_partition_touching_guest_memory),
 		cmocka_unit_test(test_stale_pointer_into_a_destroyed_guest),
+		cmocka_unit_test(test_stale_pointer_stays_unreachable_as_keys_move),
 		cmocka_unit_test(test_nonsecure_pages_reach_only_their_guest),
 		cmocka_unit_test(test_mapping_cache_keeps_pages_to_their_guest),
 		cmocka_unit_test(test_released_arg_page_unreachable),

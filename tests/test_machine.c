@@ -4,8 +4,10 @@
  * core refuses at boot, the equal split of ABI.md §3, and power-on reset.
  */
 
+#include <stdlib.h>
 #include <string.h>
 
+#include <arch/mmu.h>
 #include <kernel/virtualization.h>
 #include <mm/malloc.h>
 #include <sim/ipa.h>
@@ -277,9 +279,12 @@ static void test_reset_returns_to_power_on(void **state)
 	struct core_nexus_info info;
 	struct malloc_stats nex;
 	struct shim_stats st;
+	struct core_guest_info g1;
 	uint64_t resident_boot = 0;
+	uint8_t *bank = NULL;
 	uint32_t ns = 0;
 	char err[128];
+	size_t k = 0;
 	int round = 0;
 
 	(void)state;
@@ -292,6 +297,7 @@ static void test_reset_returns_to_power_on(void **state)
 		assert_int_equal(sim_vm_created(1), T_OK);
 		assert_int_equal(sim_vm_created(2), T_OK);
 		harness_smc(1, T_CALL_WITH_ARG, 0, ns, 0, 1, NULL);
+		assert_true(core_get_slot_info(0, &g1));
 		assert_non_null(nex_malloc(100));	/* left allocated */
 		assert_int_equal(sim_machine_reset(&harness_machine, err,
 						   sizeof(err)), 0);
@@ -314,10 +320,22 @@ static void test_reset_returns_to_power_on(void **state)
 		assert_int_equal(st.fast_smcs + st.std_smcs, 0);
 		assert_int_equal(harness_smc(0, T_CALLS_COUNT, 0, 0, 0, 1, NULL),
 				 T_ENOTAVAIL);
-		/* Shares are scrubbed; two tables and an index page stay touched. */
+		/*
+		 * Shares are scrubbed. Two tables and an index page stay
+		 * touched, and with pkeys the two bank copies, zeroed.
+		 */
 		assert_true(sim_machine_resident(&harness_machine,
 						 SIM_REGION_TZDRAM) <=
-			    resident_boot + 2 * info.table_size + 4096);
+			    resident_boot + 2 * info.table_size + 4096 +
+			    2 * arch_bank_size());
+		bank = malloc(arch_bank_size());
+		assert_non_null(bank);
+		assert_int_equal(sim_phys_read(&harness_machine,
+					       pa_addr(g1.bank_pa), bank,
+					       arch_bank_size()), 0);
+		for (k = 0; k < arch_bank_size(); k++)
+			assert_int_equal(bank[k], 0);
+		free(bank);
 	}
 	harness_stop();
 }

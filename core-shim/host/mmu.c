@@ -36,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,11 +68,19 @@ enum window_state {
 	WIN_RETIRED,
 };
 
+/*
+ * A window stays mapped over the private range it was last given (@off):
+ * the next guest of that range reuses it with no system call. Retired, it
+ * is closed (parked key, or PROT_NONE) so a stale pointer still faults.
+ */
 struct window {
 	uintptr_t va;
 	enum window_state state;
 	uint16_t guest_id;	/* owner, or last owner when retired */
 	struct arch_prtn *prtn;	/* live only */
+	off_t off;		/* private range mapped, -1: none */
+	uint64_t retired_at;	/* mmu.retires when it was retired */
+	int key_slot;		/* LRU key it is tagged with, -1: parked */
 };
 
 struct arch_prtn {
@@ -112,7 +121,8 @@ static struct {
 	struct arch_prtn *call_holder[NS_CALL_KEYS];
 	size_t call_key_count;
 	int lru_keys[MAX_PKEYS];
-	struct arch_prtn *key_owner[MAX_PKEYS];
+	struct arch_prtn *key_owner[MAX_PKEYS];	/* live holder */
+	struct window *key_window[MAX_PKEYS];	/* window tagged with it */
 	size_t lru_key_count;
 	uint32_t pkru_ours;	/* AD|WD bits of every key we own */
 	uint32_t pkru_base;	/* bits of keys owned by someone else */
@@ -127,7 +137,7 @@ static struct {
 	size_t win_size;
 	size_t win_stride;
 	size_t win_count;
-	size_t win_cursor;
+	uint64_t retires;
 	struct window *wins;
 
 	/* banks */
@@ -469,42 +479,101 @@ static int reserve_windows(size_t private_size)
 		return -1;
 	}
 	mmu.win_base = base;
-	for (size_t n = 0; n < mmu.win_count; n++)
+	for (size_t n = 0; n < mmu.win_count; n++) {
 		mmu.wins[n].va = (uintptr_t)base + n * mmu.win_stride;
+		mmu.wins[n].off = -1;
+		mmu.wins[n].key_slot = -1;
+	}
 	return 0;
 }
 
 /*
- * Next window in round-robin order that no live guest holds: a destroyed
- * guest's addresses are not handed out again until the others were, so a
- * stale pointer into them faults instead of reaching a new guest.
+ * A window for the private range at @off that no live guest holds. Each
+ * range keeps two windows and alternates between them, so the addresses
+ * of the guest destroyed last are not handed out again at once: a stale
+ * pointer into them faults instead of reaching the new guest. Reusing a
+ * window still mapped over @off costs no system call; otherwise a window
+ * never used, then the one retired longest ago, is mapped afresh.
  */
-static struct window *take_window(void)
+static struct window *take_window(off_t off)
 {
+	struct window *same = NULL;
+	struct window *fresh = NULL;
+	struct window *oldest = NULL;
+	size_t same_count = 0;
 	size_t n = 0;
 
 	for (n = 0; n < mmu.win_count; n++) {
-		struct window *w = &mmu.wins[(mmu.win_cursor + n) %
-					     mmu.win_count];
+		struct window *w = &mmu.wins[n];
 
-		if (w->state != WIN_LIVE) {
-			mmu.win_cursor = (size_t)(w - mmu.wins) + 1;
-			return w;
+		if (w->off == off)
+			same_count++;
+		if (w->state == WIN_LIVE)
+			continue;
+		if (w->state == WIN_UNUSED) {
+			if (!fresh)
+				fresh = w;
+		} else if (w->off == off) {
+			if (!same || w->retired_at < same->retired_at)
+				same = w;
+		} else if (!oldest || w->retired_at < oldest->retired_at) {
+			oldest = w;
 		}
 	}
-	return NULL;
+	/* The range's other window, not the one its last guest had. */
+	if (same && same_count > 1)
+		return same;
+	if (fresh)
+		return fresh;
+	if (same)
+		return same;
+	return oldest;
 }
 
-static void retire_window(struct window *w)
+/*
+ * Close @w and retire it. With pkeys it may keep its LRU key: no one holds
+ * that key now, so no PKRU enables it, and the window is parked before the
+ * key goes to another guest (ensure_key). With mprotect, @open says its
+ * range is PROT_READ|PROT_WRITE now.
+ */
+static void retire_window(struct window *w, bool open)
 {
+	if (open && mmu.guard != SHIM_GUARD_PKEYS)
+		set_prot((void *)w->va, mmu.win_size, PROT_NONE);
+	w->state = WIN_RETIRED;
+	w->retired_at = ++mmu.retires;
+	w->prtn = NULL;
+}
+
+/* Map @w over the private range at @off (closed), unless it already is. */
+static int map_window(struct window *w, off_t off)
+{
+	int prot = mmu.guard == SHIM_GUARD_PKEYS ? PROT_READ | PROT_WRITE :
+						    PROT_NONE;
 	void *va = (void *)w->va;
 
-	if (mmap(va, mmu.win_size, PROT_NONE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1,
-		 0) != va)
-		mmu_fatal("retire of a guest window");
-	w->state = WIN_RETIRED;
-	w->prtn = NULL;
+	if (w->off == off)
+		return 0;
+	if (mmap(va, mmu.win_size, prot, MAP_SHARED | MAP_FIXED,
+		 mmu.secure->fd, off) != va) {
+		/* Whatever was there is gone: leave the range reserved. */
+		if (mmap(va, mmu.win_size, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED |
+			 MAP_NORESERVE, -1, 0) != va)
+			mmu_fatal("reserve of a guest window");
+		w->off = -1;
+		w->state = WIN_UNUSED;
+		return -1;
+	}
+	w->off = off;
+	if (w->key_slot >= 0) {
+		/* The new mapping carries key 0, not its old LRU key. */
+		mmu.key_window[w->key_slot] = NULL;
+		w->key_slot = -1;
+	}
+	if (mmu.guard == SHIM_GUARD_PKEYS)
+		set_key(va, mmu.win_size, mmu.key_parked);
+	return 0;
 }
 
 static void key_range(void *va, size_t size, void *key)
@@ -527,32 +596,75 @@ static void set_prtn_open(struct arch_prtn *p, bool open)
 	mmu.open_prtn = open ? p : NULL;
 }
 
-/* pkeys: give @p one of the LRU keys, evicting the stalest holder. */
-static int ensure_key(struct arch_prtn *p)
+/* Put @w back on the parked key. */
+static void park_window(struct window *w)
+{
+	set_key((void *)w->va, mmu.win_size, mmu.key_parked);
+	mmu.key_window[w->key_slot] = NULL;
+	w->key_slot = -1;
+}
+
+/*
+ * An LRU key for a guest that has none: a free one no window carries,
+ * else a free one (its window gets parked), else the least recently used
+ * holder's, taken from it.
+ */
+static size_t pick_key(void)
 {
 	struct arch_prtn *victim = NULL;
+	size_t tagged = SIZE_MAX;
 	size_t slot = 0;
 	size_t n = 0;
 
-	p->lru_tick = ++mmu.tick;
-	if (p->key_slot >= 0)
-		return p->key_slot;
 	for (n = 0; n < mmu.lru_key_count; n++) {
-		if (!mmu.key_owner[n]) {
-			slot = n;
-			goto assign;
-		}
+		if (mmu.key_owner[n])
+			continue;
+		if (!mmu.key_window[n])
+			return n;
+		if (tagged == SIZE_MAX)
+			tagged = n;
+	}
+	if (tagged != SIZE_MAX)
+		return tagged;
+	for (n = 0; n < mmu.lru_key_count; n++) {
 		if (!victim || mmu.key_owner[n]->lru_tick < victim->lru_tick) {
 			victim = mmu.key_owner[n];
 			slot = n;
 		}
 	}
-	set_key((void *)victim->win->va, mmu.win_size, mmu.key_parked);
 	nsmap_for_each(victim, key_range, &mmu.key_parked);
 	victim->key_slot = -1;
+	mmu.key_owner[slot] = NULL;
 	shim_stats_counters.key_evictions++;
-assign:
-	set_key((void *)p->win->va, mmu.win_size, mmu.lru_keys[slot]);
+	return slot;
+}
+
+/*
+ * pkeys: give @p one of the LRU keys. Its window may still carry a key no
+ * one holds (from its earlier guest): taken back with no system call.
+ */
+static int ensure_key(struct arch_prtn *p)
+{
+	struct window *w = p->win;
+	size_t slot = 0;
+
+	p->lru_tick = ++mmu.tick;
+	if (p->key_slot >= 0)
+		return p->key_slot;
+	if (w->key_slot >= 0 && !mmu.key_owner[w->key_slot]) {
+		slot = (size_t)w->key_slot;
+	} else {
+		slot = pick_key();
+		if (mmu.key_window[slot])
+			park_window(mmu.key_window[slot]);
+		/* A key a window carries is no one's, or its guest's. */
+		if (w->key_slot >= 0)
+			mmu_fatal("guest %u's window carries a key held by "
+				  "another guest", (unsigned int)p->guest_id);
+		set_key((void *)w->va, mmu.win_size, mmu.lru_keys[slot]);
+		w->key_slot = (int)slot;
+		mmu.key_window[slot] = w;
+	}
 	nsmap_for_each(p, key_range, &mmu.lru_keys[slot]);
 	mmu.key_owner[slot] = p;
 	p->key_slot = (int)slot;
@@ -646,10 +758,9 @@ struct arch_prtn *arch_prtn_create(uint16_t guest_id, paddr_t bank_pa,
 {
 	const struct shim_phys_region *r = mmu.secure;
 	struct arch_prtn *p = NULL;
+	off_t p_off = 0;
 	struct window *w = NULL;
 	void *va = NULL;
-	int prot = mmu.guard == SHIM_GUARD_PKEYS ? PROT_READ | PROT_WRITE :
-						    PROT_NONE;
 
 	/* Both ranges are pages of secure RAM. */
 	if (!r || !private_size ||
@@ -664,29 +775,22 @@ struct arch_prtn *arch_prtn_create(uint16_t guest_id, paddr_t bank_pa,
 	if ((private_size + mmu.page_size - 1) / mmu.page_size !=
 	    mmu.win_size / mmu.page_size)
 		return NULL;
-	w = take_window();
+	p_off = (off_t)(pa_addr(private_pa) - pa_addr(r->base));
+	w = take_window(p_off);
 	p = calloc(1, sizeof(*p));
-	if (!w || !p) {
+	if (!w || !p || map_window(w, p_off)) {
 		free(p);
 		return NULL;
 	}
 
 	p->guest_id = guest_id;
 	p->bank_off = (off_t)(pa_addr(bank_pa) - pa_addr(r->base));
-	p->private_off = (off_t)(pa_addr(private_pa) - pa_addr(r->base));
+	p->private_off = p_off;
 	p->private_size = private_size;
 	p->key_slot = -1;
 	p->call_slot = -1;
 	p->win = w;
-
-	va = mmap((void *)w->va, mmu.win_size, prot, MAP_SHARED | MAP_FIXED,
-		  r->fd, p->private_off);
-	if (va != (void *)w->va) {
-		free(p);
-		return NULL;
-	}
-	if (mmu.guard == SHIM_GUARD_PKEYS)
-		set_key(va, mmu.win_size, mmu.key_parked);
+	va = (void *)w->va;
 	w->state = WIN_LIVE;
 	w->guest_id = guest_id;
 	w->prtn = p;
@@ -727,6 +831,9 @@ static void unlink_prtn(struct arch_prtn *p)
 
 static void destroy(struct arch_prtn *p)
 {
+	/* Is its window accessible (holding a key, or open) right now? */
+	bool open = mmu.guard == SHIM_GUARD_PKEYS ? p->key_slot >= 0 :
+						     mmu.open_prtn == p;
 	size_t n = 0;
 
 	nsmap_release_all(p);
@@ -740,8 +847,17 @@ static void destroy(struct arch_prtn *p)
 		mmu.call_holder[p->call_slot] = NULL;
 	/* The core's allocator shadow must not outlive the mapping. */
 	arch_asan_unpoison((void *)p->win->va, mmu.win_size);
-	retire_window(p->win);
-	if (p->bank_off + (off_t)bank_span() == p->private_off) {
+	retire_window(p->win, open);
+	if (mmu.guard == SHIM_GUARD_PKEYS) {
+		/*
+		 * The bank copy is zeroed in place: its page stays resident
+		 * for the slot's next guest, saving a page fault per create.
+		 */
+		pkru_allow(false, NULL, true);
+		memset(mmu.phys_map + p->bank_off, 0, bank_span());
+		mmu_reload_core(machine_current_core());
+		punch(p->private_off, p->private_size);
+	} else if (p->bank_off + (off_t)bank_span() == p->private_off) {
 		punch(p->bank_off, bank_span() + p->private_size);
 	} else {
 		punch(p->bank_off, bank_span());
