@@ -43,6 +43,8 @@ static void start(void)
 	/* A violation is a finding: report it and stop. */
 	cfg.on_violation = SHIM_VIOLATION_ABORT;
 	cfg.quiet_violations = false;
+	/* Guests come and go per input: keep their pages, zeroed. */
+	cfg.scrub = SHIM_SCRUB_IN_PLACE;
 	nexsim_config_place_nsec_ddr(&cfg);
 	if (sim_machine_start(&fuzz_machine, &cfg, err, sizeof(err)))
 		fuzz_fail("machine: %s", err);

@@ -340,6 +340,96 @@ static void test_reset_returns_to_power_on(void **state)
 	harness_stop();
 }
 
+/* Does [pa, pa + len) of secure RAM read as zeros? */
+static bool secure_zero(paddr_t pa, size_t len)
+{
+	uint8_t *buf = malloc(len);
+	bool zero = true;
+	size_t k = 0;
+
+	assert_non_null(buf);
+	assert_int_equal(sim_phys_read(&harness_machine, pa_addr(pa), buf, len),
+			 0);
+	for (k = 0; k < len && zero; k++)
+		zero = !buf[k];
+	free(buf);
+	return zero;
+}
+
+/*
+ * A guest's secret, in its heap, then the guest is destroyed: with either
+ * scrub the share reads as zeros; in place, its pages stay and the share's
+ * next guest doing the same work takes no new page of the host.
+ */
+static void scrub_round(enum shim_scrub scrub)
+{
+	struct nexsim_config cfg;
+	struct core_guest_info g;
+	struct shim_stats st;
+	uint64_t resident_boot = 0;
+	uint64_t resident_used[3] = { 0 };
+	uint64_t resident_after = 0;
+	uint16_t id = 0;
+	uint8_t *secret = NULL;
+	size_t share = 0;
+
+	harness_config(&cfg, "default");
+	cfg.scrub = scrub;
+	harness_start(&cfg);
+	resident_boot = sim_machine_resident(&harness_machine, SIM_REGION_TZDRAM);
+	for (id = 1; id <= 2; id++) {
+		assert_int_equal(sim_vm_created(id), T_OK);
+		harness_first_std_call(0, id);
+		assert_int_equal(virt_set_guest(id), TEE_SUCCESS);
+		secret = guest_malloc(3000);
+		assert_non_null(secret);
+		/* The second guest gets the first one's share, scrubbed. */
+		for (share = 0; share < 3000; share++)
+			assert_int_equal(secret[share], 0);
+		memset(secret, 0x5a, 3000);
+		virt_unset_guest();
+		assert_true(core_get_slot_info(0, &g));
+		assert_int_equal(g.id, id);
+		share = g.heap_size + g.stacks_size + g.ta_ram_size;
+		resident_used[id] = sim_machine_resident(&harness_machine,
+							 SIM_REGION_TZDRAM);
+		assert_false(secure_zero(g.private_pa, share));
+		assert_int_equal(sim_vm_destroyed(id), T_OK);
+		assert_true(secure_zero(g.private_pa, share));
+		assert_true(secure_zero(g.bank_pa, arch_bank_size()));
+		resident_after = sim_machine_resident(&harness_machine,
+						      SIM_REGION_TZDRAM);
+		if (scrub == SHIM_SCRUB_IN_PLACE)
+			assert_int_equal(resident_after, resident_used[id]);
+		else
+			assert_true(resident_after < resident_used[id]);
+	}
+	shim_get_stats(&st);
+	if (scrub == SHIM_SCRUB_IN_PLACE) {
+		assert_true(st.pages_zeroed > 0);
+		/* The second guest reused the first one's pages: none new. */
+		assert_int_equal(resident_used[2], resident_used[1]);
+		assert_true(resident_after > resident_boot);
+	} else {
+		assert_int_equal(st.pages_zeroed, 0);
+	}
+	harness_stop();
+}
+
+static void test_scrub_release_gives_pages_back(void **state)
+{
+	(void)state;
+	harness_stop();
+	scrub_round(SHIM_SCRUB_RELEASE);
+}
+
+static void test_scrub_in_place_zeroes_and_keeps_pages(void **state)
+{
+	(void)state;
+	harness_stop();
+	scrub_round(SHIM_SCRUB_IN_PLACE);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,6 +442,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_every_guest_gets_the_same_share),
 		cmocka_unit_test(test_shares_do_not_overlap),
 		cmocka_unit_test(test_reset_returns_to_power_on),
+		cmocka_unit_test(test_scrub_release_gives_pages_back),
+		cmocka_unit_test(test_scrub_in_place_zeroes_and_keeps_pages),
 	};
 
 	harness_init(argc, argv);

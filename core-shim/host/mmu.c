@@ -819,6 +819,62 @@ static void punch(off_t off, size_t len)
 			  (unsigned long long)off);
 }
 
+/* Zero @len bytes of secure RAM at @off, leaving its pages in place. */
+static void zero_in_place(off_t off, size_t len)
+{
+	static const uint8_t zeros[4096];
+	size_t n = 0;
+
+	if (mmu.guard == SHIM_GUARD_PKEYS) {
+		pkru_allow(false, NULL, true);
+		memset(mmu.phys_map + off, 0, len);
+		return;
+	}
+	for (n = 0; n < len; n += sizeof(zeros)) {
+		size_t chunk = len - n < sizeof(zeros) ? len - n : sizeof(zeros);
+
+		if (syscall(SYS_pwrite64, mmu.secure->fd, zeros, chunk,
+			    off + (off_t)n) != (long)chunk)
+			mmu_fatal("scrub of secure RAM at %#llx",
+				  (unsigned long long)off);
+	}
+}
+
+/*
+ * SHIM_SCRUB_IN_PLACE: zero the pages of [@off, @off + @len) that hold
+ * data (the memfd tells: SEEK_DATA), and keep them. Pages never touched
+ * are holes and stay so.
+ */
+static void scrub_in_place(off_t off, size_t len)
+{
+	off_t end = off + (off_t)len;
+	off_t data = off;
+	off_t hole = 0;
+
+	while (data < end) {
+		data = lseek(mmu.secure->fd, data, SEEK_DATA);
+		if (data < 0 && errno == ENXIO)
+			break;
+		if (data < 0)
+			mmu_fatal("scrub: SEEK_DATA at %#llx",
+				  (unsigned long long)off);
+		if (data >= end)
+			break;
+		hole = lseek(mmu.secure->fd, data, SEEK_HOLE);
+		if (hole < 0)
+			mmu_fatal("scrub: SEEK_HOLE at %#llx",
+				  (unsigned long long)data);
+		if (hole > end)
+			hole = end;
+		zero_in_place(data, (size_t)(hole - data));
+		shim_stats_counters.pages_zeroed +=
+			(uint64_t)(hole - data) / mmu.page_size;
+		data = hole;
+	}
+	if (mmu.guard == SHIM_GUARD_PKEYS)
+		mmu_reload_core(machine_current_core());
+}
+
 static void unlink_prtn(struct arch_prtn *p)
 {
 	struct arch_prtn **pp = &mmu.live;
@@ -848,7 +904,10 @@ static void destroy(struct arch_prtn *p)
 	/* The core's allocator shadow must not outlive the mapping. */
 	arch_asan_unpoison((void *)p->win->va, mmu.win_size);
 	retire_window(p->win, open);
-	if (mmu.guard == SHIM_GUARD_PKEYS) {
+	if (mmu.params.scrub == SHIM_SCRUB_IN_PLACE) {
+		zero_in_place(p->bank_off, bank_span());
+		scrub_in_place(p->private_off, p->private_size);
+	} else if (mmu.guard == SHIM_GUARD_PKEYS) {
 		/*
 		 * The bank copy is zeroed in place: its page stays resident
 		 * for the slot's next guest, saving a page fault per create.

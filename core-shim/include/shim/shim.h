@@ -28,6 +28,12 @@ enum shim_bank_switch {
 	SHIM_BANK_REMAP,	/* map the guest's backing at the address */
 };
 
+/* What becomes of a destroyed guest's pages of secure RAM. */
+enum shim_scrub {
+	SHIM_SCRUB_RELEASE,	/* give them back to the host (punched) */
+	SHIM_SCRUB_IN_PLACE,	/* zero the touched ones and keep them */
+};
+
 /* What an isolation violation does. */
 enum shim_on_violation {
 	SHIM_VIOLATION_ABORT,	/* report, then abort the process */
@@ -64,6 +70,14 @@ struct shim_machine_params {
 	 * partition can still reach those pages. Off by default.
 	 */
 	bool ns_map_cache;
+	/*
+	 * Release (default): a destroyed guest's share goes back to the
+	 * host, and the next guest faults its pages in afresh. In place:
+	 * the pages it touched are zeroed and stay, mapped, for the share's
+	 * next guest: no page faults when guests come and go (fuzzing), but
+	 * host memory holds every page a share ever touched.
+	 */
+	enum shim_scrub scrub;
 };
 
 /*
@@ -109,6 +123,7 @@ struct shim_stats {
 	uint64_t ns_maps_live;		/* ... and not released yet */
 	uint64_t ns_map_cache_hits;
 	uint64_t ns_maps_leaked;	/* still live when their guest died */
+	uint64_t pages_zeroed;		/* SHIM_SCRUB_IN_PLACE: scrubbed */
 };
 
 void shim_get_stats(struct shim_stats *stats);

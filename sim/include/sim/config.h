@@ -21,6 +21,7 @@ struct nexsim_config {
 	int console_level;
 	bool quiet_violations;
 	bool ns_map_cache;	/* see struct shim_machine_params */
+	enum shim_scrub scrub;	/* see struct shim_machine_params */
 };
 
 /* Fill @cfg from profile @name; -1 and a message if there is none. */
