@@ -163,12 +163,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in = { data, size, 0 };
 	struct hyp_stats hs;
-	char err[128];
+	char err[128] = "cannot reset";
 	unsigned int ops = 0;
 	size_t n = 0;
 
 	fuzz_reset();
-	if (hyp_init(&fuzz_machine, err, sizeof(err)))
+	/* The hypervisor is made once, then reset with the machine. */
+	if (hyp_ready() ? hyp_reset() : hyp_init(&fuzz_machine, err,
+						  sizeof(err)))
 		fuzz_fail("hypervisor: %s", err);
 	memset(vms, 0, sizeof(vms));
 	while (fuzz_more(&in) && ops++ < MAX_OPS) {
@@ -236,7 +238,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_fail("%llu of %llu pages free with no VM",
 			  (unsigned long long)hs.pages_free,
 			  (unsigned long long)hs.pages_total);
-	hyp_fini();
 	fuzz_check_end();
 	return 0;
 }

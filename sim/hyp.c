@@ -34,6 +34,7 @@ static struct {
 	uint32_t *owner;	/* client ID, OWNER_FREE or OWNER_HYP */
 	uint32_t *pins;
 	uint32_t *free_list;	/* page indexes, a stack */
+	uint32_t *shuffled;	/* the free list as hyp_init made it */
 	uint64_t free_count;
 	uint64_t pinned;
 	struct vm *vms[HYP_MAX_VMS];
@@ -54,10 +55,19 @@ static bool is_ns_page(uint64_t pa)
 	       !(pa % HYP_PAGE);
 }
 
+/* How many calls the TEE runs at once for a guest (GET_THREAD_COUNT). */
+static void query_thread_limit(void)
+{
+	struct shim_regs r;
+
+	shim_smc_args(sched_core_get(), &r, SMC_GET_THREAD_COUNT, 0, 0, 0, 0);
+	sched_core_put();
+	hyp.thread_limit = r.x[0] == 0 ? (uint32_t)r.x[1] : 1;
+}
+
 int hyp_init(struct sim_machine *m, char *err, size_t err_size)
 {
 	const struct arch_platform *p = &m->cfg.platform;
-	struct shim_regs r;
 	uint64_t seed = p->random_seed;
 	uint64_t n = 0;
 	int fd = -1;
@@ -74,8 +84,9 @@ int hyp_init(struct sim_machine *m, char *err, size_t err_size)
 	hyp.owner = calloc(hyp.pages, sizeof(*hyp.owner));
 	hyp.pins = calloc(hyp.pages, sizeof(*hyp.pins));
 	hyp.free_list = calloc(hyp.pages, sizeof(*hyp.free_list));
+	hyp.shuffled = calloc(hyp.pages, sizeof(*hyp.shuffled));
 	if (fd < 0 || hyp.view == MAP_FAILED || !hyp.owner || !hyp.pins ||
-	    !hyp.free_list) {
+	    !hyp.free_list || !hyp.shuffled) {
 		snprintf(err, err_size, "hypervisor: cannot take non-secure DRAM: %s",
 			 strerror(errno));
 		if (hyp.view == MAP_FAILED)
@@ -96,12 +107,30 @@ int hyp_init(struct sim_machine *m, char *err, size_t err_size)
 		hyp.free_list[n] = hyp.free_list[k];
 		hyp.free_list[k] = t;
 	}
+	memcpy(hyp.shuffled, hyp.free_list, hyp.pages * sizeof(*hyp.shuffled));
 	hyp.free_count = hyp.pages;
-
-	shim_smc_args(sched_core_get(), &r, SMC_GET_THREAD_COUNT, 0, 0, 0, 0);
-	sched_core_put();
-	hyp.thread_limit = r.x[0] == 0 ? (uint32_t)r.x[1] : 1;
+	query_thread_limit();
 	hyp.up = true;
+	return 0;
+}
+
+int hyp_reset(void)
+{
+	uint32_t n = 0;
+
+	if (!hyp.up)
+		return -1;
+	for (n = 0; n < HYP_MAX_VMS; n++)
+		if (hyp.vms[n])
+			hyp_vm_destroy(hyp.vms[n]);
+	memcpy(hyp.free_list, hyp.shuffled, hyp.pages * sizeof(*hyp.free_list));
+	memset(hyp.owner, 0, hyp.pages * sizeof(*hyp.owner));
+	memset(hyp.pins, 0, hyp.pages * sizeof(*hyp.pins));
+	hyp.free_count = hyp.pages;
+	hyp.pinned = 0;
+	hyp.generations = 0;
+	hyp.undrained = 0;
+	query_thread_limit();
 	return 0;
 }
 
@@ -117,6 +146,7 @@ void hyp_fini(void)
 	free(hyp.owner);
 	free(hyp.pins);
 	free(hyp.free_list);
+	free(hyp.shuffled);
 	memset(&hyp, 0, sizeof(hyp));
 }
 

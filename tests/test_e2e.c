@@ -679,6 +679,69 @@ static void test_stage2_is_scattered_and_disjoint(void **state)
 				   &pa));
 }
 
+/* Power-on reset, then the hypervisor fresh (hyp_init) or reset. */
+static void restart_all(bool fresh, uint64_t pas[VMS][8])
+{
+	struct hyp_stats st;
+	char err[128] = "";
+	size_t n = 0;
+	size_t k = 0;
+
+	assert_int_equal(sim_machine_reset(&harness_machine, err, sizeof(err)),
+			 0);
+	if (fresh) {
+		hyp_fini();
+		assert_int_equal(hyp_init(&harness_machine, err, sizeof(err)),
+				 0);
+	} else {
+		assert_int_equal(hyp_reset(), 0);
+	}
+	hyp_get_stats(&st);
+	assert_int_equal(st.vms, 0);
+	assert_int_equal(st.pages_pinned, 0);
+	assert_int_equal(st.pages_free, st.pages_total);
+	for (n = 0; n < VMS; n++) {
+		vms[n] = hyp_vm_create(2 << 20, err, sizeof(err));
+		assert_non_null(vms[n]);
+		for (k = 0; k < 8; k++)
+			assert_true(hyp_ipa_to_pa(vms[n],
+				ipa_init(HYP_VM_IPA_BASE + k * 4096),
+				&pas[n][k]));
+	}
+}
+
+/*
+ * A machine reset followed by hyp_reset is a fresh start: VMs of before
+ * are gone, every page is free and unpinned, and new VMs get the very
+ * pages (the same stage-2 maps) as after hyp_init, and work.
+ */
+static void test_hypervisor_reset_replays_a_fresh_start(void **state)
+{
+	uint64_t fresh[VMS][8];
+	uint64_t reset[VMS][8];
+	TEEC_Context ctx;
+	TEEC_Session s;
+	size_t n = 0;
+	size_t k = 0;
+
+	(void)state;
+	restart_all(true, fresh);
+	open_ctx(0, &ctx);
+	assert_int_equal(TEEC_OpenSession(&ctx, &s, &kv, TEEC_LOGIN_PUBLIC,
+					  NULL, NULL, NULL), TEEC_SUCCESS);
+	restart_all(false, reset);
+	assert_int_equal(TEEC_InvokeCommand(&s, 0, NULL, NULL),
+			 TEEC_ERROR_COMMUNICATION);
+	for (n = 0; n < VMS; n++)
+		for (k = 0; k < 8; k++)
+			assert_int_equal(reset[n][k], fresh[n][k]);
+	open_ctx(1, &ctx);
+	assert_int_equal(TEEC_OpenSession(&ctx, &s, &kv, TEEC_LOGIN_PUBLIC,
+					  NULL, NULL, NULL), TEEC_SUCCESS);
+	TEEC_CloseSession(&s);
+	TEEC_FinalizeContext(&ctx);
+}
+
 static void test_destroyed_vm_releases_everything(void **state)
 {
 	struct hyp_stats before;
@@ -733,6 +796,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_guest_allocator_skips_pages_given_back),
 		cmocka_unit_test(test_stage2_is_scattered_and_disjoint),
 		cmocka_unit_test(test_destroyed_vm_releases_everything),
+		cmocka_unit_test(test_hypervisor_reset_replays_a_fresh_start),
 	};
 
 	harness_init(argc, argv);

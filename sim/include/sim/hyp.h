@@ -50,6 +50,12 @@ struct hyp_stats {
 int hyp_init(struct sim_machine *m, char *err, size_t err_size);
 void hyp_fini(void);
 bool hyp_ready(void);
+/*
+ * After a power-on reset of the machine: every VM destroyed, DRAM handed
+ * out again in the order hyp_init made, as if just initialised, but with
+ * no new mapping of it. -1 if there is no hypervisor.
+ */
+int hyp_reset(void);
 
 /*
  * Create a VM with @ram_bytes of RAM and announce it (VM_CREATED): if the
