@@ -8,8 +8,10 @@
 #ifndef FUZZ_TARGETS_H
 #define FUZZ_TARGETS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Run one input; returns the operations decoded from it. */
 typedef unsigned int (*fuzz_run_fn)(const uint8_t *data, size_t size);
@@ -36,5 +38,14 @@ const struct fuzz_target *fuzz_target_from_path(const char *path);
 
 /* The names of every target, "a|b|c", for messages. */
 const char *fuzz_target_names(void);
+
+/*
+ * Replay one input of @t: with @trace, the timeline on @out (each decoded
+ * operation and what the machine did); then a summary line on @out.
+ * A broken invariant exits with status 1 and its one line on stderr; an
+ * isolation violation aborts with the machine's report, as when fuzzing.
+ */
+void fuzz_replay(const struct fuzz_target *t, const uint8_t *data,
+		 size_t size, bool trace, FILE *out);
 
 #endif /* FUZZ_TARGETS_H */
