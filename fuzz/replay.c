@@ -15,7 +15,7 @@
 void fuzz_replay(const struct fuzz_target *t, const uint8_t *data,
 		 size_t size, bool trace, FILE *out)
 {
-	struct shim_stats st;
+	struct shim_stats st = { 0 };
 	unsigned int ops = 0;
 
 	/* A broken invariant: its line and status 1, not a core dump. */

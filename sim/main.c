@@ -372,7 +372,7 @@ static int read_whole_file(const char *path, uint8_t **data, size_t *size)
 {
 	FILE *f = fopen(path, "rb");
 	uint8_t *buf = NULL;
-	struct stat st;
+	struct stat st = { 0 };
 	int saved = 0;
 
 	if (!f)
