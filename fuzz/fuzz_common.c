@@ -8,12 +8,19 @@
 
 #include <arch/entry.h>
 #include <shim/shim.h>
+#include <sim/trace.h>
 
 #include "fuzz_common.h"
 
 struct sim_machine fuzz_machine;
 static int machine_up;
 static size_t nex_heap_after_reset;
+static bool fail_exits;
+
+void fuzz_fail_exits(bool exit_not_abort)
+{
+	fail_exits = exit_not_abort;
+}
 
 void fuzz_fail(const char *fmt, ...)
 {
@@ -24,6 +31,8 @@ void fuzz_fail(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	if (fail_exits)
+		exit(1);
 	abort();
 }
 
@@ -157,4 +166,111 @@ uint32_t fuzz_u32(struct fuzz_input *in)
 int fuzz_more(const struct fuzz_input *in)
 {
 	return in->at < in->size;
+}
+
+bool fuzz_next_op(struct fuzz_input *in, unsigned int max_ops)
+{
+	if (!fuzz_more(in) || in->ops >= max_ops)
+		return false;
+	in->op_at = in->at;
+	in->ops++;
+	return true;
+}
+
+static void trace_line(const char *head, const char *fmt, va_list ap)
+{
+	char what[256] = "";
+
+	vsnprintf(what, sizeof(what), fmt, ap);
+	sim_trace("input %s%s", head, what);
+}
+
+void fuzz_trace_op(const struct fuzz_input *in, const char *fmt, ...)
+{
+	char head[48] = "";
+	va_list ap;
+
+	if (!sim_trace_on())
+		return;
+	snprintf(head, sizeof(head), "#%u @%zu ", in->ops - 1, in->op_at);
+	va_start(ap, fmt);
+	trace_line(head, fmt, ap);
+	va_end(ap);
+}
+
+void fuzz_trace_result(const struct fuzz_input *in, const char *fmt, ...)
+{
+	char head[48] = "";
+	va_list ap;
+
+	if (!sim_trace_on())
+		return;
+	snprintf(head, sizeof(head), "#%u -> ", in->ops - 1);
+	va_start(ap, fmt);
+	trace_line(head, fmt, ap);
+	va_end(ap);
+}
+
+void fuzz_trace_end(const struct fuzz_input *in)
+{
+	sim_trace("input end: %u operations from %zu of %zu bytes; every guest "
+		  "goes, then the invariants are checked", in->ops, in->at,
+		  in->size);
+}
+
+void fuzz_trace_smc(const struct fuzz_input *in, const uint64_t regs[8],
+		    bool with_a7, const char *who_fmt, ...)
+{
+	char who[64] = "";
+	char a7[16] = "";
+	va_list ap;
+
+	if (!sim_trace_on())
+		return;
+	va_start(ap, who_fmt);
+	vsnprintf(who, sizeof(who), who_fmt, ap);
+	va_end(ap);
+	if (with_a7)
+		snprintf(a7, sizeof(a7), " a7=%u", (uint32_t)regs[7]);
+	fuzz_trace_op(in, "SMC %s %s a0=0x%x a1=0x%x a2=0x%x a3=0x%x a4=0x%x "
+		      "a5=0x%x a6=0x%x%s", who,
+		      sim_smc_name((uint32_t)regs[0]), (uint32_t)regs[0],
+		      (uint32_t)regs[1], (uint32_t)regs[2], (uint32_t)regs[3],
+		      (uint32_t)regs[4], (uint32_t)regs[5], (uint32_t)regs[6],
+		      a7);
+}
+
+void fuzz_trace_smc_result(const struct fuzz_input *in,
+			   const uint64_t regs[8])
+{
+	fuzz_trace_result(in, "a0=0x%x a1=0x%x a2=0x%x a3=0x%x",
+			  (uint32_t)regs[0], (uint32_t)regs[1],
+			  (uint32_t)regs[2], (uint32_t)regs[3]);
+}
+
+static uint32_t le32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+void fuzz_trace_arg(const struct fuzz_input *in, const char *what,
+		    uint64_t addr, const uint8_t *buf, size_t len)
+{
+	char attrs[96] = "";
+	size_t used = 0;
+	size_t n = 0;
+
+	if (!sim_trace_on())
+		return;
+	/* The low word of each param's attr: type, META, NONCONTIG. */
+	for (n = 32; n + 32 <= len && used < sizeof(attrs); n += 32)
+		used += (size_t)snprintf(attrs + used, sizeof(attrs) - used,
+					 " 0x%x", le32_at(buf + n));
+	fuzz_trace_op(in, "%s=0x%llx cmd=%u (%s) func=%u session=%u "
+		      "num_params=%u, %zu params written, attrs:%s", what,
+		      (unsigned long long)addr, le32_at(buf),
+		      sim_msg_cmd_name(le32_at(buf)), le32_at(buf + 4),
+		      le32_at(buf + 8), le32_at(buf + 28), (len - 32) / 32,
+		      used ? attrs : " none");
 }

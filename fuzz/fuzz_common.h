@@ -7,6 +7,7 @@
 #ifndef FUZZ_COMMON_H
 #define FUZZ_COMMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,8 +22,13 @@ extern struct sim_machine fuzz_machine;
 /* Power-on reset (the machine is made on the first call). */
 void fuzz_reset(void);
 
-/* Stop the process: @what is the invariant that broke. */
+/*
+ * Stop the process: @fmt says which invariant broke. One line on stderr,
+ * then abort() (libFuzzer keeps the input), or exit(1) after
+ * fuzz_fail_exits(true) (nexsim replay).
+ */
 void fuzz_fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void fuzz_fail_exits(bool exit_not_abort);
 
 /* An SMC's a0 after a std call: only the ABI's codes are allowed. */
 void fuzz_check_std_result(uint32_t fid, uint32_t a0);
@@ -38,7 +44,40 @@ struct fuzz_input {
 	const uint8_t *data;
 	size_t size;
 	size_t at;
+	unsigned int ops;	/* operations begun */
+	size_t op_at;		/* where the current one starts */
 };
+
+/*
+ * Begin the next operation, if the input has more and fewer than @max_ops
+ * were begun: count it and note where it starts.
+ */
+bool fuzz_next_op(struct fuzz_input *in, unsigned int max_ops);
+
+/*
+ * The current operation on the timeline (nexsim replay --trace), when it
+ * is on: fuzz_trace_op() says what it is, with its decoded operands,
+ * before it runs ("input #N @OFFSET ..."); fuzz_trace_result() what it
+ * gave, after ("input #N -> ..."). Off (fuzzing), they cost one test.
+ */
+void fuzz_trace_op(const struct fuzz_input *in, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void fuzz_trace_result(const struct fuzz_input *in, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The end of the input's operations: what follows is the checks. */
+void fuzz_trace_end(const struct fuzz_input *in);
+/*
+ * An SMC by whom @who_fmt says, with @regs: a0..a6, and a7 if @with_a7
+ * (a guest's a7 is the hypervisor's to set); then its a0..a3.
+ */
+void fuzz_trace_smc(const struct fuzz_input *in, const uint64_t regs[8],
+		    bool with_a7, const char *who_fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void fuzz_trace_smc_result(const struct fuzz_input *in,
+			   const uint64_t regs[8]);
+/* A message argument of @len bytes from @buf written at @what=@addr. */
+void fuzz_trace_arg(const struct fuzz_input *in, const char *what,
+		    uint64_t addr, const uint8_t *buf, size_t len);
 
 /*
  * An optee_msg_arg from the input: the 32-byte header, then a count of

@@ -31,6 +31,7 @@
 #include <tee_client_api.h>
 
 #include "fuzz_common.h"
+#include "fuzz_targets.h"
 
 #define FUZZ_VMS	3
 #define VM_RAM		(256u * 1024u)
@@ -44,14 +45,26 @@ static const uint32_t guest_ids[] = {
 	0xb200000bu, 0xb200000fu, 0x32000012u, 0x32000013u, 0xb200000du,
 };
 
-static const TEEC_UUID tas[] = {
-	TA_HELLO_WORLD_UUID, TA_KV_STORE_UUID, TA_STORAGE_UUID,
-	TA_PANIC_UUID, TA_STRESS_UUID, PTA_GUEST_UUID,
+static const struct {
+	TEEC_UUID uuid;
+	const char *name;
+} tas[] = {
+	{ TA_HELLO_WORLD_UUID, "hello_world" },
+	{ TA_KV_STORE_UUID, "kv_store" },
+	{ TA_STORAGE_UUID, "storage" },
+	{ TA_PANIC_UUID, "panic_ta" },
+	{ TA_STRESS_UUID, "stress" },
+	{ PTA_GUEST_UUID, "guest.pta" },
 };
 
-static struct vm *vm_at(struct fuzz_input *in)
+static unsigned int slot_at(struct fuzz_input *in)
 {
-	return vms[fuzz_u8(in) % FUZZ_VMS];
+	return fuzz_u8(in) % FUZZ_VMS;
+}
+
+static uint32_t client_of(unsigned int slot)
+{
+	return vms[slot] ? vms[slot]->client_id : 0;
 }
 
 static uint64_t ipa_of(struct vm *vm, uint16_t page)
@@ -60,20 +73,28 @@ static uint64_t ipa_of(struct vm *vm, uint16_t page)
 				 HYP_PAGE;
 }
 
-static void create(void)
+static void create(const struct fuzz_input *in)
 {
-	char err[128];
+	char err[128] = "";
 	size_t n = 0;
 
 	for (n = 0; n < FUZZ_VMS && vms[n]; n++)
 		;
-	if (n == FUZZ_VMS)
+	if (n == FUZZ_VMS) {
+		fuzz_trace_op(in, "CREATE: every slot taken, skipped");
 		return;
+	}
+	fuzz_trace_op(in, "CREATE a VM in slot %zu", n);
 	vms[n] = hyp_vm_create(VM_RAM, err, sizeof(err));
 	if (vms[n] && guest_drv_probe(vms[n], err, sizeof(err))) {
 		hyp_vm_destroy(vms[n]);
 		vms[n] = NULL;
 	}
+	if (vms[n])
+		fuzz_trace_result(in, "slot %zu is client %u", n,
+				  vms[n]->client_id);
+	else
+		fuzz_trace_result(in, "no VM: %s", err);
 }
 
 static void destroy(uint8_t slot)
@@ -88,7 +109,8 @@ static void destroy(uint8_t slot)
 
 static void memory(struct fuzz_input *in)
 {
-	struct vm *vm = vm_at(in);
+	unsigned int slot = slot_at(in);
+	struct vm *vm = vms[slot];
 	uint16_t page = fuzz_u16(in);
 	uint16_t off = fuzz_u16(in) % HYP_PAGE;
 	uint8_t len = fuzz_u8(in);
@@ -97,52 +119,84 @@ static void memory(struct fuzz_input *in)
 
 	for (n = 0; n < len; n++)
 		buf[n] = fuzz_u8(in);
-	if (vm)
-		hyp_vm_write(vm, ipa_init(ipa_of(vm, page) + off), buf,
-			     off + len > HYP_PAGE ? HYP_PAGE - off : len);
+	if (!vm) {
+		fuzz_trace_op(in, "MEMORY slot %u: no VM, skipped", slot);
+		return;
+	}
+	if (off + len > HYP_PAGE)
+		len = (uint8_t)(HYP_PAGE - off);
+	fuzz_trace_op(in, "MEMORY slot %u (client %u) ipa=0x%llx len=%u",
+		      slot, vm->client_id,
+		      (unsigned long long)(ipa_of(vm, page) + off), len);
+	hyp_vm_write(vm, ipa_init(ipa_of(vm, page) + off), buf, len);
 }
 
 static void message(struct fuzz_input *in)
 {
-	struct vm *vm = vm_at(in);
+	unsigned int slot = slot_at(in);
+	struct vm *vm = vms[slot];
 	uint16_t page = fuzz_u16(in);
 	uint8_t buf[HYP_PAGE];
 	size_t len = fuzz_message(in, buf);
 
-	if (vm)
-		hyp_vm_write(vm, ipa_init(ipa_of(vm, page)), buf, len);
+	if (!vm) {
+		fuzz_trace_op(in, "ARG slot %u: no VM, skipped", slot);
+		return;
+	}
+	fuzz_trace_arg(in, "ARG in guest RAM, ipa", ipa_of(vm, page), buf,
+		       len);
+	hyp_vm_write(vm, ipa_init(ipa_of(vm, page)), buf, len);
 }
 
-static void smc(struct vm *vm, uint64_t regs[8])
+static void smc(const struct fuzz_input *in, unsigned int slot,
+		uint64_t regs[8])
 {
+	struct vm *vm = vms[slot];
 	uint32_t fid = (uint32_t)regs[0];
 
-	if (!vm)
+	if (!vm) {
+		fuzz_trace_op(in, "SMC slot %u: no VM, skipped", slot);
 		return;
+	}
+	fuzz_trace_smc(in, regs, false, "slot %u (client %u)", slot,
+		       vm->client_id);
 	hyp_vm_smc(vm, regs);
+	fuzz_trace_smc_result(in, regs);
 	if (!(fid & 0x80000000u))
 		fuzz_check_std_result(fid, (uint32_t)regs[0]);
 }
 
 static void client(struct fuzz_input *in)
 {
-	struct vm *vm = vm_at(in);
-	const TEEC_UUID *uuid = &tas[fuzz_u8(in) % (sizeof(tas) /
-						      sizeof(tas[0]))];
+	unsigned int slot = slot_at(in);
+	struct vm *vm = vms[slot];
+	unsigned int ta = fuzz_u8(in) % (sizeof(tas) / sizeof(tas[0]));
 	uint32_t cmd = fuzz_u8(in) % 12;
 	uint32_t value = fuzz_u32(in);
+	TEEC_Result open_res = 0;
+	TEEC_Result res = 0;
+	uint32_t origin = 0;
 	TEEC_Context ctx;
 	TEEC_Session s;
 	TEEC_Operation op;
 	char buf[32] = "fuzz";
 
-	if (!vm)
+	if (!vm) {
+		fuzz_trace_op(in, "CLIENT slot %u: no VM, skipped", slot);
 		return;
+	}
+	fuzz_trace_op(in, "CLIENT slot %u (client %u) TA %s command %u "
+		      "value 0x%x", slot, vm->client_id, tas[ta].name, cmd,
+		      value);
 	guest_select(vm);
-	if (TEEC_InitializeContext(NULL, &ctx))
+	res = TEEC_InitializeContext(NULL, &ctx);
+	if (res) {
+		fuzz_trace_result(in, "InitializeContext 0x%x", res);
 		return;
-	if (!TEEC_OpenSession(&ctx, &s, uuid, TEEC_LOGIN_PUBLIC, NULL, NULL,
-			      NULL)) {
+	}
+	open_res = TEEC_OpenSession(&ctx, &s, &tas[ta].uuid, TEEC_LOGIN_PUBLIC,
+				    NULL, NULL, &origin);
+	if (!open_res) {
 		memset(&op, 0, sizeof(op));
 		/* A memref and a value: what most built-in commands take. */
 		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT,
@@ -151,20 +205,22 @@ static void client(struct fuzz_input *in)
 		op.params[0].tmpref.buffer = buf;
 		op.params[0].tmpref.size = 4 + value % 16;
 		op.params[1].value.a = value;
-		TEEC_InvokeCommand(&s, cmd, &op, NULL);
+		res = TEEC_InvokeCommand(&s, cmd, &op, &origin);
 		TEEC_CloseSession(&s);
+		fuzz_trace_result(in, "OpenSession 0x0, InvokeCommand 0x%x "
+				  "origin %u", res, origin);
+	} else {
+		fuzz_trace_result(in, "OpenSession 0x%x origin %u", open_res,
+				  origin);
 	}
 	TEEC_FinalizeContext(&ctx);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
 {
-	struct fuzz_input in = { data, size, 0 };
+	struct fuzz_input in = { .data = data, .size = size };
 	struct hyp_stats hs;
 	char err[128] = "cannot reset";
-	unsigned int ops = 0;
 	size_t n = 0;
 
 	fuzz_reset();
@@ -173,25 +229,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						  sizeof(err)))
 		fuzz_fail("hypervisor: %s", err);
 	memset(vms, 0, sizeof(vms));
-	while (fuzz_more(&in) && ops++ < MAX_OPS) {
+	while (fuzz_next_op(&in, MAX_OPS)) {
 		uint64_t regs[8] = { 0 };
 		uint8_t op = fuzz_u8(&in);
-		struct vm *vm = NULL;
+		unsigned int slot = 0;
 
 		switch (op & 7) {
 		case 0:
-			create();
+			create(&in);
 			break;
 		case 1:
-			destroy(fuzz_u8(&in));
+			slot = slot_at(&in);
+			fuzz_trace_op(&in, "DESTROY slot %u (client %u)%s", slot,
+				      client_of(slot),
+				      vms[slot] ? "" : ": no VM, skipped");
+			destroy((uint8_t)slot);
 			break;
 		case 2:
-			vm = vm_at(&in);
+			slot = slot_at(&in);
 			regs[0] = guest_ids[fuzz_u8(&in) % (sizeof(guest_ids) /
 						       sizeof(guest_ids[0]))];
 			for (n = 1; n < 7; n++)
 				regs[n] = fuzz_u32(&in);
-			smc(vm, regs);
+			smc(&in, slot, regs);
 			break;
 		case 3:
 			memory(&in);
@@ -203,28 +263,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			client(&in);
 			break;
 		case 6:
-			vm = vm_at(&in);
-			if (vm) {
-				uint64_t ipa = ipa_of(vm, fuzz_u16(&in));
+			slot = slot_at(&in);
+			if (vms[slot]) {
+				uint64_t ipa = ipa_of(vms[slot], fuzz_u16(&in));
 
 				regs[0] = SMC_CALL_WITH_ARG;
 				regs[1] = ipa >> 32;
 				regs[2] = (uint32_t)ipa;
-				smc(vm, regs);
 			}
+			smc(&in, slot, regs);
 			break;
 		default:
-			vm = vm_at(&in);
+			slot = slot_at(&in);
 			regs[0] = SMC_RETURN_FROM_RPC;
 			regs[3] = fuzz_u8(&in) % 4;
 			regs[1] = fuzz_u32(&in);
 			regs[2] = fuzz_u32(&in);
 			regs[4] = fuzz_u32(&in);
 			regs[5] = fuzz_u32(&in);
-			smc(vm, regs);
+			smc(&in, slot, regs);
 			break;
 		}
 	}
+	fuzz_trace_end(&in);
 	/* Every VM goes, as a careful hypervisor makes it go. */
 	for (n = 0; n < FUZZ_VMS; n++)
 		destroy((uint8_t)n);
@@ -239,5 +300,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			  (unsigned long long)hs.pages_free,
 			  (unsigned long long)hs.pages_total);
 	fuzz_check_end();
-	return 0;
+	return in.ops;
 }

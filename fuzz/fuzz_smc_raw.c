@@ -23,6 +23,7 @@
 #include <shim/shim.h>
 
 #include "fuzz_common.h"
+#include "fuzz_targets.h"
 
 #define FUZZ_PAGES	64
 #define MAX_OPS		64
@@ -41,14 +42,18 @@ static uint64_t page_pa(uint16_t page)
 	return pa_addr(p->nsec_ddr_base) + (uint64_t)(page % FUZZ_PAGES) * 4096;
 }
 
-static void smc(unsigned int core, uint32_t r[8])
+static void smc(const struct fuzz_input *in, unsigned int core,
+		uint32_t r[8])
 {
 	struct shim_regs regs;
 	size_t n = 0;
 
 	for (n = 0; n < 8; n++)
 		regs.x[n] = r[n];
-	shim_smc(core % FUZZ_CORES, &regs);
+	core %= FUZZ_CORES;
+	fuzz_trace_smc(in, regs.x, true, "core %u", core);
+	shim_smc(core, &regs);
+	fuzz_trace_smc_result(in, regs.x);
 	if (!(r[0] & 0x80000000u))
 		fuzz_check_std_result(r[0], (uint32_t)regs.x[0]);
 }
@@ -65,6 +70,8 @@ static void memory(struct fuzz_input *in)
 		buf[n] = fuzz_u8(in);
 	if (off + len > 4096)
 		len = (uint8_t)(4096 - off);
+	fuzz_trace_op(in, "MEMORY pa=0x%llx len=%u",
+		      (unsigned long long)(page_pa(page) + off), len);
 	sim_phys_write(&fuzz_machine, page_pa(page) + off, buf, len);
 }
 
@@ -74,18 +81,16 @@ static void message(struct fuzz_input *in)
 	uint16_t page = fuzz_u16(in);
 	size_t len = fuzz_message(in, buf);
 
+	fuzz_trace_arg(in, "ARG pa", page_pa(page), buf, len);
 	sim_phys_write(&fuzz_machine, page_pa(page), buf, len);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+unsigned int fuzz_smc_raw_run(const uint8_t *data, size_t size)
 {
-	struct fuzz_input in = { data, size, 0 };
-	unsigned int ops = 0;
+	struct fuzz_input in = { .data = data, .size = size };
 
 	fuzz_reset();
-	while (fuzz_more(&in) && ops++ < MAX_OPS) {
+	while (fuzz_next_op(&in, MAX_OPS)) {
 		uint8_t op = fuzz_u8(&in);
 		unsigned int core = op >> 2;
 		uint32_t r[8] = { 0 };
@@ -95,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 0:
 			for (n = 0; n < 8; n++)
 				r[n] = fuzz_u32(&in);
-			smc(core, r);
+			smc(&in, core, r);
 			break;
 		case 1:
 			memory(&in);
@@ -108,13 +113,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			r[2] = fuzz_u32(&in);
 			r[3] = fuzz_u32(&in);
 			r[7] = fuzz_u8(&in) % (FUZZ_GUESTS + 2);
-			smc(core, r);
+			smc(&in, core, r);
 			break;
 		default:
 			message(&in);
 			break;
 		}
 	}
+	fuzz_trace_end(&in);
 	fuzz_check_end();
-	return 0;
+	return in.ops;
 }

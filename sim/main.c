@@ -4,10 +4,14 @@
  * 2 the command line was wrong (with one line saying what was expected).
  */
 
+#define _DEFAULT_SOURCE		/* fileno, realpath */
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sim/bench.h>
 #include <sim/config.h>
@@ -15,6 +19,8 @@
 #include <sim/layout.h>
 #include <sim/machine.h>
 #include <sim/scenario.h>
+
+#include <fuzz_targets.h>
 
 #define EXIT_USAGE	2
 #define MAX_CLI_GUESTS	4096u
@@ -30,6 +36,7 @@ static const char usage_text[] =
 	"  layout   boot a machine, create its guests, print the memory map\n"
 	"  run      run a scenario script (docs/scenarios.md)\n"
 	"  bench    run the benchmarks (all, or those named)\n"
+	"  replay   run one input of a fuzz target (a crash or corpus file)\n"
 	"  help     show this text\n"
 	"\n"
 	"Machine options (layout):\n"
@@ -47,6 +54,12 @@ static const char usage_text[] =
 	"Run options (nexsim run SCRIPT):\n"
 	"  --json                a machine-readable report\n"
 	"  --trace               the timeline of SMCs, translations, switches\n"
+	"\n"
+	"Replay options (nexsim replay FILE):\n"
+	"  --target NAME         the fuzz target: %s\n"
+	"                        (default: the one a directory in FILE's path\n"
+	"                        is named after, as fuzz/corpus/NAME/...)\n"
+	"  --trace               each decoded operation, and the timeline\n"
 	"\n"
 	"Scheduling options (run and demo):\n"
 	"  --cores N             simulated cores (1..16; default: the profile's)\n"
@@ -354,6 +367,106 @@ static int cmd_run(int argc, char **argv)
 	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/* All of @path into a new buffer; -1 with errno set if it cannot be. */
+static int read_whole_file(const char *path, uint8_t **data, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	struct stat st = { 0 };
+	int saved = 0;
+
+	if (!f)
+		return -1;
+	if (fstat(fileno(f), &st)) {
+		saved = errno;
+		goto err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		saved = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		goto err;
+	}
+	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!buf) {
+		saved = ENOMEM;
+		goto err;
+	}
+	if (fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+		saved = ferror(f) ? errno : EIO;
+		goto err;
+	}
+	fclose(f);
+	*data = buf;
+	*size = (size_t)st.st_size;
+	return 0;
+err:
+	free(buf);
+	fclose(f);
+	errno = saved;
+	return -1;
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+	struct arg_cursor c = { .argc = argc, .argv = argv, .i = 0 };
+	const struct fuzz_target *t = NULL;
+	char resolved[PATH_MAX] = "";
+	const char *target = NULL;
+	const char *path = NULL;
+	const char *v = NULL;
+	uint8_t *data = NULL;
+	bool trace = false;
+	size_t size = 0;
+
+	for (c.i = 1; c.i < argc; c.i++) {
+		const char *arg = argv[c.i];
+
+		if (option_is(arg, "--target", &v)) {
+			target = option_value(&c, arg, v);
+			if (!target)
+				return usage_error("replay: --target expects %s",
+						   fuzz_target_names());
+		} else if (!strcmp(arg, "--trace")) {
+			trace = true;
+		} else if (arg[0] == '-') {
+			return usage_error("replay: unknown option '%s'", arg);
+		} else if (path) {
+			return usage_error("replay: one file at a time, got '%s' too",
+					   arg);
+		} else {
+			path = arg;
+		}
+	}
+	if (!path)
+		return usage_error("replay expects an input file of a fuzz target");
+	if (target) {
+		t = fuzz_target_by_name(target);
+		if (!t)
+			return usage_error("replay: unknown target '%s' (%s)",
+					   target, fuzz_target_names());
+	}
+	if (read_whole_file(path, &data, &size)) {
+		fprintf(stderr, "nexsim: replay: cannot read '%s': %s\n", path,
+			strerror(errno));
+		return EXIT_USAGE;
+	}
+	/* The path as given, or where it leads (a file named from inside). */
+	if (!t)
+		t = fuzz_target_from_path(path);
+	if (!t && realpath(path, resolved))
+		t = fuzz_target_from_path(resolved);
+	if (!t) {
+		free(data);
+		return usage_error("replay: which target's input is '%s'? Give "
+				   "--target %s", path, fuzz_target_names());
+	}
+	/* Each line out at once: an isolation violation aborts. */
+	if (trace)
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	fuzz_replay(t, data, size, trace, stdout);
+	free(data);
+	return EXIT_SUCCESS;
+}
+
 static int cmd_demo(int argc, char **argv)
 {
 	struct demo_options opt = { .preempt_permille = DEMO_PREEMPT_PERMILLE };
@@ -426,9 +539,10 @@ int main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
 	if (!cmd)
-		return usage_error("a command is expected: demo, layout, run, bench or help");
+		return usage_error("a command is expected: demo, layout, run, bench, "
+				   "replay or help");
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-		fputs(usage_text, stdout);
+		printf(usage_text, fuzz_target_names());
 		return EXIT_SUCCESS;
 	}
 	if (!strcmp(cmd, "--version")) {
@@ -443,6 +557,8 @@ int main(int argc, char **argv)
 		return cmd_bench(argc - 1, argv + 1);
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "replay"))
+		return cmd_replay(argc - 1, argv + 1);
 	if (cmd[0] == '-')
 		return usage_error("unknown option '%s'", cmd);
 	return usage_error("unknown command '%s'", cmd);

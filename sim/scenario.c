@@ -1526,26 +1526,6 @@ static int run_phase(struct runner *r, size_t first, size_t end, char *err,
 	return 0;
 }
 
-static void trace_thread(unsigned int core, int guest, unsigned int thread,
-			 enum shim_thread_event event)
-{
-	static const char *const what[] = {
-		"starts a call", "resumes", "suspends in an RPC", "ends its call",
-		"is abandoned (isolation violation)",
-	};
-
-	sim_trace("thrd  core %u: guest %d thread %u %s", core, guest, thread,
-		  what[event]);
-}
-
-static void trace_switch(unsigned int core, uint16_t guest)
-{
-	if (guest)
-		sim_trace("mmu   core %u: partition of guest %u", core, guest);
-	else
-		sim_trace("mmu   core %u: default partition", core);
-}
-
 static void json_guest(FILE *out, const struct vm_rec *v,
 		       const struct core_guest_info *g, uint64_t calls,
 		       uint64_t switches, bool first)
@@ -1647,8 +1627,7 @@ int scenario_run(struct scenario *s, const struct scenario_options *opt,
 	}
 	if (opt->trace) {
 		sim_trace_start(opt->trace);
-		shim_set_switch_hook(trace_switch);
-		shim_set_thread_hook(trace_thread);
+		sim_trace_shim_events(true);
 	}
 	rc = 0;
 	for (n = 0; n < s->count && !rc; n = end) {
@@ -1658,8 +1637,7 @@ int scenario_run(struct scenario *s, const struct scenario_options *opt,
 				end++;
 		rc = run_phase(r, n, end, err, err_size);
 	}
-	shim_set_switch_hook(NULL);
-	shim_set_thread_hook(NULL);
+	sim_trace_shim_events(false);
 	sim_trace_stop();
 	if (rc) {
 		/* A deadlock: what is half-done stays so; report and stop. */

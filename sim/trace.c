@@ -45,6 +45,32 @@ void sim_trace(const char *fmt, ...)
 	fputc('\n', trace_out);
 }
 
+static void trace_thread(unsigned int core, int guest, unsigned int thread,
+			 enum shim_thread_event event)
+{
+	static const char *const what[] = {
+		"starts a call", "resumes", "suspends in an RPC", "ends its call",
+		"is abandoned (isolation violation)",
+	};
+
+	sim_trace("thrd  core %u: guest %d thread %u %s", core, guest, thread,
+		  what[event]);
+}
+
+static void trace_switch(unsigned int core, uint16_t guest)
+{
+	if (guest)
+		sim_trace("mmu   core %u: partition of guest %u", core, guest);
+	else
+		sim_trace("mmu   core %u: default partition", core);
+}
+
+void sim_trace_shim_events(bool on)
+{
+	shim_set_switch_hook(on ? trace_switch : NULL);
+	shim_set_thread_hook(on ? trace_thread : NULL);
+}
+
 const char *sim_smc_name(uint32_t fid)
 {
 	switch (fid) {
@@ -56,12 +82,18 @@ const char *sim_smc_name(uint32_t fid)
 	case 0x32000003u: return "RETURN_FROM_RPC";
 	case 0x32000004u: return "CALL_WITH_ARG";
 	case 0xb2000007u: return "GET_SHM_CONFIG";
+	case 0xb2000008u: return "L2CC_MUTEX";
 	case 0xb2000009u: return "EXCHANGE_CAPABILITIES";
 	case 0xb200000au: return "DISABLE_SHM_CACHE";
 	case 0xb200000bu: return "ENABLE_SHM_CACHE";
+	case 0xb200000cu: return "BOOT_SECONDARY";
 	case 0xb200000du: return "VM_CREATED";
 	case 0xb200000eu: return "VM_DESTROYED";
 	case 0xb200000fu: return "GET_THREAD_COUNT";
+	case 0xb2000010u: return "ENABLE_ASYNC_NOTIF";
+	case 0xb2000011u: return "GET_ASYNC_NOTIF_VALUE";
+	case 0x32000012u: return "CALL_WITH_RPC_ARG";
+	case 0x32000013u: return "CALL_WITH_REGD_ARG";
 	default: return "?";
 	}
 }

@@ -55,6 +55,11 @@ def test_bad_command_lines():
         (["run", "--preempt", "1001", "x.nxs"],
          "run: --preempt expects 0 to 1000 (per mille), got '1001'"),
         (["demo", "--cores", "x"], "demo: --cores expects 1 to 16, got 'x'"),
+        (["replay"], "replay expects an input file of a fuzz target"),
+        (["replay", "--fast", "x"], "replay: unknown option '--fast'"),
+        (["replay", "a", "b"], "replay: one file at a time, got 'b' too"),
+        (["replay", "x", "--target"],
+         "replay: --target expects fuzz_smc_raw|fuzz_guest"),
     ]
     for args, expected in cases:
         code, out, err = run(*args)
@@ -259,6 +264,75 @@ def test_run_scripts():
           "mmu   core 0: partition of guest 1" in out, out[:2000])
 
 
+def test_replay():
+    corpus = SRC + "/fuzz/corpus/"
+    code, out, err = run("replay", corpus + "fuzz_smc_raw/open_hello")
+    check("replay of a corpus file exits 0 with a one-line summary",
+          code == 0 and out.count("\n") == 1 and
+          out.startswith("fuzz_smc_raw: 7 operations decoded from 264 bytes;")
+          and "every invariant held" in out and err == "", out + err)
+    code, out, err = run("replay", "--trace", corpus + "fuzz_smc_raw/open_hello")
+    check("replay --trace shows each decoded operation and its SMC",
+          code == 0 and
+          "input #0 @0 SMC core 0 VM_CREATED a0=0xb200000d a1=0x1 " in out and
+          "input #0 -> a0=0x0 a1=0x1" in out and
+          "input #1 @15 ARG pa=0x40001000 cmd=0 (OPEN_SESSION)" in out and
+          "input #2 @115 SMC core 0 CALL_WITH_ARG a0=0x32000004 " in out and
+          "input #4 @198 SMC core 1 CALL_WITH_ARG" in out and
+          "input end: 7 operations from 264 of 264 bytes" in out, out[:3000])
+    check("replay --trace interleaves the machine's timeline",
+          "mmu   core 1: partition of guest 1" in out and
+          "thrd  core 0: guest 1 thread 0 starts a call" in out and
+          out.index("input #2 @115") < out.index("starts a call") <
+          out.index("input #2 -> a0=0x0"), out[:3000])
+    code2, out2, _ = run("replay", "--trace", corpus + "fuzz_smc_raw/open_hello")
+    check("a replay is the same every time", code2 == 0 and out2 == out)
+    code, out, err = run("replay", "--trace", corpus + "fuzz_guest/two_vms")
+    check("replay --trace of fuzz_guest shows VMs, client calls and SMCs",
+          code == 0 and "input #0 @0 CREATE a VM in slot 0" in out and
+          "input #0 -> slot 0 is client 1" in out and
+          "hyp   VM_CREATED client 2" in out and
+          "input #2 @2 CLIENT slot 0 (client 1) TA kv_store command 0" in out
+          and "smc   client 1: CALL_WITH_ARG -> a0 0" in out and
+          "input #5 @26 DESTROY slot 0 (client 1)" in out and
+          "hyp   VM_DESTROYED client 1 -> 0" in out and
+          out.splitlines()[-1].startswith("fuzz_guest: 7 operations"),
+          out[-3000:])
+    with open(corpus + "fuzz_guest/hello", "rb") as f:
+        hello = f.read()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.makedirs(os.path.join(tmp, "fuzz_guest", "crashes"))
+        deep = os.path.join(tmp, "fuzz_guest", "crashes", "crash-1")
+        flat = os.path.join(tmp, "crash-1")
+        for path in [deep, flat]:
+            with open(path, "wb") as f:
+                f.write(hello)
+        code, out, err = run("replay", deep)
+        check("replay takes the target from a directory in the path",
+              code == 0 and out.startswith("fuzz_guest: 3 operations"),
+              out + err)
+        code, out, err = run("replay", "--target", "fuzz_guest", flat)
+        check("replay --target names the target of any file",
+              code == 0 and out.startswith("fuzz_guest: 3 operations"),
+              out + err)
+        for name, args, what in [
+                ("of a file no path or option names the target of", [flat],
+                 "replay: which target's input is '%s'? Give "
+                 "--target fuzz_smc_raw|fuzz_guest" % flat),
+                ("of an unknown target", ["--target", "fuzz_nope", deep],
+                 "replay: unknown target 'fuzz_nope' (fuzz_smc_raw|fuzz_guest)"),
+                ("of a missing file", [os.path.join(tmp, "missing")],
+                 "replay: cannot read '%s': No such file or directory" %
+                 os.path.join(tmp, "missing")),
+                ("of a directory", ["--target", "fuzz_guest", tmp],
+                 "replay: cannot read '%s': Is a directory" % tmp)]:
+            code, out, err = run("replay", *args)
+            lines = err.strip().splitlines()
+            check("replay %s exits 2 with one line" % name,
+                  code == 2 and len(lines) == 1 and out == "" and
+                  lines[0].startswith("nexsim: " + what), err)
+
+
 def test_scheduler():
     script = SRC + "/examples/concurrency.nxs"
     args = ["run", "--trace", "--cores", "2", "--seed", "5", "--preempt",
@@ -319,7 +393,7 @@ def test_scheduler():
 
 for test in [test_help_and_version, test_bad_command_lines, test_demo,
              test_scheduler,
-             test_run_scripts,
+             test_run_scripts, test_replay,
              test_boot_failure_is_one_line_exit_1, test_layout_of_four_guests,
              test_layout_profile_and_strategies, test_bench]:
     test()

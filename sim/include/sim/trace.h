@@ -14,6 +14,11 @@ void sim_trace_start(FILE *out);
 void sim_trace_stop(void);
 bool sim_trace_on(void);
 void sim_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * The core-shim's events on the timeline too (or no longer): partition
+ * switches, and core threads starting, suspending, resuming, ending calls.
+ */
+void sim_trace_shim_events(bool on);
 
 /* Names for the timeline. */
 const char *sim_smc_name(uint32_t fid);
