@@ -36,6 +36,47 @@ void fuzz_fail(const char *fmt, ...)
 	abort();
 }
 
+static struct {
+	bool armed;
+	uint8_t mask;		/* 1 << enum arch_alloc_site */
+	unsigned int countdown;
+	int spared;		/* guest ID, or -1 */
+} failure = { .spared = -1 };
+
+static bool should_fail(enum arch_alloc_site site, void *arg)
+{
+	(void)arg;
+	if (!failure.armed || !(failure.mask & 1u << site))
+		return false;
+	if (failure.spared >= 0 && shim_active_guest() == failure.spared)
+		return false;
+	if (failure.countdown--)
+		return false;
+	failure.armed = false;
+	sim_trace("input: injected failure of a %s allocation",
+		  site == ARCH_ALLOC_HEAP ? "heap" : "page pool");
+	return true;
+}
+
+void fuzz_arm_failure(struct fuzz_input *in)
+{
+	uint8_t mask = fuzz_u8(in) % 3 + 1;
+	uint8_t countdown = fuzz_u8(in);
+
+	fuzz_trace_op(in, "FAIL the allocation #%u from now of %s",
+		      (unsigned int)countdown,
+		      mask == 1 ? "the heaps" : mask == 2 ? "the page pools" :
+		      "the heaps and page pools");
+	failure.armed = true;
+	failure.mask = mask;
+	failure.countdown = countdown;
+}
+
+void fuzz_spare_guest(int guest_id)
+{
+	failure.spared = guest_id;
+}
+
 static void start(void)
 {
 	struct nexsim_config cfg;
@@ -57,6 +98,7 @@ static void start(void)
 	nexsim_config_place_nsec_ddr(&cfg);
 	if (sim_machine_start(&fuzz_machine, &cfg, err, sizeof(err)))
 		fuzz_fail("machine: %s", err);
+	shim_set_alloc_failer(should_fail, NULL);
 	machine_up = 1;
 }
 
@@ -65,6 +107,8 @@ void fuzz_reset(void)
 	struct core_nexus_info nx;
 	char err[256] = "";
 
+	failure.armed = false;
+	failure.spared = -1;
 	if (!machine_up)
 		start();
 	else if (sim_machine_reset(&fuzz_machine, err, sizeof(err)))

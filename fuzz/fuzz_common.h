@@ -91,4 +91,14 @@ uint16_t fuzz_u16(struct fuzz_input *in);
 uint32_t fuzz_u32(struct fuzz_input *in);
 int fuzz_more(const struct fuzz_input *in);
 
+/*
+ * Failure injection, as the input decides: an operation reads a mask of
+ * sites (bit 0 heaps, bit 1 page pools) and a countdown; the countdown-th
+ * allocation from then on at those sites fails, once. Allocations while
+ * the spared guest's partition runs (the canary's) never fail. A reset
+ * disarms it.
+ */
+void fuzz_arm_failure(struct fuzz_input *in);
+void fuzz_spare_guest(int guest_id);
+
 #endif /* FUZZ_COMMON_H */

@@ -17,6 +17,10 @@
  *                      client call through the driver (RPCs answered)
  *   kind 6  CALL       u8 slot, u16 page: CALL_WITH_ARG on that page
  *   kind 7  RESUME     u8 slot, u8 thread, a1, a2, a4, a5 as u32
+ *   0xf8..0xff FAIL    u8 sites, u8 countdown: an allocation of the core
+ *                      fails (fuzz_arm_failure() in fuzz_common.h)
+ *
+ * The canary VM (canary.h) makes one call after every operation.
  *
  * After the sequence every VM is destroyed; then nothing may be left
  * pinned, and the nexus invariants hold (fuzz_common.c).
@@ -30,6 +34,7 @@
 #include <sim/optee_abi.h>
 #include <tee_client_api.h>
 
+#include "canary.h"
 #include "fuzz_common.h"
 #include "fuzz_targets.h"
 
@@ -219,6 +224,7 @@ static void client(struct fuzz_input *in)
 unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in = { .data = data, .size = size };
+	struct fuzz_canary canary;
 	struct hyp_stats hs;
 	char err[128] = "cannot reset";
 	size_t n = 0;
@@ -229,10 +235,16 @@ unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
 						  sizeof(err)))
 		fuzz_fail("hypervisor: %s", err);
 	memset(vms, 0, sizeof(vms));
+	fuzz_canary_start(&canary);
 	while (fuzz_next_op(&in, MAX_OPS)) {
 		uint64_t regs[8] = { 0 };
 		uint8_t op = fuzz_u8(&in);
 		unsigned int slot = 0;
+
+		if (op >= 0xf8) {
+			fuzz_arm_failure(&in);
+			continue;
+		}
 
 		switch (op & 7) {
 		case 0:
@@ -284,8 +296,11 @@ unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
 			smc(&in, slot, regs);
 			break;
 		}
+		/* Whatever the input did, the canary's calls are unchanged. */
+		fuzz_canary_step(&canary);
 	}
 	fuzz_trace_end(&in);
+	fuzz_canary_end(&canary);
 	/* Every VM goes, as a careful hypervisor makes it go. */
 	for (n = 0; n < FUZZ_VMS; n++)
 		destroy((uint8_t)n);

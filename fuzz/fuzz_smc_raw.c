@@ -13,7 +13,12 @@
  *   kind 3  ARG        u16 page, then an optee_msg_arg header (8 u32) and
  *                      u8 params of 32 bytes each: a message at that page
  *
- * The top bits of the kind byte pick the core. The machine is reset to
+ * The top bits of the kind byte pick the core, except for 0xfc..0xff:
+ *
+ *           FAIL       u8 sites, u8 countdown: an allocation of the core
+ *                      fails (fuzz_arm_failure() in fuzz_common.h)
+ *
+ * The machine is reset to
  * power-on first; after the sequence every guest is destroyed and the
  * invariants checked (fuzz_common.c).
  */
@@ -95,6 +100,11 @@ unsigned int fuzz_smc_raw_run(const uint8_t *data, size_t size)
 		unsigned int core = op >> 2;
 		uint32_t r[8] = { 0 };
 		size_t n = 0;
+
+		if (op >= 0xfc) {
+			fuzz_arm_failure(&in);
+			continue;
+		}
 
 		switch (op & 3) {
 		case 0:

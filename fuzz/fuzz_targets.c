@@ -10,6 +10,7 @@
 const struct fuzz_target fuzz_targets[] = {
 	{ "fuzz_smc_raw", fuzz_smc_raw_run },
 	{ "fuzz_guest", fuzz_guest_run },
+	{ "fuzz_sched", fuzz_sched_run },
 	{ NULL, NULL },
 };
 

@@ -18,6 +18,7 @@ typedef unsigned int (*fuzz_run_fn)(const uint8_t *data, size_t size);
 
 unsigned int fuzz_smc_raw_run(const uint8_t *data, size_t size);
 unsigned int fuzz_guest_run(const uint8_t *data, size_t size);
+unsigned int fuzz_sched_run(const uint8_t *data, size_t size);
 
 struct fuzz_target {
 	const char *name;

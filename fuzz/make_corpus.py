@@ -122,7 +122,49 @@ GUEST_SEEDS = {
     "panic": bytes([0]) + g_client(0, 3, 1) + g_client(0, 4, 0, 1 << 20),
 }
 
-for target, seeds in (("fuzz_smc_raw", SEEDS), ("fuzz_guest", GUEST_SEEDS)):
+
+# fuzz_sched: rate, flags, then per vCPU a count of steps (op, operand,
+# u32 value); the scheduler's choices follow.
+def s_step(op, operand=0, value=0):
+    return bytes([op, operand]) + struct.pack("<I", value)
+
+
+def s_vcpu(*steps):
+    return bytes([len(steps)]) + b"".join(steps)
+
+
+def s_flags(vms, two=(), hyp=False, no_intr=False):
+    bits = (vms - 1) << 1 | int(no_intr) | int(hyp) << 6
+    for vm in two:
+        bits |= 1 << (3 + vm)
+    return bits
+
+
+OPEN_HELLO, OPEN_STORAGE = s_step(0, 0), s_step(0, 4)
+SCHED_SEEDS = {
+    "one_vcpu": bytes([0, s_flags(1)]) +
+    s_vcpu(OPEN_HELLO, s_step(1, 0, 7), s_step(2)),
+    "contended_count": bytes([128, s_flags(1, two=(0,))]) +
+    s_vcpu(OPEN_STORAGE, s_step(3), s_step(3), s_step(3)) +
+    s_vcpu(OPEN_STORAGE, s_step(3), s_step(3)) + bytes(range(0, 64, 3)),
+    "two_vms_interrupts": bytes([255, s_flags(2)]) +
+    s_vcpu(OPEN_HELLO, s_step(1, 0, 1), s_step(1, 0, 2)) +
+    s_vcpu(OPEN_STORAGE, s_step(4, 0, 2), s_step(3)) +
+    bytes([1, 0, 1, 1, 0, 0, 1]) * 6,
+    "destroy_in_flight": bytes([200, s_flags(2, two=(1,), hyp=True,
+                                               no_intr=True)]) +
+    s_vcpu(OPEN_STORAGE, s_step(3), s_step(4, 0, 1)) +
+    s_vcpu(OPEN_HELLO, s_step(1, 0, 5)) +
+    s_vcpu(OPEN_STORAGE, s_step(3), s_step(3)) +
+    s_vcpu(s_step(0, 1), s_step(0, 1)) + bytes([3, 3, 2, 1, 0]) * 8,
+    "cancel_wait": bytes([60, s_flags(1, two=(0,))]) +
+    s_vcpu(OPEN_STORAGE, s_step(0, 5), s_step(4, 0, 2), s_step(4, 1, 2),
+           s_step(5, 1), s_step(5, 0)) +
+    s_vcpu(OPEN_HELLO, s_step(1, 0, 9)) + bytes([0, 1, 2]) * 10,
+}
+
+for target, seeds in (("fuzz_smc_raw", SEEDS), ("fuzz_guest", GUEST_SEEDS),
+                      ("fuzz_sched", SCHED_SEEDS)):
     out = os.path.join(CORPUS, target)
     os.makedirs(out, exist_ok=True)
     for name, data in seeds.items():

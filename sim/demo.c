@@ -205,8 +205,11 @@ static void hello_main(void *arg)
 static int concurrent(FILE *out, const struct demo_options *opt,
 		      unsigned int cores, char *err, size_t size)
 {
-	struct sched_params sp = { cores, opt->seed, opt->preempt_permille,
-				   false };
+	struct sched_params sp = {
+		.cores = cores,
+		.seed = opt->seed,
+		.preempt_permille = opt->preempt_permille,
+	};
 	struct counter_cpu c[3];
 	struct core_guest_info g;
 	struct sched_stats st;

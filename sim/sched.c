@@ -72,7 +72,11 @@ static struct {
 /* splitmix64: small, and the same everywhere. */
 static uint64_t rnd(void)
 {
-	uint64_t z = (sc.rng += 0x9e3779b97f4a7c15ull);
+	uint64_t z = 0;
+
+	if (sc.p.choose)
+		return sc.p.choose(sc.p.choose_arg);
+	z = (sc.rng += 0x9e3779b97f4a7c15ull);
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;

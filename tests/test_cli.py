@@ -289,13 +289,15 @@ def test_replay():
     check("a replay is the same every time", code2 == 0 and out2 == out)
     code, out, err = run("replay", "--trace", corpus + "fuzz_guest/two_vms")
     check("replay --trace of fuzz_guest shows VMs, client calls and SMCs",
-          code == 0 and "input #0 @0 CREATE a VM in slot 0" in out and
-          "input #0 -> slot 0 is client 1" in out and
-          "hyp   VM_CREATED client 2" in out and
-          "input #2 @2 CLIENT slot 0 (client 1) TA kv_store command 0" in out
-          and "smc   client 1: CALL_WITH_ARG -> a0 0" in out and
-          "input #5 @26 DESTROY slot 0 (client 1)" in out and
-          "hyp   VM_DESTROYED client 1 -> 0" in out and
+          code == 0 and "input canary: client 1, sessions open" in out and
+          "input #0 @0 CREATE a VM in slot 0" in out and
+          "input #0 -> slot 0 is client 2" in out and
+          "hyp   VM_CREATED client 3" in out and
+          "input #2 @2 CLIENT slot 0 (client 2) TA kv_store command 0" in out
+          and "smc   client 2: CALL_WITH_ARG -> a0 0" in out and
+          "input #5 @26 DESTROY slot 0 (client 2)" in out and
+          "hyp   VM_DESTROYED client 2 -> 0" in out and
+          "input canary: " in out and "every one as expected" in out and
           out.splitlines()[-1].startswith("fuzz_guest: 7 operations"),
           out[-3000:])
     with open(corpus + "fuzz_guest/hello", "rb") as f:
@@ -320,7 +322,8 @@ def test_replay():
                  "replay: which target's input is '%s'? Give "
                  "--target fuzz_smc_raw|fuzz_guest" % flat),
                 ("of an unknown target", ["--target", "fuzz_nope", deep],
-                 "replay: unknown target 'fuzz_nope' (fuzz_smc_raw|fuzz_guest)"),
+                 "replay: unknown target 'fuzz_nope' "
+                 "(fuzz_smc_raw|fuzz_guest|fuzz_sched)"),
                 ("of a missing file", [os.path.join(tmp, "missing")],
                  "replay: cannot read '%s': No such file or directory" %
                  os.path.join(tmp, "missing")),

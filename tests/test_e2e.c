@@ -742,6 +742,96 @@ static void test_hypervisor_reset_replays_a_fresh_start(void **state)
 	TEEC_FinalizeContext(&ctx);
 }
 
+/* The allocation failer of the next test: the @countdown-th fails. */
+struct fail_plan {
+	int guest;
+	unsigned int countdown;
+	bool fired;
+};
+
+static bool fail_nth(enum arch_alloc_site site, void *arg)
+{
+	struct fail_plan *f = arg;
+
+	(void)site;
+	if (f->fired || shim_active_guest() != f->guest || f->countdown--)
+		return false;
+	f->fired = true;
+	return true;
+}
+
+static void guest_usage(uint32_t id, struct core_guest_info *g)
+{
+	uint32_t slot = 0;
+
+	for (slot = 0; slot < VMS; slot++)
+		if (core_get_slot_info(slot, g) && g->id == id)
+			return;
+	fail_msg("guest %u has no slot", (unsigned int)id);
+}
+
+/*
+ * Each allocation an open, an invoke and a close make in the guest fails
+ * in turn: the call fails with TEE_ERROR_OUT_OF_MEMORY (or succeeds, if
+ * the core has a way around), and afterwards the guest's heap, TA RAM
+ * and sessions are exactly as before. Until a round where none fails.
+ */
+static void test_every_allocation_failure_leaves_nothing_behind(void **state)
+{
+	struct core_guest_info before;
+	struct core_guest_info after;
+	struct fail_plan plan = { 0 };
+	struct shim_stats st;
+	TEEC_Context ctx;
+	TEEC_Session s;
+	TEEC_Operation op;
+	TEEC_Result res = 0;
+	unsigned int fired = 0;
+
+	(void)state;
+	plan.guest = (int)vms[2]->client_id;
+	open_ctx(2, &ctx);
+	guest_usage(vms[2]->client_id, &before);
+	shim_set_alloc_failer(fail_nth, &plan);
+	do {
+		plan.fired = false;
+		plan.countdown = fired;
+		res = TEEC_OpenSession(&ctx, &s, &kv, TEEC_LOGIN_PUBLIC, NULL,
+				       NULL, NULL);
+		if (res == TEEC_SUCCESS) {
+			memset(&op, 0, sizeof(op));
+			op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT,
+							 TEEC_MEMREF_TEMP_INPUT,
+							 TEEC_NONE, TEEC_NONE);
+			op.params[0].tmpref.buffer = "key";
+			op.params[0].tmpref.size = 3;
+			op.params[1].tmpref.buffer = "value";
+			op.params[1].tmpref.size = 5;
+			res = TEEC_InvokeCommand(&s, TA_KV_CMD_PUT, &op,
+						 NULL);
+			TEEC_CloseSession(&s);
+		}
+		if (plan.fired)
+			assert_true(res == TEEC_SUCCESS ||
+				    res == TEEC_ERROR_OUT_OF_MEMORY);
+		else
+			assert_int_equal(res, TEEC_SUCCESS);
+		guest_usage(vms[2]->client_id, &after);
+		assert_int_equal(after.heap_used, before.heap_used);
+		assert_int_equal(after.ta_ram_used, before.ta_ram_used);
+		assert_int_equal(after.sessions, before.sessions);
+		assert_int_equal(after.threads_busy, 0);
+		fired += plan.fired;
+	} while (plan.fired && fired < 200);
+	shim_set_alloc_failer(NULL, NULL);
+	/* Several allocations, and the last round had none left to fail. */
+	assert_true(fired > 3);
+	assert_false(plan.fired);
+	shim_get_stats(&st);
+	assert_true(st.allocs_failed >= fired);
+	TEEC_FinalizeContext(&ctx);
+}
+
 static void test_destroyed_vm_releases_everything(void **state)
 {
 	struct hyp_stats before;
@@ -795,6 +885,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_guest_rewriting_its_arg_mid_call_changes_nothing),
 		cmocka_unit_test(test_guest_allocator_skips_pages_given_back),
 		cmocka_unit_test(test_stage2_is_scattered_and_disjoint),
+		cmocka_unit_test(test_every_allocation_failure_leaves_nothing_behind),
 		cmocka_unit_test(test_destroyed_vm_releases_everything),
 		cmocka_unit_test(test_hypervisor_reset_replays_a_fresh_start),
 	};

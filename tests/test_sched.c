@@ -40,7 +40,9 @@ static void clean_up_after_failure(void)
 static void start(unsigned int cores, uint64_t seed, uint32_t permille)
 {
 	struct nexsim_config cfg;
-	struct sched_params sp = { cores, seed, permille, false };
+	struct sched_params sp = {
+		.cores = cores, .seed = seed, .preempt_permille = permille,
+	};
 	char err[256] = "";
 
 	/* After a failed test (an assert in a vCPU jumps out of it). */
@@ -357,7 +359,10 @@ static void test_destroy_during_a_running_call_frees_at_the_last_reference(
 	struct core_nexus_info nx;
 	struct nexsim_config cfg;
 	/* Interleaving only: an interrupt would suspend the call (no ref). */
-	struct sched_params sp = { 2, 5, 1000, true };
+	struct sched_params sp = {
+		.cores = 2, .seed = 5, .preempt_permille = 1000,
+		.no_interrupts = true,
+	};
 	char err[256] = "";
 
 	(void)state;

@@ -85,6 +85,29 @@ void arch_panic(const char *file, int line, const char *func, const char *msg)
 	abort();
 }
 
+static bool (*alloc_failer)(enum arch_alloc_site site, void *arg);
+static void *alloc_failer_arg;
+
+void shim_set_alloc_failer(bool (*fn)(enum arch_alloc_site site, void *arg),
+			   void *arg)
+{
+	alloc_failer = fn;
+	alloc_failer_arg = arg;
+}
+
+int shim_active_guest(void)
+{
+	return mmu_active_guest(machine_current_core());
+}
+
+bool arch_alloc_fails(enum arch_alloc_site site)
+{
+	if (!alloc_failer || !alloc_failer(site, alloc_failer_arg))
+		return false;
+	shim_stats_counters.allocs_failed++;
+	return true;
+}
+
 void arch_asan_poison(const void *addr, size_t size)
 {
 #ifdef SHIM_ASAN

@@ -12,6 +12,7 @@
  * allocated) breaks an internal invariant: it panics.
  */
 
+#include <arch/alloc_fail.h>
 #include <arch/asan.h>
 #include <compiler.h>
 #include <kernel/panic.h>
@@ -263,6 +264,8 @@ static __no_asan void *alloc_locked(struct malloc_ctx *ctx, size_t size,
 	if (align < MALLOC_ALIGN)
 		align = MALLOC_ALIGN;
 	if (!IS_POWER_OF_TWO(align) || align > ctx->stats.pool_size)
+		goto fail;
+	if (arch_alloc_fails(ARCH_ALLOC_HEAP))
 		goto fail;
 
 	b = find_fit(ctx, need, align, &front);

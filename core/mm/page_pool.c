@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 
+#include <arch/alloc_fail.h>
 #include <kernel/panic.h>
 #include <kernel/spinlock.h>
 #include <lib/string.h>
@@ -76,6 +77,8 @@ void *page_pool_alloc(struct page_pool *pool, size_t size)
 	if (!size || size > pool->page_count * SMALL_PAGE_SIZE)
 		goto fail;
 	pages = ROUNDUP(size, (size_t)SMALL_PAGE_SIZE) / SMALL_PAGE_SIZE;
+	if (arch_alloc_fails(ARCH_ALLOC_PAGES))
+		goto fail;
 	first = find_run(pool, pages);
 	if (first == pool->page_count)
 		goto fail;

@@ -8,6 +8,7 @@
 #define SHIM_SHIM_H
 
 #include <arch/addr.h>
+#include <arch/alloc_fail.h>
 #include <arch/platform.h>
 #include <arch/thread.h>
 #include <stdbool.h>
@@ -124,6 +125,7 @@ struct shim_stats {
 	uint64_t ns_map_cache_hits;
 	uint64_t ns_maps_leaked;	/* still live when their guest died */
 	uint64_t pages_zeroed;		/* SHIM_SCRUB_IN_PLACE: scrubbed */
+	uint64_t allocs_failed;		/* failures injected */
 };
 
 void shim_get_stats(struct shim_stats *stats);
@@ -242,6 +244,15 @@ void shim_set_switch_hook(void (*hook)(unsigned int core, uint16_t guest_id));
 void shim_set_preempt_hook(bool (*hook)(unsigned int core,
 					enum arch_preempt_kind kind, void *arg),
 			   void *arg);
+/*
+ * Allocation failure injection: @fn(@site, @arg) is asked before each
+ * valid allocation of the core's heaps and page pools, and true makes it
+ * fail as an exhausted pool would (NULL to clear). It runs inside core
+ * code, with the core's locks held: it must only decide.
+ */
+void shim_set_alloc_failer(bool (*fn)(enum arch_alloc_site site, void *arg),
+			   void *arg);
+
 /* What a core thread does, for timelines. */
 enum shim_thread_event {
 	SHIM_THREAD_STARTS,	/* a std call begins on it */
@@ -272,6 +283,9 @@ bool shim_current_thread_stack(unsigned int core, void **lo, size_t *size);
  * a core of its own.
  */
 void shim_set_current_core(unsigned int core);
+
+/* The guest whose partition the current core runs, or -1 (default). */
+int shim_active_guest(void);
 
 /* Simulated time: it advances 1 us per SMC, and by @ns here. */
 void shim_advance_time(uint64_t ns);

@@ -30,6 +30,12 @@ struct sched_params {
 	uint32_t preempt_permille;	/* chance at a preemption point, /1000 */
 	/* Preemptions only interleave vCPUs: no FOREIGN_INTR (tests). */
 	bool no_interrupts;
+	/*
+	 * Where the choices come from, if set, instead of the seeded
+	 * generator (fuzz_sched: the input decides each one).
+	 */
+	uint64_t (*choose)(void *arg);
+	void *choose_arg;
 };
 
 struct sched_stats {
