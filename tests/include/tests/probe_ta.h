@@ -13,7 +13,7 @@
 /* api_probe commands; each answers in value param 0 (a, b). */
 #define PROBE_CMD_MALLOC_HINTS	0	/* a = 1 if every hint behaves */
 #define PROBE_CMD_NO_FILL	1	/* TEE_Malloc(n, NO_FILL): panics */
-#define PROBE_CMD_REALLOC	2	/* a = 1 if growth is zero-filled */
+#define PROBE_CMD_REALLOC	2	/* a = 1 if TEE_Realloc behaves */
 #define PROBE_CMD_TIME		3	/* a = seconds, b = millis */
 #define PROBE_CMD_RANDOM	4	/* a, b = 8 random bytes */
 #define PROBE_CMD_PROPS		5	/* a = 1 if every property is right */
@@ -26,5 +26,11 @@
 #define PROBE_CMD_STORAGE	10
 /* Opens object "pan" and panics with it open. */
 #define PROBE_CMD_STORAGE_PANIC	11
+/*
+ * TEE_GetPropertyAsString: value in a = the property set handle, memref
+ * in = the name, memref out = the string (its size: the buffer length the
+ * TA passes; on return, the length GP gives back).
+ */
+#define PROBE_CMD_PROP_STRING	12
 
 #endif /* TESTS_PROBE_TA_H */

@@ -60,9 +60,11 @@ static uint32_t malloc_hints(void)
 	return ok;
 }
 
-static uint32_t realloc_zero_fills(void)
+/* Growth is zero-filled; NULL and 0 behave as TEE_Malloc and TEE_Free. */
+static uint32_t realloc_behaves(void)
 {
 	uint8_t *p = TEE_Malloc(8, 0);
+	uint8_t *q = NULL;
 	uint32_t ok = p != NULL;
 	size_t n = 0;
 
@@ -73,7 +75,21 @@ static uint32_t realloc_zero_fills(void)
 	ok &= p != NULL;
 	for (n = 0; p && n < 200; n++)
 		ok &= p[n] == (n < 8 ? 0xab : 0);
+	/* Shrinking keeps what fits. */
+	p = TEE_Realloc(p, 4);
+	ok &= p && p[0] == 0xab && p[3] == 0xab;
 	TEE_Free(p);
+	/* From NULL: a new, zeroed block. */
+	q = TEE_Realloc(NULL, 16);
+	ok &= q != NULL;
+	for (n = 0; q && n < 16; n++)
+		ok &= q[n] == 0;
+	/* To 0: freed, and the dummy non-NULL pointer of TEE_Malloc(0). */
+	q = TEE_Realloc(q, 0);
+	ok &= q != NULL;
+	q = TEE_Realloc(q, 8);
+	ok &= q != NULL;
+	TEE_Free(q);
 	return ok;
 }
 
@@ -127,6 +143,29 @@ static uint32_t memory_ops(void)
 	TEE_MemFill(b, 0x1ff, 8);	/* the low byte only */
 	ok &= b[0] == 0xff && b[7] == 0xff;
 	return ok;
+}
+
+static TEE_Result property_string(uint32_t types,
+				  TEE_Param params[TEE_NUM_PARAMS])
+{
+	char name[64];
+	size_t len = 0;
+	TEE_Result res = TEE_SUCCESS;
+
+	if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INPUT,
+				     TEE_PARAM_TYPE_MEMREF_INPUT,
+				     TEE_PARAM_TYPE_MEMREF_OUTPUT,
+				     TEE_PARAM_TYPE_NONE) ||
+	    params[1].memref.size >= sizeof(name))
+		return TEE_ERROR_BAD_PARAMETERS;
+	TEE_MemMove(name, params[1].memref.buffer, params[1].memref.size);
+	name[params[1].memref.size] = '\0';
+	len = params[2].memref.size;
+	res = TEE_GetPropertyAsString((TEE_PropSetHandle)(uintptr_t)
+				      params[0].value.a, name,
+				      params[2].memref.buffer, &len);
+	params[2].memref.size = len;
+	return res;
 }
 
 #define RW	(TEE_DATA_FLAG_ACCESS_READ | TEE_DATA_FLAG_ACCESS_WRITE)
@@ -251,7 +290,6 @@ TEE_Result TA_InvokeCommandEntryPoint(void *sess_ctx, uint32_t cmd_id,
 	TEE_Time t;
 
 	(void)sess_ctx;
-	(void)param_types;
 	switch (cmd_id) {
 	case PROBE_CMD_MALLOC_HINTS:
 		params[0].value.a = malloc_hints();
@@ -260,7 +298,7 @@ TEE_Result TA_InvokeCommandEntryPoint(void *sess_ctx, uint32_t cmd_id,
 		(void)TEE_Malloc(16, TEE_MALLOC_NO_FILL);
 		return TEE_SUCCESS;
 	case PROBE_CMD_REALLOC:
-		params[0].value.a = realloc_zero_fills();
+		params[0].value.a = realloc_behaves();
 		return TEE_SUCCESS;
 	case PROBE_CMD_TIME:
 		TEE_GetSystemTime(&t);
@@ -298,6 +336,8 @@ TEE_Result TA_InvokeCommandEntryPoint(void *sess_ctx, uint32_t cmd_id,
 			return TEE_ERROR_GENERIC;
 		TEE_Panic(0x5707);
 	}
+	case PROBE_CMD_PROP_STRING:
+		return property_string(param_types, params);
 	default:
 		return TEE_ERROR_NOT_SUPPORTED;
 	}
