@@ -32,5 +32,20 @@
  * TA passes; on return, the length GP gives back).
  */
 #define PROBE_CMD_PROP_STRING	12
+/*
+ * A misuse of the storage API that GP says panics the TA, with an object
+ * open for writing: value in a = which (PROBE_MISUSE_*). Returns (SUCCESS)
+ * only if the core let the misuse pass.
+ */
+#define PROBE_CMD_STORAGE_MISUSE	13
+#define PROBE_MISUSE_FLAG		0	/* open with an unknown flag */
+#define PROBE_MISUSE_LONG_ID		1	/* an ID of 65 bytes */
+#define PROBE_MISUSE_HUGE_DATA		2	/* initial data past the end */
+#define PROBE_MISUSE_READ		3	/* read without the READ right */
+#define PROBE_MISUSE_WHENCE		4	/* seek from no known place */
+#define PROBE_MISUSE_RENAME		5	/* rename without WRITE_META */
+#define PROBE_MISUSE_CLOSED		6	/* a handle used after its close */
+#define PROBE_MISUSE_FORGED		7	/* a handle that never was */
+#define PROBE_MISUSE_COUNT		8
 
 #endif /* TESTS_PROBE_TA_H */

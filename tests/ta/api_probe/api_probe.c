@@ -271,6 +271,25 @@ static void storage_rules(uint32_t *failed, uint32_t *passed)
 	     open_id("new", RW, &q) == TEE_ERROR_ITEM_NOT_FOUND);
 	STEP(TEE_CloseAndDeletePersistentObject1(TEE_HANDLE_NULL) ==
 	     TEE_SUCCESS);
+	/* Renaming to its own ID changes nothing. */
+	STEP(open_id("two", TEE_DATA_FLAG_ACCESS_WRITE_META, &o) ==
+	     TEE_SUCCESS &&
+	     TEE_RenamePersistentObject(o, "two", 3) == TEE_SUCCESS);
+	TEE_CloseObject(o);
+	/* Same SHARE bits, but a writer without SHARE_WRITE: a conflict. */
+	STEP(open_id("two", TEE_DATA_FLAG_ACCESS_WRITE |
+		     TEE_DATA_FLAG_SHARE_READ, &o) == TEE_SUCCESS &&
+	     open_id("two", TEE_DATA_FLAG_ACCESS_READ |
+		     TEE_DATA_FLAG_SHARE_READ, &q) ==
+	     TEE_ERROR_ACCESS_CONFLICT);
+	/* A size past the largest position: no space, the size unchanged. */
+	STEP(TEE_TruncateObjectData(o, (size_t)TEE_DATA_MAX_POSITION + 1) ==
+	     TEE_ERROR_STORAGE_NO_SPACE);
+	TEE_CloseObject(o);
+	STEP(open_id("two", RW, &o) == TEE_SUCCESS &&
+	     TEE_GetObjectInfo1(o, &info) == TEE_SUCCESS &&
+	     info.dataSize == 1);
+	TEE_CloseObject(o);
 	STEP(open_id("two", TEE_DATA_FLAG_ACCESS_WRITE_META, &o) ==
 	     TEE_SUCCESS &&
 	     TEE_CloseAndDeletePersistentObject1(o) == TEE_SUCCESS);
@@ -280,6 +299,56 @@ static void storage_rules(uint32_t *failed, uint32_t *passed)
 out:
 	*failed = step;
 	*passed = step - 1;
+}
+
+/* Each misuse panics the TA: reaching the end means it was let pass. */
+static TEE_Result storage_misuse(uint32_t which)
+{
+	static const char long_id[TEE_OBJECT_ID_MAX_LEN + 1] = { 'i' };
+	TEE_ObjectHandle o = TEE_HANDLE_NULL;
+	TEE_ObjectHandle p = TEE_HANDLE_NULL;
+	TEE_ObjectInfo info;
+	uint8_t buf[4] = { 0 };
+	size_t n = 0;
+
+	if (create_id("mis", TEE_DATA_FLAG_ACCESS_WRITE |
+		      TEE_DATA_FLAG_OVERWRITE, "m", 1, &o))
+		return TEE_ERROR_GENERIC;
+	switch (which) {
+	case PROBE_MISUSE_FLAG:
+		(void)TEE_OpenPersistentObject(PRIV, "x", 1, 1u << 20, &p);
+		break;
+	case PROBE_MISUSE_LONG_ID:
+		(void)TEE_OpenPersistentObject(PRIV, long_id, sizeof(long_id),
+					       TEE_DATA_FLAG_ACCESS_READ, &p);
+		break;
+	case PROBE_MISUSE_HUGE_DATA:
+		(void)TEE_CreatePersistentObject(PRIV, "y", 1, RW,
+						 TEE_HANDLE_NULL, buf,
+						 (size_t)TEE_DATA_MAX_POSITION +
+						 1, NULL);
+		break;
+	case PROBE_MISUSE_READ:
+		(void)TEE_ReadObjectData(o, buf, sizeof(buf), &n);
+		break;
+	case PROBE_MISUSE_WHENCE:
+		(void)TEE_SeekObjectData(o, 0, (TEE_Whence)7);
+		break;
+	case PROBE_MISUSE_RENAME:
+		(void)TEE_RenamePersistentObject(o, "z", 1);
+		break;
+	case PROBE_MISUSE_CLOSED:
+		TEE_CloseObject(o);
+		(void)TEE_GetObjectInfo1(o, &info);
+		return TEE_SUCCESS;
+	case PROBE_MISUSE_FORGED:
+		TEE_CloseObject((TEE_ObjectHandle)&n);
+		break;
+	default:
+		break;
+	}
+	TEE_CloseObject(o);
+	return TEE_SUCCESS;
 }
 
 TEE_Result TA_InvokeCommandEntryPoint(void *sess_ctx, uint32_t cmd_id,
@@ -338,6 +407,8 @@ TEE_Result TA_InvokeCommandEntryPoint(void *sess_ctx, uint32_t cmd_id,
 	}
 	case PROBE_CMD_PROP_STRING:
 		return property_string(param_types, params);
+	case PROBE_CMD_STORAGE_MISUSE:
+		return storage_misuse(params[0].value.a);
 	default:
 		return TEE_ERROR_NOT_SUPPORTED;
 	}
