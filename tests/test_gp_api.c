@@ -377,6 +377,33 @@ static void test_single_session_ta_is_busy_while_open(void **state)
 	assert_int_equal(raw_close_session(1, again), SUCCESS);
 }
 
+static void test_a_panic_at_open_leaves_no_session(void **state)
+{
+	struct core_guest_info before;
+	struct core_guest_info after;
+	uint32_t s = 0;
+	struct raw_arg m;
+
+	(void)state;
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(1),
+				       &before));
+	raw_open(&m, &solo_uuid, 1);
+	m.hdr.params[2].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	m.hdr.params[2].u.value.a = SOLO_OPEN_PANIC;
+	assert_int_equal(raw_call(1, &m), T_OK);
+	assert_int_equal(m.hdr.ret, E_TARGET_DEAD);
+	assert_int_equal(m.hdr.ret_origin, ORIGIN_TEE);
+	assert_int_equal(m.hdr.session, 0);
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(1),
+				       &after));
+	assert_int_equal(after.sessions, before.sessions);
+	assert_int_equal(after.heap_used, before.heap_used);
+	assert_int_equal(after.ta_ram_used, before.ta_ram_used);
+	/* The dead instance holds nothing: the single session is free. */
+	s = raw_open_session(1, &solo_uuid);
+	assert_int_equal(raw_close_session(1, s), SUCCESS);
+}
+
 /* Guest 1 has the probe of session @s keep a pointer to @byte in NS RAM. */
 static void keep_pointer(uint32_t s, uint8_t byte, size_t offset)
 {
@@ -469,6 +496,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_random_is_deterministic_per_seed_and_guest),
 		cmocka_unit_test(test_cancellation_is_masked_until_unmasked),
 		cmocka_unit_test(test_single_session_ta_is_busy_while_open),
+		cmocka_unit_test(test_a_panic_at_open_leaves_no_session),
 		cmocka_unit_test(test_stale_shared_memory_pointer_kills_the_ta),
 		cmocka_unit_test(test_repeated_ta_faults_leave_the_core_usable),
 		cmocka_unit_test(test_every_property_reads_as_a_string),

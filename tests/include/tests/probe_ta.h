@@ -48,4 +48,7 @@
 #define PROBE_MISUSE_FORGED		7	/* a handle that never was */
 #define PROBE_MISUSE_COUNT		8
 
+/* solo: a value in a = SOLO_OPEN_PANIC at open panics in OpenSession. */
+#define SOLO_OPEN_PANIC		0x5010dead
+
 #endif /* TESTS_PROBE_TA_H */
