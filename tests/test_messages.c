@@ -705,6 +705,47 @@ static void test_registered_shm_lifecycle(void **state)
 	assert_int_equal(raw_close_session(1, s), SUCCESS);
 }
 
+static void test_shm_commands_take_exactly_one_param(void **state)
+{
+	const uint64_t regd = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
+			      OPTEE_MSG_ATTR_NONCONTIG;
+	uint8_t area[64] = "x";
+	uint64_t pages[1];
+	uint64_t buf = raw_buffer(area, sizeof(area), 0, pages, 1);
+	struct core_guest_info g;
+	struct raw_arg a;
+	uint32_t n = 0;
+
+	(void)state;
+	/* REGISTER with a well-formed list, but no or a second param. */
+	for (n = 0; n <= 2; n += 2) {
+		raw_init(&a, OPTEE_MSG_CMD_REGISTER_SHM, n);
+		a.hdr.params[0].attr = regd;
+		a.hdr.params[0].u.tmem.buf_ptr = buf;
+		a.hdr.params[0].u.tmem.size = sizeof(area);
+		a.hdr.params[0].u.tmem.shm_ref = 0xaa;
+		assert_int_equal(raw_call(1, &a), T_OK);
+		assert_int_equal(a.hdr.ret, E_BAD_PARAMS);
+		assert_int_equal(a.hdr.ret_origin, ORIGIN_TEE);
+	}
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(1), &g));
+	assert_int_equal(g.shm_registered, 0);
+	assert_int_equal(unreg_shm(1, 0xaa), E_NOT_FOUND);
+
+	/* UNREGISTER likewise: the buffer stays registered. */
+	assert_int_equal(reg_shm(1, buf, sizeof(area), 0xaa, regd), SUCCESS);
+	for (n = 0; n <= 2; n += 2) {
+		raw_init(&a, OPTEE_MSG_CMD_UNREGISTER_SHM, n);
+		a.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
+		a.hdr.params[0].u.rmem.shm_ref = 0xaa;
+		assert_int_equal(raw_call(1, &a), T_OK);
+		assert_int_equal(a.hdr.ret, E_BAD_PARAMS);
+	}
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(1), &g));
+	assert_int_equal(g.shm_registered, 1);
+	assert_int_equal(unreg_shm(1, 0xaa), SUCCESS);
+}
+
 static void test_panic_kills_only_that_instance(void **state)
 {
 	uint32_t doomed = raw_open_session(1, &panic_ta);
@@ -868,6 +909,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_sessions_are_invisible_to_other_guests),
 		cmocka_unit_test(test_close_session_and_cancel_rules),
 		cmocka_unit_test(test_registered_shm_lifecycle),
+		cmocka_unit_test(test_shm_commands_take_exactly_one_param),
 		cmocka_unit_test(test_panic_kills_only_that_instance),
 		cmocka_unit_test(test_pseudo_ta_keeps_per_guest_state),
 		cmocka_unit_test(test_pseudo_ta_stats_and_refusals),

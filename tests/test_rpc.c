@@ -195,6 +195,15 @@ static void test_lying_normal_world_time_panics_the_ta(void **state)
 	assert_int_equal(resume(&f, 0, 0, 0, 0), RPC_FREE);
 	assert_int_equal(finish(&f), TEEC_ERROR_TARGET_DEAD);
 	assert_int_equal(raw_close_session(1, s), 0);
+
+	/* Seconds that do not fit TEE_Time's 32 bits: the same. */
+	s = raw_open_session(1, &storage_uuid);
+	start_invoke(&f, 1, s, TA_STORAGE_CMD_REE_TIME,
+		     OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0);
+	answer_alloc(&f);
+	assert_int_equal(answer_time(&f, 1ull << 32, 0), RPC_FREE);
+	assert_int_equal(finish(&f), TEEC_ERROR_TARGET_DEAD);
+	assert_int_equal(raw_close_session(1, s), 0);
 }
 
 static void test_resume_names_a_suspended_thread_of_the_caller(void **state)
@@ -554,6 +563,93 @@ static void test_shm_cache_cannot_change_while_a_call_waits(void **state)
 	assert_int_equal(raw_close_session(1, s), 0);
 }
 
+static void test_a_refused_sleep_panics_the_waiting_ta(void **state)
+{
+	struct flight f;
+	struct raw_arg rpc;
+	uint32_t s = raw_open_session(1, &storage_uuid);
+
+	(void)state;
+	start_invoke(&f, 1, s, TA_STORAGE_CMD_WAIT,
+		     OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 10);
+	assert_int_equal(answer_alloc(&f), RPC_CMD);
+	read_rpc(&f, &rpc);
+	assert_int_equal(rpc.hdr.cmd, OPTEE_RPC_CMD_SUSPEND);
+	/* The normal world will not let the thread sleep. */
+	rpc.hdr.ret = TEEC_ERROR_GENERIC;
+	write_rpc(&f, &rpc);
+	assert_int_equal(resume(&f, 0, 0, 0, 0), RPC_FREE);
+	assert_int_equal(finish(&f), TEEC_ERROR_TARGET_DEAD);
+	assert_int_equal(f.arg.hdr.ret_origin, TEEC_ORIGIN_TEE);
+	assert_int_equal(raw_close_session(1, s), 0);
+}
+
+/* REGISTER_SHM (UNREGISTER_SHM if !@buf_ptr) of @cookie; returns ret. */
+static uint32_t shm_command(uint64_t buf_ptr, uint64_t size, uint64_t cookie)
+{
+	struct raw_arg a;
+
+	if (buf_ptr) {
+		raw_init(&a, OPTEE_MSG_CMD_REGISTER_SHM, 1);
+		a.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
+				       OPTEE_MSG_ATTR_NONCONTIG;
+		a.hdr.params[0].u.tmem.buf_ptr = buf_ptr;
+		a.hdr.params[0].u.tmem.size = size;
+	} else {
+		raw_init(&a, OPTEE_MSG_CMD_UNREGISTER_SHM, 1);
+		a.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
+	}
+	a.hdr.params[0].u.tmem.shm_ref = cookie;
+	assert_int_equal(raw_call(1, &a), T_OK);
+	return a.hdr.ret;
+}
+
+static void test_a_buffer_in_use_cannot_be_unregistered(void **state)
+{
+	static const char area[64] = "id\0data";
+	struct core_guest_info info;
+	struct flight f;
+	uint64_t pages[1];
+	uint64_t buf = raw_buffer(area, sizeof(area), 0, pages, 1);
+	uint32_t s = raw_open_session(1, &storage_uuid);
+
+	(void)state;
+	assert_int_equal(shm_command(buf, sizeof(area), 0x5e6), 0);
+	/* WRITE of "id" with "data", both in the registered buffer. */
+	f.guest = 1;
+	f.pa = raw_page();
+	raw_init(&f.arg, OPTEE_MSG_CMD_INVOKE_COMMAND, 2);
+	f.arg.hdr.session = s;
+	f.arg.hdr.func = TA_STORAGE_CMD_WRITE;
+	f.arg.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
+	f.arg.hdr.params[0].u.rmem.size = 2;
+	f.arg.hdr.params[0].u.rmem.shm_ref = 0x5e6;
+	f.arg.hdr.params[1].attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
+	f.arg.hdr.params[1].u.rmem.offs = 3;
+	f.arg.hdr.params[1].u.rmem.size = 4;
+	f.arg.hdr.params[1].u.rmem.shm_ref = 0x5e6;
+	assert_int_equal(sim_phys_write(&harness_machine, f.pa, &f.arg,
+					sizeof(f.arg)), 0);
+	smc_regs(&f.r, T_CALL_WITH_ARG, (uint32_t)(f.pa >> 32), (uint32_t)f.pa,
+		 0, 0, 0, 1);
+	assert_int_equal((uint32_t)f.r.x[0], RPC_ALLOC);
+
+	/* While the call waits, its buffer stays registered. */
+	assert_int_equal(shm_command(0, 0, 0x5e6), TEEC_ERROR_BUSY);
+	guest_info(1, &info);
+	assert_int_equal(info.shm_registered, 1);
+
+	/* No memory for an RPC argument: the call ends, letting it go. */
+	assert_int_equal(resume(&f, 0, 0, 0, 0), T_OK);
+	assert_int_equal(sim_phys_read(&harness_machine, f.pa, &f.arg,
+				       sizeof(f.arg)), 0);
+	assert_int_equal(f.arg.hdr.ret, TEEC_ERROR_OUT_OF_MEMORY);
+	assert_int_equal(shm_command(0, 0, 0x5e6), 0);
+	guest_info(1, &info);
+	assert_int_equal(info.shm_registered, 0);
+	assert_int_equal(raw_close_session(1, s), 0);
+}
+
 /*
  * Start TA_STORAGE_CMD_SIZE of object @id: a page-list memref and a value
  * out. Its first RPC_ALLOC is answered; returns the next RPC.
@@ -758,6 +854,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_rpc_argument_at_a_bad_address_is_given_back_unused),
 		cmocka_unit_test(test_shm_cache_cannot_change_while_a_call_waits),
 		cmocka_unit_test(test_lying_shm_alloc_answers_are_freed_and_refused),
+		cmocka_unit_test(test_a_refused_sleep_panics_the_waiting_ta),
+		cmocka_unit_test(test_a_buffer_in_use_cannot_be_unregistered),
 	};
 	harness_init(argc, argv);
 	return HARNESS_RUN("rpc", raw, setup, harness_teardown);
