@@ -1,11 +1,17 @@
 #!/bin/sh
 # Install the Debian 12 packages nexsim needs, if any is missing.
+#   scripts/deps.sh             what building and testing need
+#   scripts/deps.sh --asan      and the sanitizer runtimes
+#   scripts/deps.sh --coverage  and gcovr (scripts/coverage)
 # As root it runs apt-get itself; otherwise it uses sudo when available.
 set -eu
 
 packages="meson ninja-build gcc libc6-dev pkg-config libcmocka-dev gcc-aarch64-linux-gnu \
 python3"
-[ "${1-}" = "--asan" ] && packages="$packages libgcc-12-dev"
+case "${1-}" in
+--asan) packages="$packages libgcc-12-dev" ;;
+--coverage) packages="$packages gcovr" ;;
+esac
 
 missing=""
 for p in $packages; do

@@ -16,9 +16,16 @@
 
 #define SUCCESS		0x00000000u
 #define E_BAD_PARAMS	0xffff0006u
+#define E_NOT_FOUND	0xffff0008u
 #define E_BUSY		0xffff000du
+#define E_SHORT_BUFFER	0xffff0010u
 #define E_TARGET_DEAD	0xffff3024u
 #define ORIGIN_TEE	3u
+
+/* Property set handles (GP), as the probe takes them in a value. */
+#define SET_TEE		0xfffffffdu
+#define SET_CLIENT	0xfffffffeu
+#define SET_TA		0xffffffffu
 
 static const TEE_UUID probe_uuid = TA_API_PROBE_UUID;
 static const TEE_UUID solo_uuid = TA_SOLO_UUID;
@@ -137,6 +144,143 @@ static void test_system_time_follows_the_simulated_clock(void **state)
 	assert_int_equal(raw_close_session(1, s), SUCCESS);
 }
 
+/*
+ * Property @name of @set as a string, read by the probe of session @s into
+ * a buffer of @cap bytes (out, NUL-terminated by GP on success). Returns
+ * ret; the length GP gave back in *@len.
+ */
+static uint32_t property(uint32_t s, uint32_t set, const char *name,
+			 char *out, size_t cap, uint64_t *len)
+{
+	uint64_t name_pages[1];
+	uint64_t out_pages[1];
+	struct raw_arg m;
+
+	memset(out, 0, cap);
+	raw_init(&m, OPTEE_MSG_CMD_INVOKE_COMMAND, 3);
+	m.hdr.session = s;
+	m.hdr.func = PROBE_CMD_PROP_STRING;
+	m.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	m.hdr.params[0].u.value.a = set;
+	m.hdr.params[1].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT |
+			       OPTEE_MSG_ATTR_NONCONTIG;
+	m.hdr.params[1].u.tmem.buf_ptr = raw_buffer(name, strlen(name), 12,
+						    name_pages, 1);
+	m.hdr.params[1].u.tmem.size = strlen(name);
+	m.hdr.params[2].attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
+			       OPTEE_MSG_ATTR_NONCONTIG;
+	m.hdr.params[2].u.tmem.buf_ptr = raw_buffer(out, cap, 100, out_pages,
+						    1);
+	m.hdr.params[2].u.tmem.size = cap;
+	assert_int_equal(raw_call(1, &m), T_OK);
+	*len = m.hdr.params[2].u.tmem.size;
+	if (m.hdr.ret == SUCCESS) {
+		assert_true(*len <= cap);
+		raw_buffer_read(out_pages, 100, out, (size_t)*len);
+	}
+	return m.hdr.ret;
+}
+
+/* @name of @set reads as @want (GP counts the NUL in the length). */
+static void check_property(uint32_t s, uint32_t set, const char *name,
+			   const char *want)
+{
+	char got[80];
+	uint64_t len = 0;
+
+	assert_int_equal(property(s, set, name, got, sizeof(got), &len),
+			 SUCCESS);
+	assert_int_equal(len, strlen(want) + 1);
+	assert_string_equal(got, want);
+}
+
+static void test_every_property_reads_as_a_string(void **state)
+{
+	uint32_t s = raw_open_session(1, &probe_uuid);
+	char got[80];
+	uint64_t len = 0;
+
+	(void)state;
+	/* The probe's header: single instance, multi-session, not kept alive. */
+	check_property(s, SET_TA, "gpd.ta.appID",
+		       "74657374-6170-6931-8000-000000000001");
+	check_property(s, SET_TA, "gpd.ta.singleInstance", "true");
+	check_property(s, SET_TA, "gpd.ta.multiSession", "true");
+	check_property(s, SET_TA, "gpd.ta.instanceKeepAlive", "false");
+	check_property(s, SET_TA, "gpd.ta.dataSize", "16384");
+	check_property(s, SET_TA, "gpd.ta.stackSize", "2048");
+	check_property(s, SET_TA, "gpd.ta.description", "api_probe");
+	/* A public client: login 0, the nil UUID; little endian (0). */
+	check_property(s, SET_CLIENT, "gpd.client.identity",
+		       "0:00000000-0000-0000-0000-000000000000");
+	check_property(s, SET_CLIENT, "gpd.client.endian", "0");
+	check_property(s, SET_TEE, "gpd.tee.apiversion", "1.3.1");
+	check_property(s, SET_TEE, "gpd.tee.description",
+		       "nexsim OP-TEE virtualization simulator");
+	check_property(s, SET_TEE, "gpd.tee.internalCore.version",
+		       "16974080");	/* 0x01030100: 1.3.1.0 */
+	/* A name in the wrong set, an unknown name, an unknown set. */
+	assert_int_equal(property(s, SET_TEE, "gpd.ta.appID", got, sizeof(got),
+				  &len), E_NOT_FOUND);
+	assert_int_equal(property(s, SET_CLIENT, "gpd.client.nothing", got,
+				  sizeof(got), &len), E_NOT_FOUND);
+	assert_int_equal(property(s, 0x1234, "gpd.ta.appID", got, sizeof(got),
+				  &len), E_NOT_FOUND);
+	/* Too small a buffer: SHORT_BUFFER, the size needed, nothing written. */
+	assert_int_equal(property(s, SET_TA, "gpd.ta.description", got, 9,
+				  &len), E_SHORT_BUFFER);
+	assert_int_equal(len, 10);
+	assert_int_equal(raw_close_session(1, s), SUCCESS);
+}
+
+/* Open a probe session from guest 1 as client @octets with @login. */
+static uint32_t open_as(uint32_t login, const uint8_t octets[16])
+{
+	struct raw_arg m;
+
+	raw_open(&m, &probe_uuid, 0);
+	memcpy(&m.hdr.params[1].u.value.a, octets, 8);
+	memcpy(&m.hdr.params[1].u.value.b, octets + 8, 8);
+	m.hdr.params[1].u.value.c = login;
+	assert_int_equal(raw_call(1, &m), T_OK);
+	assert_int_equal(m.hdr.ret, SUCCESS);
+	return m.hdr.session;
+}
+
+static void test_client_identity_follows_the_login(void **state)
+{
+	static const uint8_t client[16] = {
+		0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+		0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x00,
+	};
+	static const struct {
+		uint32_t login;
+		const char *identity;
+	} cases[] = {
+		/* Logins that name the client carry its UUID... */
+		{ 1, "1:11223344-5566-7788-99aa-bbccddeeff00" },	/* USER */
+		{ 2, "2:11223344-5566-7788-99aa-bbccddeeff00" },	/* GROUP */
+		{ 4, "4:11223344-5566-7788-99aa-bbccddeeff00" },	/* APPLICATION */
+		{ 5, "5:11223344-5566-7788-99aa-bbccddeeff00" },
+		{ 6, "6:11223344-5566-7788-99aa-bbccddeeff00" },
+		/* ...PUBLIC and REE_KERNEL ignore whatever UUID is sent. */
+		{ 0, "0:00000000-0000-0000-0000-000000000000" },
+		{ 0x80000000u, "2147483648:00000000-0000-0000-0000-000000000000" },
+	};
+	uint32_t sessions[sizeof(cases) / sizeof(cases[0])];
+	size_t n = 0;
+
+	(void)state;
+	/* All open at once on the one instance: each keeps its own client. */
+	for (n = 0; n < sizeof(cases) / sizeof(cases[0]); n++)
+		sessions[n] = open_as(cases[n].login, client);
+	for (n = 0; n < sizeof(cases) / sizeof(cases[0]); n++)
+		check_property(sessions[n], SET_CLIENT, "gpd.client.identity",
+			       cases[n].identity);
+	for (n = 0; n < sizeof(cases) / sizeof(cases[0]); n++)
+		assert_int_equal(raw_close_session(1, sessions[n]), SUCCESS);
+}
+
 /* Eight random bytes from @guest's first probe session. */
 static uint64_t first_random(uint32_t guest)
 {
@@ -233,6 +377,33 @@ static void test_single_session_ta_is_busy_while_open(void **state)
 	assert_int_equal(raw_close_session(1, again), SUCCESS);
 }
 
+static void test_a_panic_at_open_leaves_no_session(void **state)
+{
+	struct core_guest_info before;
+	struct core_guest_info after;
+	uint32_t s = 0;
+	struct raw_arg m;
+
+	(void)state;
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(1),
+				       &before));
+	raw_open(&m, &solo_uuid, 1);
+	m.hdr.params[2].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	m.hdr.params[2].u.value.a = SOLO_OPEN_PANIC;
+	assert_int_equal(raw_call(1, &m), T_OK);
+	assert_int_equal(m.hdr.ret, E_TARGET_DEAD);
+	assert_int_equal(m.hdr.ret_origin, ORIGIN_TEE);
+	assert_int_equal(m.hdr.session, 0);
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(1),
+				       &after));
+	assert_int_equal(after.sessions, before.sessions);
+	assert_int_equal(after.heap_used, before.heap_used);
+	assert_int_equal(after.ta_ram_used, before.ta_ram_used);
+	/* The dead instance holds nothing: the single session is free. */
+	s = raw_open_session(1, &solo_uuid);
+	assert_int_equal(raw_close_session(1, s), SUCCESS);
+}
+
 /* Guest 1 has the probe of session @s keep a pointer to @byte in NS RAM. */
 static void keep_pointer(uint32_t s, uint8_t byte, size_t offset)
 {
@@ -325,8 +496,11 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_random_is_deterministic_per_seed_and_guest),
 		cmocka_unit_test(test_cancellation_is_masked_until_unmasked),
 		cmocka_unit_test(test_single_session_ta_is_busy_while_open),
+		cmocka_unit_test(test_a_panic_at_open_leaves_no_session),
 		cmocka_unit_test(test_stale_shared_memory_pointer_kills_the_ta),
 		cmocka_unit_test(test_repeated_ta_faults_leave_the_core_usable),
+		cmocka_unit_test(test_every_property_reads_as_a_string),
+		cmocka_unit_test(test_client_identity_follows_the_login),
 	};
 
 	harness_init(argc, argv);

@@ -156,8 +156,35 @@ static void test_platforms_the_core_cannot_run_are_refused(void **state)
 	cfg.platform.nsec_ddr_base = pa_init((1ull << 48) - 4096);
 	expect_boot_failure(&cfg, "physical address space");
 	harness_config(&cfg, "default");
+	cfg.platform.xlat_table_size = cfg.platform.tzdram_size + 4096;
+	expect_boot_failure(&cfg, "above TZDRAM");
+	harness_config(&cfg, "default");
+	cfg.platform.tzdram_base = pa_init(1ull << 48);
+	expect_boot_failure(&cfg, "physical address space");
+	harness_config(&cfg, "default");
 	cfg.platform.tee_ram_size = cfg.platform.tzdram_size;
 	expect_boot_failure(&cfg, "TEE RAM fills TZDRAM");
+	harness_config(&cfg, "default");
+	cfg.platform.tee_ram_size += 512;
+	expect_boot_failure(&cfg, "TEE RAM is not page-aligned");
+	/* (A TZDRAM that is not, the host's memory refuses before the core.) */
+	harness_config(&cfg, "default");
+	cfg.platform.tzdram_base = pa_add(cfg.platform.tzdram_base, 512);
+	expect_boot_failure(&cfg, "not page aligned");
+	/* Each minimum of the core holds on its own. */
+	harness_config(&cfg, "default");
+	cfg.platform.nex_heap_size = 2048;
+	expect_boot_failure(&cfg, "below the core's minimum");
+	harness_config(&cfg, "default");
+	cfg.platform.thread_stack_size = 2048;
+	expect_boot_failure(&cfg, "below the core's minimum");
+	/* Guest IDs are 16 bits: so is the guest count. */
+	harness_config(&cfg, "default");
+	cfg.platform.guest_count = 65536;
+	expect_boot_failure(&cfg, "guest or thread count is out of range");
+	harness_config(&cfg, "default");
+	cfg.platform.thread_count = 0;
+	expect_boot_failure(&cfg, "guest or thread count is out of range");
 	/* Many guests on a small heap: no room to track their TA RAM. */
 	harness_config(&cfg, "default");
 	cfg.platform.guest_count = 1;

@@ -190,8 +190,12 @@ static void kv_put(uint32_t guest, uint32_t s, const char *key,
 	a.hdr.func = TA_KV_CMD_PUT;
 	a.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT |
 			       OPTEE_MSG_ATTR_NONCONTIG;
-	a.hdr.params[0].u.tmem.buf_ptr = raw_buffer(key, strlen(key), 100, kp, 2);
-	a.hdr.params[0].u.tmem.size = strlen(key);
+	/* An empty key is a NULL memref. */
+	if (*key) {
+		a.hdr.params[0].u.tmem.buf_ptr = raw_buffer(key, strlen(key),
+							    100, kp, 2);
+		a.hdr.params[0].u.tmem.size = strlen(key);
+	}
 	a.hdr.params[1].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT |
 			       OPTEE_MSG_ATTR_NONCONTIG;
 	if (len) {
@@ -254,6 +258,265 @@ static void test_memrefs_through_page_lists(void **state)
 	assert_int_equal(kv_get(1, s, "empty", got, 16, &size), SUCCESS);
 	assert_int_equal(size, 0);
 	assert_int_equal(kv_get(1, s, "nope", got, 16, &size), E_NOT_FOUND);
+	assert_int_equal(raw_close_session(1, s), SUCCESS);
+}
+
+/* DELETE of @key (empty: a NULL memref); returns ret. */
+static uint32_t kv_delete(uint32_t guest, uint32_t s, const char *key)
+{
+	uint64_t kp[2];
+	struct raw_arg a;
+
+	raw_init(&a, OPTEE_MSG_CMD_INVOKE_COMMAND, 1);
+	a.hdr.session = s;
+	a.hdr.func = TA_KV_CMD_DELETE;
+	a.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT |
+			       OPTEE_MSG_ATTR_NONCONTIG;
+	if (*key) {
+		a.hdr.params[0].u.tmem.buf_ptr = raw_buffer(key, strlen(key),
+							    9, kp, 2);
+		a.hdr.params[0].u.tmem.size = strlen(key);
+	}
+	assert_int_equal(raw_call(guest, &a), T_OK);
+	return a.hdr.ret;
+}
+
+/* COUNT: the entries of the guest's store, and their value bytes. */
+static uint32_t kv_count(uint32_t guest, uint32_t s, uint32_t *bytes)
+{
+	struct raw_arg a;
+
+	raw_init(&a, OPTEE_MSG_CMD_INVOKE_COMMAND, 1);
+	a.hdr.session = s;
+	a.hdr.func = TA_KV_CMD_COUNT;
+	a.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+	assert_int_equal(raw_call(guest, &a), T_OK);
+	assert_int_equal(a.hdr.ret, SUCCESS);
+	*bytes = (uint32_t)a.hdr.params[0].u.value.b;
+	return (uint32_t)a.hdr.params[0].u.value.a;
+}
+
+static void test_kv_store_replaces_deletes_and_refuses_bad_keys(void **state)
+{
+	static uint8_t too_big[TA_KV_MAX_VALUE + 1];
+	const uint32_t cmds[] = {
+		TA_KV_CMD_PUT, TA_KV_CMD_GET, TA_KV_CMD_DELETE, TA_KV_CMD_COUNT,
+	};
+	uint32_t s = raw_open_session(1, &kv);
+	char key[TA_KV_MAX_KEY + 2];
+	uint32_t count0 = 0;
+	uint32_t bytes0 = 0;
+	uint32_t bytes = 0;
+	uint32_t origin = 0;
+	uint32_t v = 0;
+	uint8_t got[16];
+	uint64_t size = 0;
+	size_t n = 0;
+
+	(void)state;
+	count0 = kv_count(1, s, &bytes0);
+	/* A second PUT of a key replaces its value. */
+	kv_put(1, s, "k1", "first", 5, 0, SUCCESS);
+	kv_put(1, s, "k1", "2nd", 3, 0, SUCCESS);
+	assert_int_equal(kv_count(1, s, &bytes), count0 + 1);
+	assert_int_equal(bytes, bytes0 + 3);
+	assert_int_equal(kv_get(1, s, "k1", got, sizeof(got), &size), SUCCESS);
+	assert_int_equal(size, 3);
+	assert_memory_equal(got, "2nd", 3);
+
+	/* Refused by the TA, and the store is as it was. */
+	memset(key, 'x', sizeof(key) - 1);
+	key[sizeof(key) - 1] = '\0';			/* 65 bytes: too long */
+	kv_put(1, s, key, "v", 1, 0, E_BAD_PARAMS);
+	kv_put(1, s, "", "v", 1, 0, E_BAD_PARAMS);	/* no key */
+	kv_put(1, s, "big", too_big, sizeof(too_big), 0, E_BAD_PARAMS);
+	assert_int_equal(kv_get(1, s, key, got, sizeof(got), &size),
+			 E_BAD_PARAMS);
+	assert_int_equal(kv_count(1, s, &bytes), count0 + 1);
+	assert_int_equal(bytes, bytes0 + 3);
+	assert_int_equal(kv_get(1, s, "big", got, sizeof(got), &size),
+			 E_NOT_FOUND);
+	/* The longest key there may be. */
+	key[TA_KV_MAX_KEY] = '\0';
+	kv_put(1, s, key, "v", 1, 0, SUCCESS);
+	assert_int_equal(kv_delete(1, s, key), SUCCESS);
+
+	/* DELETE takes the entry out, once. */
+	assert_int_equal(kv_delete(1, s, "k1"), SUCCESS);
+	assert_int_equal(kv_get(1, s, "k1", got, sizeof(got), &size),
+			 E_NOT_FOUND);
+	assert_int_equal(kv_delete(1, s, "k1"), E_NOT_FOUND);
+	assert_int_equal(kv_delete(1, s, ""), E_BAD_PARAMS);
+	assert_int_equal(kv_count(1, s, &bytes), count0);
+	assert_int_equal(bytes, bytes0);
+
+	/* A value param where each command takes something else. */
+	for (n = 0; n < sizeof(cmds) / sizeof(cmds[0]); n++) {
+		assert_int_equal(raw_invoke_value(1, s, cmds[n], &v, &origin),
+				 E_BAD_PARAMS);
+		assert_int_equal(origin, ORIGIN_TA);
+	}
+	assert_int_equal(raw_invoke_value(1, s, 99, &v, &origin),
+			 E_NOT_SUPPORTED);
+	assert_int_equal(origin, ORIGIN_TA);
+	assert_int_equal(kv_count(1, s, &bytes), count0);
+	assert_int_equal(raw_close_session(1, s), SUCCESS);
+}
+
+/* INVOKE @cmd of session @s with no params; returns ret, origin too. */
+static uint32_t invoke_bare(uint32_t guest, uint32_t s, uint32_t cmd,
+			    uint32_t *origin)
+{
+	struct raw_arg a;
+
+	raw_init(&a, OPTEE_MSG_CMD_INVOKE_COMMAND, 0);
+	a.hdr.session = s;
+	a.hdr.func = cmd;
+	assert_int_equal(raw_call(guest, &a), T_OK);
+	*origin = a.hdr.ret_origin;
+	return a.hdr.ret;
+}
+
+static void test_builtin_tas_refuse_unknown_commands_and_params(void **state)
+{
+	uint32_t h = raw_open_session(1, &hello);
+	uint32_t p = raw_open_session(1, &panic_ta);
+	uint32_t st = raw_open_session(1, &stress);
+	uint32_t origin = 0;
+	uint32_t v = 10;
+	struct raw_arg a;
+
+	(void)state;
+	/* hello_world: an unknown command is BAD_PARAMETERS, value untouched. */
+	assert_int_equal(raw_invoke_value(1, h, 2, &v, &origin), E_BAD_PARAMS);
+	assert_int_equal(origin, ORIGIN_TA);
+	assert_int_equal(v, 10);
+	assert_int_equal(invoke_bare(1, h, TA_HELLO_WORLD_CMD_INC_VALUE,
+				     &origin), E_BAD_PARAMS);
+	assert_int_equal(origin, ORIGIN_TA);
+
+	/* panic_ta: refusals are not panics; the instance lives on. */
+	assert_int_equal(raw_invoke_value(1, p, 7, &v, &origin),
+			 E_NOT_SUPPORTED);
+	assert_int_equal(origin, ORIGIN_TA);
+	assert_int_equal(invoke_bare(1, p, TA_PANIC_CMD_PING, &origin),
+			 E_BAD_PARAMS);
+	assert_int_equal(origin, ORIGIN_TA);
+	assert_int_equal(raw_invoke_value(1, p, TA_PANIC_CMD_PING, &v, NULL),
+			 SUCCESS);
+	assert_int_equal(v, 11);
+
+	/* stress: no size, no params, wrong params hold nothing. */
+	v = 0;
+	assert_int_equal(raw_invoke_value(1, st, TA_STRESS_CMD_HOLD, &v,
+					  &origin), E_BAD_PARAMS);
+	assert_int_equal(origin, ORIGIN_TA);
+	assert_int_equal(invoke_bare(1, st, TA_STRESS_CMD_HOLD, &origin),
+			 E_BAD_PARAMS);
+	assert_int_equal(raw_invoke_value(1, st, TA_STRESS_CMD_HELD, &v,
+					  &origin), E_BAD_PARAMS);
+	assert_int_equal(raw_invoke_value(1, st, 9, &v, &origin),
+			 E_NOT_SUPPORTED);
+	raw_init(&a, OPTEE_MSG_CMD_INVOKE_COMMAND, 1);
+	a.hdr.session = st;
+	a.hdr.func = TA_STRESS_CMD_HELD;
+	a.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+	assert_int_equal(raw_call(1, &a), T_OK);
+	assert_int_equal(a.hdr.ret, SUCCESS);
+	assert_int_equal(a.hdr.params[0].u.value.a, 0);
+	assert_int_equal(a.hdr.params[0].u.value.b, 0);
+
+	assert_int_equal(raw_close_session(1, h), SUCCESS);
+	assert_int_equal(raw_close_session(1, p), SUCCESS);
+	assert_int_equal(raw_close_session(1, st), SUCCESS);
+}
+
+/* PUT of key "k" with the value at @buf_ptr, @size bytes; ret and origin. */
+static uint32_t kv_put_list(uint32_t s, uint64_t buf_ptr, uint64_t size,
+			    uint32_t *origin)
+{
+	uint64_t kp[1];
+	struct raw_arg a;
+
+	raw_init(&a, OPTEE_MSG_CMD_INVOKE_COMMAND, 2);
+	a.hdr.session = s;
+	a.hdr.func = TA_KV_CMD_PUT;
+	a.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT |
+			       OPTEE_MSG_ATTR_NONCONTIG;
+	a.hdr.params[0].u.tmem.buf_ptr = raw_buffer("k", 1, 0, kp, 1);
+	a.hdr.params[0].u.tmem.size = 1;
+	a.hdr.params[1].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT |
+			       OPTEE_MSG_ATTR_NONCONTIG;
+	a.hdr.params[1].u.tmem.buf_ptr = buf_ptr;
+	a.hdr.params[1].u.tmem.size = size;
+	assert_int_equal(raw_call(1, &a), T_OK);
+	*origin = a.hdr.ret_origin;
+	return a.hdr.ret;
+}
+
+static void test_page_lists_that_lie_are_refused(void **state)
+{
+	const uint64_t secure = pa_addr(harness_machine.cfg.platform.tzdram_base);
+	/* 513 pages: 511 in the first list page, 2 in the second. */
+	const uint64_t size = 513 * 4096;
+	const uint64_t links[] = { 8, secure };	/* unaligned; secure */
+	uint32_t s = raw_open_session(1, &kv);
+	struct core_guest_info before;
+	struct core_guest_info after;
+	struct shim_stats st0;
+	struct shim_stats st;
+	uint64_t first = raw_page();
+	uint64_t second = raw_page();
+	static uint64_t list[512];
+	uint32_t origin = 0;
+	size_t n = 0;
+
+	(void)state;
+	for (n = 0; n < 511; n++)
+		list[n] = raw_page();
+	list[511] = second;
+	assert_int_equal(sim_phys_write(&harness_machine, first, list,
+					sizeof(list)), 0);
+	memset(list, 0, sizeof(list));
+	list[0] = raw_page();
+	list[1] = raw_page();
+	assert_int_equal(sim_phys_write(&harness_machine, second, list,
+					sizeof(list)), 0);
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(1),
+				       &before));
+	shim_get_stats(&st0);
+
+	/* Well linked, it reaches the TA, which finds the value too big. */
+	assert_int_equal(kv_put_list(s, first, size, &origin), E_BAD_PARAMS);
+	assert_int_equal(origin, ORIGIN_TA);
+	/* A link to the next list page that is no page of non-secure RAM. */
+	for (n = 0; n < sizeof(links) / sizeof(links[0]); n++) {
+		uint64_t link = links[n] == 8 ? second + 8 : links[n];
+
+		assert_int_equal(sim_phys_write(&harness_machine,
+						first + 511 * 8, &link,
+						sizeof(link)), 0);
+		assert_int_equal(kv_put_list(s, first, size, &origin),
+				 E_BAD_PARAMS);
+		assert_int_equal(origin, ORIGIN_TEE);
+	}
+	/* The first list page in secure memory. */
+	assert_int_equal(kv_put_list(s, secure, 16, &origin), E_BAD_PARAMS);
+	assert_int_equal(origin, ORIGIN_TEE);
+	/* Sizes that wrap with the offset, or pass the 65536-page budget. */
+	assert_int_equal(kv_put_list(s, first | 16, UINT64_MAX - 8, &origin),
+			 E_BAD_PARAMS);
+	assert_int_equal(origin, ORIGIN_TEE);
+	assert_int_equal(kv_put_list(s, first, 65536ull * 4096 + 1, &origin),
+			 E_BAD_PARAMS);
+	assert_int_equal(origin, ORIGIN_TEE);
+
+	/* Nothing of any of them was kept. */
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(1),
+				       &after));
+	assert_int_equal(after.heap_used, before.heap_used);
+	shim_get_stats(&st);
+	assert_int_equal(st.ns_maps_live, st0.ns_maps_live);
 	assert_int_equal(raw_close_session(1, s), SUCCESS);
 }
 
@@ -442,6 +705,47 @@ static void test_registered_shm_lifecycle(void **state)
 	assert_int_equal(raw_close_session(1, s), SUCCESS);
 }
 
+static void test_shm_commands_take_exactly_one_param(void **state)
+{
+	const uint64_t regd = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
+			      OPTEE_MSG_ATTR_NONCONTIG;
+	uint8_t area[64] = "x";
+	uint64_t pages[1];
+	uint64_t buf = raw_buffer(area, sizeof(area), 0, pages, 1);
+	struct core_guest_info g;
+	struct raw_arg a;
+	uint32_t n = 0;
+
+	(void)state;
+	/* REGISTER with a well-formed list, but no or a second param. */
+	for (n = 0; n <= 2; n += 2) {
+		raw_init(&a, OPTEE_MSG_CMD_REGISTER_SHM, n);
+		a.hdr.params[0].attr = regd;
+		a.hdr.params[0].u.tmem.buf_ptr = buf;
+		a.hdr.params[0].u.tmem.size = sizeof(area);
+		a.hdr.params[0].u.tmem.shm_ref = 0xaa;
+		assert_int_equal(raw_call(1, &a), T_OK);
+		assert_int_equal(a.hdr.ret, E_BAD_PARAMS);
+		assert_int_equal(a.hdr.ret_origin, ORIGIN_TEE);
+	}
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(1), &g));
+	assert_int_equal(g.shm_registered, 0);
+	assert_int_equal(unreg_shm(1, 0xaa), E_NOT_FOUND);
+
+	/* UNREGISTER likewise: the buffer stays registered. */
+	assert_int_equal(reg_shm(1, buf, sizeof(area), 0xaa, regd), SUCCESS);
+	for (n = 0; n <= 2; n += 2) {
+		raw_init(&a, OPTEE_MSG_CMD_UNREGISTER_SHM, n);
+		a.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
+		a.hdr.params[0].u.rmem.shm_ref = 0xaa;
+		assert_int_equal(raw_call(1, &a), T_OK);
+		assert_int_equal(a.hdr.ret, E_BAD_PARAMS);
+	}
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(1), &g));
+	assert_int_equal(g.shm_registered, 1);
+	assert_int_equal(unreg_shm(1, 0xaa), SUCCESS);
+}
+
 static void test_panic_kills_only_that_instance(void **state)
 {
 	uint32_t doomed = raw_open_session(1, &panic_ta);
@@ -504,6 +808,42 @@ static void test_pseudo_ta_keeps_per_guest_state(void **state)
 	assert_int_equal(raw_close_session(2, p2), SUCCESS);
 }
 
+static void test_pseudo_ta_stats_and_refusals(void **state)
+{
+	uint32_t p = raw_open_session(1, &guest_pta);
+	struct core_guest_info g;
+	uint32_t origin = 0;
+	uint32_t heap = 0;
+	uint32_t ta_ram = 0;
+	uint32_t v = 0;
+	struct raw_arg a;
+
+	(void)state;
+	/* STATS: the guest's own heap and TA RAM, as the debug port sees them. */
+	heap = pta_value(1, p, PTA_GUEST_CMD_STATS, &ta_ram);
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(1), &g));
+	assert_true(heap > 0);
+	assert_true(heap <= g.heap_max_used);
+	assert_int_equal(ta_ram, g.ta_ram_used);
+	/* Only a value out; an unknown command; params at open. */
+	assert_int_equal(raw_invoke_value(1, p, PTA_GUEST_CMD_ID, &v, &origin),
+			 E_BAD_PARAMS);
+	raw_init(&a, OPTEE_MSG_CMD_INVOKE_COMMAND, 1);
+	a.hdr.session = p;
+	a.hdr.func = 42;
+	a.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+	assert_int_equal(raw_call(1, &a), T_OK);
+	assert_int_equal(a.hdr.ret, E_NOT_SUPPORTED);
+	raw_open(&a, &guest_pta, 1);
+	a.hdr.params[2].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	assert_int_equal(raw_call(1, &a), T_OK);
+	assert_int_equal(a.hdr.ret, E_BAD_PARAMS);
+	assert_int_equal(a.hdr.session, 0);
+	/* Still one session: the refused open left nothing. */
+	assert_int_equal(pta_value(1, p, PTA_GUEST_CMD_SESSIONS, NULL), 1);
+	assert_int_equal(raw_close_session(1, p), SUCCESS);
+}
+
 static void test_stress_fills_one_share_only(void **state)
 {
 	uint32_t s1 = raw_open_session(1, &stress);
@@ -563,11 +903,16 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_smc_level_refusals_leave_the_arg_alone),
 		cmocka_unit_test(test_memrefs_through_page_lists),
 		cmocka_unit_test(test_kv_store_is_per_guest_and_outlives_sessions),
+		cmocka_unit_test(test_kv_store_replaces_deletes_and_refuses_bad_keys),
+		cmocka_unit_test(test_builtin_tas_refuse_unknown_commands_and_params),
+		cmocka_unit_test(test_page_lists_that_lie_are_refused),
 		cmocka_unit_test(test_sessions_are_invisible_to_other_guests),
 		cmocka_unit_test(test_close_session_and_cancel_rules),
 		cmocka_unit_test(test_registered_shm_lifecycle),
+		cmocka_unit_test(test_shm_commands_take_exactly_one_param),
 		cmocka_unit_test(test_panic_kills_only_that_instance),
 		cmocka_unit_test(test_pseudo_ta_keeps_per_guest_state),
+		cmocka_unit_test(test_pseudo_ta_stats_and_refusals),
 		cmocka_unit_test(test_stress_fills_one_share_only),
 		cmocka_unit_test(test_no_mapping_outlives_its_call),
 	};

@@ -195,6 +195,15 @@ static void test_lying_normal_world_time_panics_the_ta(void **state)
 	assert_int_equal(resume(&f, 0, 0, 0, 0), RPC_FREE);
 	assert_int_equal(finish(&f), TEEC_ERROR_TARGET_DEAD);
 	assert_int_equal(raw_close_session(1, s), 0);
+
+	/* Seconds that do not fit TEE_Time's 32 bits: the same. */
+	s = raw_open_session(1, &storage_uuid);
+	start_invoke(&f, 1, s, TA_STORAGE_CMD_REE_TIME,
+		     OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0);
+	answer_alloc(&f);
+	assert_int_equal(answer_time(&f, 1ull << 32, 0), RPC_FREE);
+	assert_int_equal(finish(&f), TEEC_ERROR_TARGET_DEAD);
+	assert_int_equal(raw_close_session(1, s), 0);
 }
 
 static void test_resume_names_a_suspended_thread_of_the_caller(void **state)
@@ -469,6 +478,287 @@ static void test_destroy_while_suspended_drops_only_that_guest(void **state)
 	assert_int_equal(info.threads_busy, 0);
 }
 
+static uint64_t reg_pair(uint64_t hi, uint64_t lo)
+{
+	return ((uint64_t)(uint32_t)hi << 32) | (uint32_t)lo;
+}
+
+static void test_rpc_argument_at_a_bad_address_is_given_back_unused(
+	void **state)
+{
+	const struct arch_platform *p = &harness_machine.cfg.platform;
+	uint64_t dram = pa_addr(p->nsec_ddr_base);
+	uint64_t page = raw_page();
+	const uint64_t bad[] = {
+		page + 4,			/* not 8-byte aligned */
+		page + 4096 - 64,		/* runs past its page */
+		pa_addr(p->tzdram_base),	/* secure memory */
+		dram - 4096,			/* below non-secure DRAM */
+		dram + p->nsec_ddr_size,	/* above it */
+	};
+	struct core_guest_info before;
+	struct core_guest_info after;
+	struct shim_stats st0;
+	struct shim_stats st;
+	struct flight f;
+	size_t n = 0;
+
+	(void)state;
+	shim_get_stats(&st0);
+	for (n = 0; n < sizeof(bad) / sizeof(bad[0]); n++) {
+		uint64_t cookie = 0xc0de0000u + n;
+		uint32_t s = 0;
+
+		guest_info(1, &before);
+		s = raw_open_session(1, &storage_uuid);
+		assert_int_equal(start_invoke(&f, 1, s, TA_STORAGE_CMD_REE_TIME,
+					      OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT,
+					      0), RPC_ALLOC);
+		/* The core hands the buffer back, by the normal world's cookie. */
+		assert_int_equal(resume(&f, (uint32_t)(bad[n] >> 32),
+					(uint32_t)bad[n],
+					(uint32_t)(cookie >> 32),
+					(uint32_t)cookie), RPC_FREE);
+		assert_true(reg_pair(f.r.x[1], f.r.x[2]) == cookie);
+		/* Without its GET_TIME, TEE_GetREETime panics the TA (GP). */
+		assert_int_equal(finish(&f), TEEC_ERROR_TARGET_DEAD);
+		assert_int_equal(raw_close_session(1, s), 0);
+		/* Nothing kept: no mapping, no thread, no heap. */
+		guest_info(1, &after);
+		assert_int_equal(after.threads_busy, 0);
+		assert_int_equal(after.heap_used, before.heap_used);
+		shim_get_stats(&st);
+		assert_int_equal(st.ns_maps_live, st0.ns_maps_live);
+		assert_int_equal(st.violations, st0.violations);
+	}
+	/* The thread did not keep the refused address: it asks again. */
+	test_get_time_round_trip(state);
+}
+
+static void test_shm_cache_cannot_change_while_a_call_waits(void **state)
+{
+	struct shim_regs r;
+	struct flight f;
+	uint32_t s = raw_open_session(1, &storage_uuid);
+
+	(void)state;
+	assert_int_equal(start_invoke(&f, 1, s, TA_STORAGE_CMD_REE_TIME,
+				      OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0),
+			 RPC_ALLOC);
+	/* A thread of guest 1 is in an RPC: its cache stays as it is. */
+	smc_regs(&r, T_ENABLE_SHM_CACHE, 0, 0, 0, 0, 0, 1);
+	assert_int_equal(r.x[0], T_EBUSY);
+	smc_regs(&r, T_DISABLE_SHM_CACHE, 0, 0, 0, 0, 0, 1);
+	assert_int_equal(r.x[0], T_EBUSY);
+	/* Guest 2's threads are all free: its cache may change. */
+	smc_regs(&r, T_ENABLE_SHM_CACHE, 0, 0, 0, 0, 0, 2);
+	assert_int_equal(r.x[0], T_OK);
+	smc_regs(&r, T_DISABLE_SHM_CACHE, 0, 0, 0, 0, 0, 2);
+	assert_int_equal(r.x[0], T_ENOTAVAIL);	/* nothing was cached */
+	/* Still no cache in guest 1: the argument is freed at the end. */
+	assert_int_equal(answer_alloc(&f), RPC_CMD);
+	assert_int_equal(answer_time(&f, 7, 0), RPC_FREE);
+	assert_int_equal(finish(&f), 0);
+	assert_int_equal(f.arg.hdr.params[0].u.value.a, 7);
+	assert_int_equal(raw_close_session(1, s), 0);
+}
+
+static void test_a_refused_sleep_panics_the_waiting_ta(void **state)
+{
+	struct flight f;
+	struct raw_arg rpc;
+	uint32_t s = raw_open_session(1, &storage_uuid);
+
+	(void)state;
+	start_invoke(&f, 1, s, TA_STORAGE_CMD_WAIT,
+		     OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 10);
+	assert_int_equal(answer_alloc(&f), RPC_CMD);
+	read_rpc(&f, &rpc);
+	assert_int_equal(rpc.hdr.cmd, OPTEE_RPC_CMD_SUSPEND);
+	/* The normal world will not let the thread sleep. */
+	rpc.hdr.ret = TEEC_ERROR_GENERIC;
+	write_rpc(&f, &rpc);
+	assert_int_equal(resume(&f, 0, 0, 0, 0), RPC_FREE);
+	assert_int_equal(finish(&f), TEEC_ERROR_TARGET_DEAD);
+	assert_int_equal(f.arg.hdr.ret_origin, TEEC_ORIGIN_TEE);
+	assert_int_equal(raw_close_session(1, s), 0);
+}
+
+/* REGISTER_SHM (UNREGISTER_SHM if !@buf_ptr) of @cookie; returns ret. */
+static uint32_t shm_command(uint64_t buf_ptr, uint64_t size, uint64_t cookie)
+{
+	struct raw_arg a;
+
+	if (buf_ptr) {
+		raw_init(&a, OPTEE_MSG_CMD_REGISTER_SHM, 1);
+		a.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
+				       OPTEE_MSG_ATTR_NONCONTIG;
+		a.hdr.params[0].u.tmem.buf_ptr = buf_ptr;
+		a.hdr.params[0].u.tmem.size = size;
+	} else {
+		raw_init(&a, OPTEE_MSG_CMD_UNREGISTER_SHM, 1);
+		a.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
+	}
+	a.hdr.params[0].u.tmem.shm_ref = cookie;
+	assert_int_equal(raw_call(1, &a), T_OK);
+	return a.hdr.ret;
+}
+
+static void test_a_buffer_in_use_cannot_be_unregistered(void **state)
+{
+	static const char area[64] = "id\0data";
+	struct core_guest_info info;
+	struct flight f;
+	uint64_t pages[1];
+	uint64_t buf = raw_buffer(area, sizeof(area), 0, pages, 1);
+	uint32_t s = raw_open_session(1, &storage_uuid);
+
+	(void)state;
+	assert_int_equal(shm_command(buf, sizeof(area), 0x5e6), 0);
+	/* WRITE of "id" with "data", both in the registered buffer. */
+	f.guest = 1;
+	f.pa = raw_page();
+	raw_init(&f.arg, OPTEE_MSG_CMD_INVOKE_COMMAND, 2);
+	f.arg.hdr.session = s;
+	f.arg.hdr.func = TA_STORAGE_CMD_WRITE;
+	f.arg.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
+	f.arg.hdr.params[0].u.rmem.size = 2;
+	f.arg.hdr.params[0].u.rmem.shm_ref = 0x5e6;
+	f.arg.hdr.params[1].attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
+	f.arg.hdr.params[1].u.rmem.offs = 3;
+	f.arg.hdr.params[1].u.rmem.size = 4;
+	f.arg.hdr.params[1].u.rmem.shm_ref = 0x5e6;
+	assert_int_equal(sim_phys_write(&harness_machine, f.pa, &f.arg,
+					sizeof(f.arg)), 0);
+	smc_regs(&f.r, T_CALL_WITH_ARG, (uint32_t)(f.pa >> 32), (uint32_t)f.pa,
+		 0, 0, 0, 1);
+	assert_int_equal((uint32_t)f.r.x[0], RPC_ALLOC);
+
+	/* While the call waits, its buffer stays registered. */
+	assert_int_equal(shm_command(0, 0, 0x5e6), TEEC_ERROR_BUSY);
+	guest_info(1, &info);
+	assert_int_equal(info.shm_registered, 1);
+
+	/* No memory for an RPC argument: the call ends, letting it go. */
+	assert_int_equal(resume(&f, 0, 0, 0, 0), T_OK);
+	assert_int_equal(sim_phys_read(&harness_machine, f.pa, &f.arg,
+				       sizeof(f.arg)), 0);
+	assert_int_equal(f.arg.hdr.ret, TEEC_ERROR_OUT_OF_MEMORY);
+	assert_int_equal(shm_command(0, 0, 0x5e6), 0);
+	guest_info(1, &info);
+	assert_int_equal(info.shm_registered, 0);
+	assert_int_equal(raw_close_session(1, s), 0);
+}
+
+/*
+ * Start TA_STORAGE_CMD_SIZE of object @id: a page-list memref and a value
+ * out. Its first RPC_ALLOC is answered; returns the next RPC.
+ */
+static uint32_t start_size(struct flight *f, uint32_t session, const char *id)
+{
+	uint64_t pages[1];
+
+	f->guest = 1;
+	f->pa = raw_page();
+	raw_init(&f->arg, OPTEE_MSG_CMD_INVOKE_COMMAND, 2);
+	f->arg.hdr.session = session;
+	f->arg.hdr.func = TA_STORAGE_CMD_SIZE;
+	f->arg.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT |
+				    OPTEE_MSG_ATTR_NONCONTIG;
+	f->arg.hdr.params[0].u.tmem.buf_ptr = raw_buffer(id, strlen(id), 0,
+							 pages, 1);
+	f->arg.hdr.params[0].u.tmem.size = strlen(id);
+	f->arg.hdr.params[1].attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+	assert_int_equal(sim_phys_write(&harness_machine, f->pa, &f->arg,
+					sizeof(f->arg)), 0);
+	smc_regs(&f->r, T_CALL_WITH_ARG, (uint32_t)(f->pa >> 32),
+		 (uint32_t)f->pa, 0, 0, 0, 1);
+	return answer_alloc(f);
+}
+
+static void test_lying_shm_alloc_answers_are_freed_and_refused(void **state)
+{
+	const uint64_t noncontig = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
+				   OPTEE_MSG_ATTR_NONCONTIG;
+	const uint64_t secure = pa_addr(harness_machine.cfg.platform.tzdram_base);
+	/* attr, size (0: as asked), list page entry (0: a fresh page) */
+	const struct {
+		uint64_t attr;
+		uint64_t size;
+		uint64_t entry;
+	} lies[] = {
+		{ OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 0, 0 },	/* no answer */
+		{ noncontig, 1, 0 },				/* too small */
+		{ OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, 0, 0 },	/* contiguous */
+		{ noncontig, 0, secure },			/* secure page */
+	};
+	struct core_guest_info before;
+	struct core_guest_info after;
+	struct shim_stats st0;
+	struct shim_stats st;
+	struct raw_arg rpc;
+	struct flight f;
+	size_t n = 0;
+
+	(void)state;
+	shim_get_stats(&st0);
+	for (n = 0; n < sizeof(lies) / sizeof(lies[0]); n++) {
+		uint64_t cookie = 0x5a110c00u + n;
+		uint64_t list = raw_page();
+		uint64_t entry = lies[n].entry ? lies[n].entry : raw_page();
+		uint64_t asked = 0;
+		uint32_t s = 0;
+
+		guest_info(1, &before);
+		s = raw_open_session(1, &storage_uuid);
+		assert_int_equal(start_size(&f, s, "obj"), RPC_CMD);
+		/* The object's name, in a kernel buffer the size of its file name. */
+		read_rpc(&f, &rpc);
+		assert_int_equal(rpc.hdr.cmd, OPTEE_RPC_CMD_SHM_ALLOC);
+		assert_int_equal(rpc.hdr.num_params, 1);
+		assert_int_equal(rpc.hdr.params[0].attr,
+				 OPTEE_MSG_ATTR_TYPE_VALUE_INPUT);
+		assert_int_equal(rpc.hdr.params[0].u.value.a,
+				 OPTEE_RPC_SHM_TYPE_KERNEL);
+		asked = rpc.hdr.params[0].u.value.b;
+		assert_true(asked > 0);
+		assert_int_equal(sim_phys_write(&harness_machine, list, &entry,
+						sizeof(entry)), 0);
+		rpc.hdr.params[0].attr = lies[n].attr;
+		if (lies[n].attr != OPTEE_MSG_ATTR_TYPE_VALUE_INPUT) {
+			rpc.hdr.params[0].u.tmem.buf_ptr = list;
+			rpc.hdr.params[0].u.tmem.size = lies[n].size ?
+							lies[n].size : asked;
+			rpc.hdr.params[0].u.tmem.shm_ref = cookie;
+		}
+		rpc.hdr.ret = 0;
+		write_rpc(&f, &rpc);
+		if (lies[n].attr != OPTEE_MSG_ATTR_TYPE_VALUE_INPUT) {
+			/* A buffer it was given goes back, by its cookie. */
+			assert_int_equal(resume(&f, 0, 0, 0, 0), RPC_CMD);
+			read_rpc(&f, &rpc);
+			assert_int_equal(rpc.hdr.cmd, OPTEE_RPC_CMD_SHM_FREE);
+			assert_int_equal(rpc.hdr.params[0].u.value.a,
+					 OPTEE_RPC_SHM_TYPE_KERNEL);
+			assert_true(rpc.hdr.params[0].u.value.b == cookie);
+			assert_int_equal(answer_ok(&f), RPC_FREE);
+		} else {
+			assert_int_equal(resume(&f, 0, 0, 0, 0), RPC_FREE);
+		}
+		/* No buffer for the name: the object cannot be opened. */
+		assert_int_equal(finish(&f), TEEC_ERROR_OUT_OF_MEMORY);
+		assert_int_equal(f.arg.hdr.ret_origin, TEEC_ORIGIN_TRUSTED_APP);
+		assert_int_equal(raw_close_session(1, s), 0);
+		guest_info(1, &after);
+		assert_int_equal(after.storage_handles, 0);
+		assert_int_equal(after.threads_busy, 0);
+		assert_int_equal(after.heap_used, before.heap_used);
+		shim_get_stats(&st);
+		assert_int_equal(st.ns_maps_live, st0.ns_maps_live);
+		assert_int_equal(st.violations, st0.violations);
+	}
+}
+
 /* A violation in core code at the next mutex point of a thread. */
 static bool fault_armed;
 static uint8_t *other_guest_memory;
@@ -561,6 +851,11 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_foreign_interrupt_preempts_and_resumes),
 		cmocka_unit_test(test_destroy_while_suspended_drops_only_that_guest),
 		cmocka_unit_test(test_an_abandoned_call_still_wakes_its_guests_sleepers),
+		cmocka_unit_test(test_rpc_argument_at_a_bad_address_is_given_back_unused),
+		cmocka_unit_test(test_shm_cache_cannot_change_while_a_call_waits),
+		cmocka_unit_test(test_lying_shm_alloc_answers_are_freed_and_refused),
+		cmocka_unit_test(test_a_refused_sleep_panics_the_waiting_ta),
+		cmocka_unit_test(test_a_buffer_in_use_cannot_be_unregistered),
 	};
 	harness_init(argc, argv);
 	return HARNESS_RUN("rpc", raw, setup, harness_teardown);

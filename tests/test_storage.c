@@ -103,9 +103,9 @@ static void test_gp_rules_hold_in_the_ta(void **state)
 					 TEEC_NONE, TEEC_NONE);
 	assert_int_equal(TEEC_InvokeCommand(&s, PROBE_CMD_STORAGE, &op, NULL),
 			 TEEC_SUCCESS);
-	/* No check failed, and all 27 ran. */
+	/* No check failed, and all 31 ran. */
 	assert_int_equal(op.params[0].value.a, 0);
-	assert_int_equal(op.params[0].value.b, 27);
+	assert_int_equal(op.params[0].value.b, 31);
 	TEEC_CloseSession(&s);
 	/* It deleted what it made, and closed every file. */
 	supp_get_stats(vms[0]->drv->supp, &st);
@@ -205,6 +205,47 @@ static void test_a_panicking_ta_leaves_no_object_open(void **state)
 	TEEC_CloseSession(&s);
 }
 
+static void test_storage_misuse_panics_and_releases_everything(void **state)
+{
+	struct core_guest_info info;
+	struct supp_stats st;
+	TEEC_Operation op;
+	TEEC_Session probe_s;
+	TEEC_Session store_s;
+	uint32_t origin = 0;
+	uint32_t which = 0;
+	char got[16];
+
+	(void)state;
+	open_session(0, &storage, &store_s);
+	for (which = 0; which < PROBE_MISUSE_COUNT; which++) {
+		open_session(0, &probe, &probe_s);
+		memset(&op, 0, sizeof(op));
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE,
+						 TEEC_NONE, TEEC_NONE);
+		op.params[0].value.a = which;
+		assert_int_equal(TEEC_InvokeCommand(&probe_s,
+						    PROBE_CMD_STORAGE_MISUSE,
+						    &op, &origin),
+				 TEEC_ERROR_TARGET_DEAD);
+		assert_int_equal(origin, TEEC_ORIGIN_TEE);
+		TEEC_CloseSession(&probe_s);
+		/* Its object is closed, no payload is left... */
+		supp_get_stats(vms[0]->drv->supp, &st);
+		assert_int_equal(st.open_fds, 0);
+		assert_int_equal(st.payloads, 0);
+		assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(
+				(uint16_t)vms[0]->client_id), &info));
+		assert_int_equal(info.storage_handles, 0);
+		/* ...and the storage lock is free for the guest's other TAs. */
+		assert_int_equal(put(&store_s, "after", "ok"), TEEC_SUCCESS);
+		assert_int_equal(get(&store_s, "after", got, sizeof(got)),
+				 TEEC_SUCCESS);
+		assert_string_equal(got, "ok");
+	}
+	TEEC_CloseSession(&store_s);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +253,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_one_guest_never_sees_another_guests_objects),
 		cmocka_unit_test(test_a_rewritten_file_is_a_corrupt_object),
 		cmocka_unit_test(test_a_panicking_ta_leaves_no_object_open),
+		cmocka_unit_test(test_storage_misuse_panics_and_releases_everything),
 	};
 
 	harness_init(argc, argv);

@@ -57,11 +57,16 @@ static void test_vm_created_from_a_guest_is_enotavail(void **state)
 static void test_vm_created_with_guest_id_0_is_enotavail(void **state)
 {
 	struct core_nexus_info info;
+	struct core_guest_info guest;
 
 	(void)state;
 	assert_int_equal(vm_created_by(0, HYP), T_ENOTAVAIL);
 	nexus(&info);
 	assert_int_equal(info.guests_live, 0);
+	/* The debug port knows no guest 0, nor a slot past the last. */
+	assert_int_equal(core_find_guest_slot(0), -1);
+	assert_false(core_get_slot_info(0, &guest));
+	assert_false(core_get_slot_info(info.guest_count, &guest));
 }
 
 static void test_vm_created_with_id_above_16_bits_is_enotavail(void **state)

@@ -126,9 +126,11 @@ int core_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				     lng == 3 ? va_arg(ap, size_t) :
 				     va_arg(ap, unsigned int);
 
+			/* As C: '#' prefixes 0x (0X for %X), and not to 0. */
 			put_num(&o, v, false, c == 'u' ? 10 : 16, c == 'X',
 				width, zero_pad, left,
-				alt && c != 'u' ? "0x" : "");
+				!alt || c == 'u' || !v ? "" :
+				c == 'X' ? "0X" : "0x");
 			break;
 		}
 		case 'p':

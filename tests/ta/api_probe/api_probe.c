@@ -60,9 +60,11 @@ static uint32_t malloc_hints(void)
 	return ok;
 }
 
-static uint32_t realloc_zero_fills(void)
+/* Growth is zero-filled; NULL and 0 behave as TEE_Malloc and TEE_Free. */
+static uint32_t realloc_behaves(void)
 {
 	uint8_t *p = TEE_Malloc(8, 0);
+	uint8_t *q = NULL;
 	uint32_t ok = p != NULL;
 	size_t n = 0;
 
@@ -73,7 +75,21 @@ static uint32_t realloc_zero_fills(void)
 	ok &= p != NULL;
 	for (n = 0; p && n < 200; n++)
 		ok &= p[n] == (n < 8 ? 0xab : 0);
+	/* Shrinking keeps what fits. */
+	p = TEE_Realloc(p, 4);
+	ok &= p && p[0] == 0xab && p[3] == 0xab;
 	TEE_Free(p);
+	/* From NULL: a new, zeroed block. */
+	q = TEE_Realloc(NULL, 16);
+	ok &= q != NULL;
+	for (n = 0; q && n < 16; n++)
+		ok &= q[n] == 0;
+	/* To 0: freed, and the dummy non-NULL pointer of TEE_Malloc(0). */
+	q = TEE_Realloc(q, 0);
+	ok &= q != NULL;
+	q = TEE_Realloc(q, 8);
+	ok &= q != NULL;
+	TEE_Free(q);
 	return ok;
 }
 
@@ -127,6 +143,29 @@ static uint32_t memory_ops(void)
 	TEE_MemFill(b, 0x1ff, 8);	/* the low byte only */
 	ok &= b[0] == 0xff && b[7] == 0xff;
 	return ok;
+}
+
+static TEE_Result property_string(uint32_t types,
+				  TEE_Param params[TEE_NUM_PARAMS])
+{
+	char name[64];
+	size_t len = 0;
+	TEE_Result res = TEE_SUCCESS;
+
+	if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INPUT,
+				     TEE_PARAM_TYPE_MEMREF_INPUT,
+				     TEE_PARAM_TYPE_MEMREF_OUTPUT,
+				     TEE_PARAM_TYPE_NONE) ||
+	    params[1].memref.size >= sizeof(name))
+		return TEE_ERROR_BAD_PARAMETERS;
+	TEE_MemMove(name, params[1].memref.buffer, params[1].memref.size);
+	name[params[1].memref.size] = '\0';
+	len = params[2].memref.size;
+	res = TEE_GetPropertyAsString((TEE_PropSetHandle)(uintptr_t)
+				      params[0].value.a, name,
+				      params[2].memref.buffer, &len);
+	params[2].memref.size = len;
+	return res;
 }
 
 #define RW	(TEE_DATA_FLAG_ACCESS_READ | TEE_DATA_FLAG_ACCESS_WRITE)
@@ -232,6 +271,25 @@ static void storage_rules(uint32_t *failed, uint32_t *passed)
 	     open_id("new", RW, &q) == TEE_ERROR_ITEM_NOT_FOUND);
 	STEP(TEE_CloseAndDeletePersistentObject1(TEE_HANDLE_NULL) ==
 	     TEE_SUCCESS);
+	/* Renaming to its own ID changes nothing. */
+	STEP(open_id("two", TEE_DATA_FLAG_ACCESS_WRITE_META, &o) ==
+	     TEE_SUCCESS &&
+	     TEE_RenamePersistentObject(o, "two", 3) == TEE_SUCCESS);
+	TEE_CloseObject(o);
+	/* Same SHARE bits, but a writer without SHARE_WRITE: a conflict. */
+	STEP(open_id("two", TEE_DATA_FLAG_ACCESS_WRITE |
+		     TEE_DATA_FLAG_SHARE_READ, &o) == TEE_SUCCESS &&
+	     open_id("two", TEE_DATA_FLAG_ACCESS_READ |
+		     TEE_DATA_FLAG_SHARE_READ, &q) ==
+	     TEE_ERROR_ACCESS_CONFLICT);
+	/* A size past the largest position: no space, the size unchanged. */
+	STEP(TEE_TruncateObjectData(o, (size_t)TEE_DATA_MAX_POSITION + 1) ==
+	     TEE_ERROR_STORAGE_NO_SPACE);
+	TEE_CloseObject(o);
+	STEP(open_id("two", RW, &o) == TEE_SUCCESS &&
+	     TEE_GetObjectInfo1(o, &info) == TEE_SUCCESS &&
+	     info.dataSize == 1);
+	TEE_CloseObject(o);
 	STEP(open_id("two", TEE_DATA_FLAG_ACCESS_WRITE_META, &o) ==
 	     TEE_SUCCESS &&
 	     TEE_CloseAndDeletePersistentObject1(o) == TEE_SUCCESS);
@@ -243,6 +301,56 @@ out:
 	*passed = step - 1;
 }
 
+/* Each misuse panics the TA: reaching the end means it was let pass. */
+static TEE_Result storage_misuse(uint32_t which)
+{
+	static const char long_id[TEE_OBJECT_ID_MAX_LEN + 1] = { 'i' };
+	TEE_ObjectHandle o = TEE_HANDLE_NULL;
+	TEE_ObjectHandle p = TEE_HANDLE_NULL;
+	TEE_ObjectInfo info;
+	uint8_t buf[4] = { 0 };
+	size_t n = 0;
+
+	if (create_id("mis", TEE_DATA_FLAG_ACCESS_WRITE |
+		      TEE_DATA_FLAG_OVERWRITE, "m", 1, &o))
+		return TEE_ERROR_GENERIC;
+	switch (which) {
+	case PROBE_MISUSE_FLAG:
+		(void)TEE_OpenPersistentObject(PRIV, "x", 1, 1u << 20, &p);
+		break;
+	case PROBE_MISUSE_LONG_ID:
+		(void)TEE_OpenPersistentObject(PRIV, long_id, sizeof(long_id),
+					       TEE_DATA_FLAG_ACCESS_READ, &p);
+		break;
+	case PROBE_MISUSE_HUGE_DATA:
+		(void)TEE_CreatePersistentObject(PRIV, "y", 1, RW,
+						 TEE_HANDLE_NULL, buf,
+						 (size_t)TEE_DATA_MAX_POSITION +
+						 1, NULL);
+		break;
+	case PROBE_MISUSE_READ:
+		(void)TEE_ReadObjectData(o, buf, sizeof(buf), &n);
+		break;
+	case PROBE_MISUSE_WHENCE:
+		(void)TEE_SeekObjectData(o, 0, (TEE_Whence)7);
+		break;
+	case PROBE_MISUSE_RENAME:
+		(void)TEE_RenamePersistentObject(o, "z", 1);
+		break;
+	case PROBE_MISUSE_CLOSED:
+		TEE_CloseObject(o);
+		(void)TEE_GetObjectInfo1(o, &info);
+		return TEE_SUCCESS;
+	case PROBE_MISUSE_FORGED:
+		TEE_CloseObject((TEE_ObjectHandle)&n);
+		break;
+	default:
+		break;
+	}
+	TEE_CloseObject(o);
+	return TEE_SUCCESS;
+}
+
 TEE_Result TA_InvokeCommandEntryPoint(void *sess_ctx, uint32_t cmd_id,
 				      uint32_t param_types,
 				      TEE_Param params[TEE_NUM_PARAMS])
@@ -251,7 +359,6 @@ TEE_Result TA_InvokeCommandEntryPoint(void *sess_ctx, uint32_t cmd_id,
 	TEE_Time t;
 
 	(void)sess_ctx;
-	(void)param_types;
 	switch (cmd_id) {
 	case PROBE_CMD_MALLOC_HINTS:
 		params[0].value.a = malloc_hints();
@@ -260,7 +367,7 @@ TEE_Result TA_InvokeCommandEntryPoint(void *sess_ctx, uint32_t cmd_id,
 		(void)TEE_Malloc(16, TEE_MALLOC_NO_FILL);
 		return TEE_SUCCESS;
 	case PROBE_CMD_REALLOC:
-		params[0].value.a = realloc_zero_fills();
+		params[0].value.a = realloc_behaves();
 		return TEE_SUCCESS;
 	case PROBE_CMD_TIME:
 		TEE_GetSystemTime(&t);
@@ -298,6 +405,10 @@ TEE_Result TA_InvokeCommandEntryPoint(void *sess_ctx, uint32_t cmd_id,
 			return TEE_ERROR_GENERIC;
 		TEE_Panic(0x5707);
 	}
+	case PROBE_CMD_PROP_STRING:
+		return property_string(param_types, params);
+	case PROBE_CMD_STORAGE_MISUSE:
+		return storage_misuse(params[0].value.a);
 	default:
 		return TEE_ERROR_NOT_SUPPORTED;
 	}

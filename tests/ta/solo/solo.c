@@ -2,6 +2,7 @@
 /* A single-instance TA without MULTI_SESSION: one session at a time. */
 
 #include <tee_internal_api.h>
+#include <tests/probe_ta.h>
 
 TEE_Result TA_CreateEntryPoint(void)
 {
@@ -16,9 +17,10 @@ TEE_Result TA_OpenSessionEntryPoint(uint32_t param_types,
 				    TEE_Param params[TEE_NUM_PARAMS],
 				    void **sess_ctx)
 {
-	(void)param_types;
-	(void)params;
 	(void)sess_ctx;
+	if (TEE_PARAM_TYPE_GET(param_types, 0) == TEE_PARAM_TYPE_VALUE_INPUT &&
+	    params[0].value.a == SOLO_OPEN_PANIC)
+		TEE_Panic(SOLO_OPEN_PANIC);
 	return TEE_SUCCESS;
 }
 
