@@ -29,7 +29,7 @@ struct fuzz_canary {
 
 /* Make the canary's VM and open its sessions (the hypervisor is up). */
 void fuzz_canary_start(struct fuzz_canary *c);
-/* One call, checked: INC_VALUE and COUNT in turn. */
+/* One call, checked: INC_VALUE three times, then COUNT, in turn. */
 void fuzz_canary_step(struct fuzz_canary *c);
 /* Close its sessions and destroy its VM. */
 void fuzz_canary_end(struct fuzz_canary *c);

@@ -20,7 +20,8 @@
  *   0xf8..0xff FAIL    u8 sites, u8 countdown: an allocation of the core
  *                      fails (fuzz_arm_failure() in fuzz_common.h)
  *
- * The canary VM (canary.h) makes one call after every operation.
+ * The canary VM (canary.h) makes one call after every CANARY_EVERY
+ * operations, and at the end.
  *
  * After the sequence every VM is destroyed; then nothing may be left
  * pinned, and the nexus invariants hold (fuzz_common.c).
@@ -41,6 +42,7 @@
 #define FUZZ_VMS	3
 #define VM_RAM		(256u * 1024u)
 #define MAX_OPS		64
+#define CANARY_EVERY	8	/* operations between two canary calls */
 
 static struct vm *vms[FUZZ_VMS];
 
@@ -297,9 +299,11 @@ unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
 			break;
 		}
 		/* Whatever the input did, the canary's calls are unchanged. */
-		fuzz_canary_step(&canary);
+		if (in.ops % CANARY_EVERY == 0)
+			fuzz_canary_step(&canary);
 	}
 	fuzz_trace_end(&in);
+	fuzz_canary_step(&canary);
 	fuzz_canary_end(&canary);
 	/* Every VM goes, as a careful hypervisor makes it go. */
 	for (n = 0; n < FUZZ_VMS; n++)

@@ -3,6 +3,7 @@
 #   scripts/deps.sh             what building and testing need
 #   scripts/deps.sh --asan      and the sanitizer runtimes
 #   scripts/deps.sh --coverage  and gcovr (scripts/coverage)
+#   scripts/deps.sh --fuzz      and clang, libFuzzer (scripts/fuzz)
 # As root it runs apt-get itself; otherwise it uses sudo when available.
 set -eu
 
@@ -11,6 +12,7 @@ python3"
 case "${1-}" in
 --asan) packages="$packages libgcc-12-dev" ;;
 --coverage) packages="$packages gcovr" ;;
+--fuzz) packages="$packages clang libclang-rt-14-dev llvm-14" ;;
 esac
 
 missing=""

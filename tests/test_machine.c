@@ -457,6 +457,63 @@ static void test_scrub_in_place_zeroes_and_keeps_pages(void **state)
 	scrub_round(SHIM_SCRUB_IN_PLACE);
 }
 
+/* Let @skip allocations of a guest through, then fail one. */
+struct skip_then_fail {
+	unsigned int skip;
+	bool armed;
+};
+
+static bool skip_then_fail(enum arch_alloc_site site, void *arg)
+{
+	struct skip_then_fail *f = arg;
+
+	(void)site;
+	if (shim_active_guest() < 0 || !f->armed)
+		return false;
+	if (f->skip) {
+		f->skip--;
+		return false;
+	}
+	f->armed = false;
+	return true;
+}
+
+/*
+ * A guest's runtime (TA RAM bookkeeping, then its thread table, in its
+ * fresh heap) always fits by the boot's plan; if one of those allocations
+ * fails anyway (injected), its first std call fails with ENOMEM and the
+ * next one sets the runtime up from scratch.
+ */
+static void test_failed_runtime_init_is_retried(void **state)
+{
+	struct nexsim_config cfg;
+	struct core_guest_info g;
+	struct skip_then_fail f = { 0 };
+	unsigned int skip = 0;
+
+	(void)state;
+	harness_config(&cfg, "default");
+	harness_start(&cfg);
+	shim_set_alloc_failer(skip_then_fail, &f);
+	/* The bitmaps' allocation fails, then the thread table's. */
+	for (skip = 0; skip < 2; skip++) {
+		assert_int_equal(sim_vm_created(1), T_OK);
+		f.skip = skip;
+		f.armed = true;
+		assert_int_equal(harness_first_std_call(0, 1), T_ENOMEM);
+		assert_false(f.armed);
+		assert_true(core_get_slot_info(0, &g));
+		assert_false(g.runtime_initialized);
+		assert_int_equal(g.threads_busy, 0);
+		assert_int_equal(harness_first_std_call(0, 1), T_OK);
+		assert_true(core_get_slot_info(0, &g));
+		assert_true(g.runtime_initialized);
+		assert_int_equal(sim_vm_destroyed(1), T_OK);
+	}
+	shim_set_alloc_failer(NULL, NULL);
+	harness_stop();
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,6 +528,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_reset_returns_to_power_on),
 		cmocka_unit_test(test_scrub_release_gives_pages_back),
 		cmocka_unit_test(test_scrub_in_place_zeroes_and_keeps_pages),
+		cmocka_unit_test(test_failed_runtime_init_is_retried),
 	};
 
 	harness_init(argc, argv);

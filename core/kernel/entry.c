@@ -61,7 +61,11 @@ static void handle_std_smc(struct arch_smc_args *args)
 		return;
 	}
 	virt_count_call(false);
-	virt_on_stdcall();
+	if (!virt_on_stdcall()) {
+		args->a0 = OPTEE_SMC_RETURN_ENOMEM;
+		virt_unset_guest();
+		return;
+	}
 
 	if (args->a0 == OPTEE_SMC_CALL_RETURN_FROM_RPC)
 		thread_handle_resume(args);

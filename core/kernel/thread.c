@@ -65,14 +65,18 @@ static bool core_thread_valid[ARCH_MAX_CORES] __nex_bss;
 /* Spinlocks each core holds: no preemption while any is held. */
 static unsigned int core_spin_depth[ARCH_MAX_CORES] __nex_bss;
 
-void thread_init_threads(uint8_t *stacks, size_t stack_size, uint32_t count)
+bool thread_init_threads(uint8_t *stacks, size_t stack_size, uint32_t count)
 {
 	uint32_t n = 0;
 
 	CHECK(count && count <= THREAD_MAX_COUNT);
 	threads = calloc(count, sizeof(*threads));
-	/* The heap is fresh, and the boot checked it has room for this. */
-	CHECK(threads);
+	/*
+	 * The heap is fresh, and the boot checked it has room for this: only
+	 * an injected failure (arch/alloc_fail.h) gets here.
+	 */
+	if (!threads)
+		return false;
 	for (n = 0; n < count; n++) {
 		threads[n].state = THREAD_STATE_FREE;
 		threads[n].stack = stacks + (size_t)n * stack_size;
@@ -82,6 +86,7 @@ void thread_init_threads(uint8_t *stacks, size_t stack_size, uint32_t count)
 	}
 	/* The RPC cache flag is left as ENABLE_SHM_CACHE may have set it. */
 	thread_count = count;
+	return true;
 }
 
 size_t thread_table_size(uint32_t count)

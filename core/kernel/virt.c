@@ -553,19 +553,25 @@ void virt_count_call(bool fast)
 		prtn->std_calls++;
 }
 
-/* OP-TEE's init_tee_runtime(): the guest's heap and TA RAM. */
-static void init_tee_runtime(struct guest_partition *prtn)
+/*
+ * OP-TEE's init_tee_runtime(): the guest's heap and TA RAM. The plan
+ * guarantees that the TA RAM bitmaps fit a quarter of the heap and the
+ * thread table the rest, so only an injected allocation failure makes it
+ * fail: then nothing is kept (a retry starts from a fresh heap).
+ */
+static bool init_tee_runtime(struct guest_partition *prtn)
 {
 	uint8_t *ta_ram = prtn->private_va + plan.heap_size + plan.stacks_size;
 
 	guest_malloc_init(prtn->private_va, plan.heap_size);
-	/* The plan guarantees the bitmaps fit a quarter of the heap. */
 	if (!ta_ram_init(ta_ram, plan.ta_ram_share))
-		panic("TA RAM bookkeeping does not fit the guest heap");
+		return false;
 	/* Its threads are banked state, their table in its heap. */
-	thread_init_threads(prtn->private_va + plan.heap_size, plan.stack_size,
-			    plan.plat->thread_count);
+	if (!thread_init_threads(prtn->private_va + plan.heap_size,
+				 plan.stack_size, plan.plat->thread_count))
+		return false;
 	DMSG("guest %u runtime initialised", (unsigned int)prtn->id);
+	return true;
 }
 
 void virt_count_suspended(int delta)
@@ -576,19 +582,18 @@ void virt_count_suspended(int delta)
 	prtn->threads_suspended += (uint32_t)delta;
 }
 
-void virt_on_stdcall(void)
+bool virt_on_stdcall(void)
 {
 	struct guest_partition *prtn = get_current_prtn();
 
 	CHECK(prtn);
 	if (prtn->runtime_initialized)
-		return;
+		return true;
 	cpu_spin_lock(&prtn->init_lock);
-	if (!prtn->runtime_initialized) {
-		init_tee_runtime(prtn);
-		prtn->runtime_initialized = true;
-	}
+	if (!prtn->runtime_initialized)
+		prtn->runtime_initialized = init_tee_runtime(prtn);
 	cpu_spin_unlock(&prtn->init_lock);
+	return prtn->runtime_initialized;
 }
 
 bool core_abort_call(struct arch_smc_args *args)

@@ -29,9 +29,9 @@ enum thread_state {
 
 /*
  * Set up the threads of the active guest, its stacks at @stacks: with its
- * runtime (the table is in its heap).
+ * runtime (the table is in its heap). False if the heap had no room.
  */
-void thread_init_threads(uint8_t *stacks, size_t stack_size,
+bool thread_init_threads(uint8_t *stacks, size_t stack_size,
 			 uint32_t count);
 
 /* Bytes of guest heap the table of @count threads takes. */

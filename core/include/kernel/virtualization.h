@@ -60,8 +60,11 @@ TEE_Result virt_set_guest(uint32_t guest_id);
 /* Leave the current partition and drop its reference. */
 void virt_unset_guest(void);
 
-/* Initialise the guest's TEE runtime on its first std call. */
-void virt_on_stdcall(void);
+/*
+ * Initialise the guest's TEE runtime on its first std call. False if its
+ * heap had no room (the call fails with ENOMEM; the next one tries again).
+ */
+bool virt_on_stdcall(void);
 
 /* A thread of the current guest suspends in an RPC (1) or resumes (-1). */
 void virt_count_suspended(int delta);
