@@ -129,6 +129,25 @@ void fuzz_check_std_result(uint32_t fid, uint32_t a0)
 		  (unsigned int)fid, (unsigned int)a0);
 }
 
+void fuzz_check_refcounts(void)
+{
+	struct core_guest_info g;
+	uint32_t slot = 0;
+
+	for (slot = 0; slot < FUZZ_GUESTS; slot++) {
+		if (!core_get_slot_brief(slot, &g))
+			continue;
+		if (g.shutting_down)
+			fuzz_fail("guest %u was destroyed but %u references "
+				  "keep it, with no call in the secure world",
+				  (unsigned int)g.id, (unsigned int)g.refcount);
+		if (g.refcount != 1)
+			fuzz_fail("guest %u holds %u references with no call "
+				  "in the secure world (1 expected)",
+				  (unsigned int)g.id, (unsigned int)g.refcount);
+	}
+}
+
 void fuzz_check_end(void)
 {
 	struct core_guest_info info;
@@ -148,9 +167,10 @@ void fuzz_check_end(void)
 			(unsigned long long)st.prtn_switches);
 	}
 
+	fuzz_check_refcounts();
 	/* Every guest goes, as the hypervisor would make it go. */
 	for (slot = 0; slot < FUZZ_GUESTS; slot++)
-		if (core_get_slot_info(slot, &info) && !info.shutting_down)
+		if (core_get_slot_brief(slot, &info) && !info.shutting_down)
 			if (sim_vm_destroyed(info.id))
 				fuzz_fail("VM_DESTROYED of live guest %u refused",
 					  (unsigned int)info.id);

@@ -39,6 +39,12 @@ void fuzz_check_std_result(uint32_t fid, uint32_t a0);
  */
 void fuzz_check_end(void);
 
+/*
+ * With no call inside the secure world: every live guest holds exactly
+ * its creation reference, and no guest shut down is still held.
+ */
+void fuzz_check_refcounts(void);
+
 /* Reads of the input; past its end they give zeros. */
 struct fuzz_input {
 	const uint8_t *data;

@@ -298,11 +298,13 @@ unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
 			smc(&in, slot, regs);
 			break;
 		}
+		fuzz_check_refcounts();
 		/* Whatever the input did, the canary's calls are unchanged. */
 		if (in.ops % CANARY_EVERY == 0)
 			fuzz_canary_step(&canary);
 	}
 	fuzz_trace_end(&in);
+	fuzz_check_refcounts();
 	fuzz_canary_step(&canary);
 	fuzz_canary_end(&canary);
 	/* Every VM goes, as a careful hypervisor makes it go. */

@@ -321,6 +321,7 @@ unsigned int fuzz_sched_run(const uint8_t *data, size_t size)
 	sched_stop();
 	in.ops = count;
 	fuzz_trace_end(&in);
+	fuzz_check_refcounts();
 
 	fuzz_canary_end(&canary);
 	for (vm = 0; vm < SCHED_VMS; vm++)

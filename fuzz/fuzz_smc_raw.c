@@ -129,6 +129,7 @@ unsigned int fuzz_smc_raw_run(const uint8_t *data, size_t size)
 			message(&in);
 			break;
 		}
+		fuzz_check_refcounts();
 	}
 	fuzz_trace_end(&in);
 	fuzz_check_end();

@@ -651,7 +651,7 @@ int32_t core_find_guest_slot(uint16_t id)
 	return (int32_t)slot1 - 1;
 }
 
-bool core_get_slot_info(uint32_t slot, struct core_guest_info *info)
+bool core_get_slot_brief(uint32_t slot, struct core_guest_info *info)
 {
 	struct guest_partition *prtn = NULL;
 	paddr_t share_pa = pa_init(0);
@@ -677,6 +677,16 @@ bool core_get_slot_info(uint32_t slot, struct core_guest_info *info)
 	info->ta_ram_size = plan.ta_ram_share;
 	info->std_calls = prtn->std_calls;
 	info->fast_calls = prtn->fast_calls;
+	return true;
+}
+
+bool core_get_slot_info(uint32_t slot, struct core_guest_info *info)
+{
+	struct guest_partition *prtn = NULL;
+
+	if (!core_get_slot_brief(slot, info))
+		return false;
+	prtn = slot_prtn(slot);
 
 	/* Like the nexus, look inside the guest's bank from its partition. */
 	if (prtn->runtime_initialized && !get_current_prtn()) {

@@ -116,6 +116,11 @@ struct core_guest_info {
  * free or out of range.
  */
 bool core_get_slot_info(uint32_t slot, struct core_guest_info *info);
+/*
+ * The same without entering the guest's partition: only what the nexus
+ * holds (up to the call counts); the figures from inside stay zero.
+ */
+bool core_get_slot_brief(uint32_t slot, struct core_guest_info *info);
 
 /* Slot of the live guest @id, or -1 if there is none. */
 int32_t core_find_guest_slot(uint16_t id);
