@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -99,6 +100,19 @@ struct arch_prtn {
 	struct arch_prtn *next;
 };
 
+/*
+ * SHIM_SCRUB_IN_PLACE: the pages of a share known to hold data. Pages are
+ * never given back in that mode, so the memfd's allocated block count only
+ * grows: while it is what it was at the last full scan, no page was added
+ * anywhere, and the known pages are all there is to zero.
+ */
+struct scrub_share {
+	off_t off;		/* the share's private range */
+	uint64_t blocks;	/* st_blocks of the memfd at its last scan */
+	uint64_t *bits;		/* its pages holding data */
+	size_t pages;
+};
+
 struct nexus_map {
 	uint64_t pa;
 	size_t size;
@@ -146,6 +160,8 @@ static struct {
 
 	struct arch_prtn *core_prtn[ARCH_MAX_CORES];
 	struct arch_prtn *live;
+	struct scrub_share *scrub;
+	size_t scrub_count;
 	struct nexus_map nexus_maps[MAX_NEXUS_MAPS];
 	size_t nexus_map_count;
 	uint64_t tick;
@@ -840,18 +856,69 @@ static void zero_in_place(off_t off, size_t len)
 	}
 }
 
+static uint64_t memfd_blocks(void)
+{
+	struct stat st;
+
+	if (fstat(mmu.secure->fd, &st))
+		mmu_fatal("scrub: fstat of secure RAM");
+	return (uint64_t)st.st_blocks;
+}
+
+/* The scrub record of the share at @off (@pages long), made on first use. */
+static struct scrub_share *scrub_share_of(off_t off, size_t pages)
+{
+	struct scrub_share *grown = NULL;
+	struct scrub_share *s = NULL;
+	size_t n = 0;
+
+	for (n = 0; n < mmu.scrub_count; n++)
+		if (mmu.scrub[n].off == off)
+			return &mmu.scrub[n];
+	grown = realloc(mmu.scrub, (mmu.scrub_count + 1) * sizeof(*grown));
+	if (!grown)
+		mmu_fatal("scrub: out of host memory");
+	mmu.scrub = grown;
+	s = &mmu.scrub[mmu.scrub_count];
+	s->bits = calloc((pages + 63) / 64, sizeof(uint64_t));
+	if (!s->bits)
+		mmu_fatal("scrub: out of host memory");
+	s->off = off;
+	s->pages = pages;
+	s->blocks = UINT64_MAX;		/* never scanned */
+	mmu.scrub_count++;
+	return s;
+}
+
+/* Note the pages of [@data, @hole) in @s's bitmap. */
+static void scrub_note(struct scrub_share *s, off_t data, off_t hole)
+{
+	size_t first = (size_t)(data - s->off) / mmu.page_size;
+	size_t end = (size_t)(hole - s->off + (off_t)mmu.page_size - 1) /
+		     mmu.page_size;
+	size_t n = 0;
+
+	for (n = first; n < end && n < s->pages; n++)
+		s->bits[n / 64] |= 1ull << (n % 64);
+}
+
 /*
  * SHIM_SCRUB_IN_PLACE: zero the pages of [@off, @off + @len) that hold
- * data (the memfd tells: SEEK_DATA), and keep them. Pages never touched
- * are holes and stay so.
+ * data and keep them. Pages never touched are holes and stay so. Which
+ * pages hold data: the memfd tells (SEEK_DATA, SEEK_HOLE), unless no page
+ * was added since the share's last scan (struct scrub_share).
  */
 static void scrub_in_place(off_t off, size_t len)
 {
+	struct scrub_share *s = scrub_share_of(off, len / mmu.page_size);
+	uint64_t blocks = memfd_blocks();
 	off_t end = off + (off_t)len;
 	off_t data = off;
 	off_t hole = 0;
+	size_t n = 0;
 
-	while (data < end) {
+	shim_stats_counters.scrub_scans += s->blocks != blocks;
+	while (s->blocks != blocks && data < end) {
 		data = lseek(mmu.secure->fd, data, SEEK_DATA);
 		if (data < 0 && errno == ENXIO)
 			break;
@@ -866,10 +933,26 @@ static void scrub_in_place(off_t off, size_t len)
 				  (unsigned long long)data);
 		if (hole > end)
 			hole = end;
-		zero_in_place(data, (size_t)(hole - data));
-		shim_stats_counters.pages_zeroed +=
-			(uint64_t)(hole - data) / mmu.page_size;
+		scrub_note(s, data, hole);
 		data = hole;
+	}
+	s->blocks = blocks;
+	for (n = 0; n < s->pages; n++) {
+		size_t run = 0;
+
+		if (n % 64 == 0 && !s->bits[n / 64]) {
+			n += 63;
+			continue;
+		}
+		if (!(s->bits[n / 64] & 1ull << (n % 64)))
+			continue;
+		while (n + run < s->pages &&
+		       s->bits[(n + run) / 64] & 1ull << ((n + run) % 64))
+			run++;
+		zero_in_place(off + (off_t)(n * mmu.page_size),
+			      run * mmu.page_size);
+		shim_stats_counters.pages_zeroed += run;
+		n += run;
 	}
 	if (mmu.guard == SHIM_GUARD_PKEYS)
 		mmu_reload_core(machine_current_core());
@@ -1234,6 +1317,9 @@ void mmu_machine_fini(void)
 	if (mmu.win_base)
 		munmap(mmu.win_base, mmu.win_stride * mmu.win_count);
 	free(mmu.wins);
+	for (n = 0; n < mmu.scrub_count; n++)
+		free(mmu.scrub[n].bits);
+	free(mmu.scrub);
 	if (mmu.phys_map)
 		munmap(mmu.phys_map, mmu.secure->size);
 	if (mmu.guard == SHIM_GUARD_PKEYS)
