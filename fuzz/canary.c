@@ -12,6 +12,17 @@
 
 #define CANARY_RAM	(128u * 1024u)
 
+/* OP-TEE's message ABI (ABI.md): what the raw canary sends. */
+#define SMC_CALL_WITH_ARG	0x32000004u
+#define SMC_VM_CREATED		0xb200000du
+#define SMC_VM_DESTROYED	0xb200000eu
+#define MSG_CMD_OPEN_SESSION	0u
+#define MSG_CMD_INVOKE		1u
+#define MSG_CMD_CLOSE_SESSION	2u
+#define MSG_ATTR_VALUE_INPUT	0x1u
+#define MSG_ATTR_VALUE_INOUT	0x3u
+#define MSG_ATTR_META		0x100u
+
 static const TEEC_UUID hello_uuid = TA_HELLO_WORLD_UUID;
 static const TEEC_UUID storage_uuid = TA_STORAGE_UUID;
 
@@ -113,4 +124,135 @@ void fuzz_canary_end(struct fuzz_canary *c)
 	sim_trace("input canary: %u calls, every one as expected", c->steps);
 	hyp_vm_destroy(c->vm);
 	c->vm = NULL;
+}
+
+/* ---- the raw canary of fuzz_smc_raw ---- */
+
+struct raw_msg {
+	uint32_t cmd;
+	uint32_t func;
+	uint32_t session;
+	uint32_t cancel_id;
+	uint32_t pad;
+	uint32_t ret;
+	uint32_t ret_origin;
+	uint32_t num_params;
+	struct {
+		uint64_t attr;
+		uint64_t a;
+		uint64_t b;
+		uint64_t c;
+	} params[2];
+};
+
+/*
+ * Write @m at the canary's page, CALL_WITH_ARG, read @m back: it must be a
+ * success, from @origin.
+ */
+static void raw_call(struct fuzz_raw_canary *c, struct raw_msg *m,
+		     const char *what, uint32_t origin)
+{
+	struct shim_regs regs;
+
+	sim_phys_write(&fuzz_machine, c->pa, m, sizeof(*m));
+	memset(&regs, 0, sizeof(regs));
+	regs.x[0] = SMC_CALL_WITH_ARG;
+	regs.x[1] = c->pa >> 32;
+	regs.x[2] = (uint32_t)c->pa;
+	regs.x[7] = FUZZ_CANARY_ID;
+	shim_smc(0, &regs);
+	if (regs.x[0])
+		fuzz_fail("canary: %s: the SMC gave a0 0x%llx (step %u)", what,
+			  (unsigned long long)regs.x[0], c->steps);
+	sim_phys_read(&fuzz_machine, c->pa, m, sizeof(*m));
+	if (m->ret || m->ret_origin != origin)
+		fuzz_fail("canary: %s gave 0x%x origin %u (step %u)", what,
+			  (unsigned int)m->ret, (unsigned int)m->ret_origin,
+			  c->steps);
+}
+
+/* The two words of a UUID in an open session's META param. */
+static void uuid_words(const TEEC_UUID *u, uint64_t *a, uint64_t *b)
+{
+	uint8_t o[16];
+	size_t n = 0;
+
+	o[0] = (uint8_t)(u->timeLow >> 24);
+	o[1] = (uint8_t)(u->timeLow >> 16);
+	o[2] = (uint8_t)(u->timeLow >> 8);
+	o[3] = (uint8_t)u->timeLow;
+	o[4] = (uint8_t)(u->timeMid >> 8);
+	o[5] = (uint8_t)u->timeMid;
+	o[6] = (uint8_t)(u->timeHiAndVersion >> 8);
+	o[7] = (uint8_t)u->timeHiAndVersion;
+	memcpy(o + 8, u->clockSeqAndNode, 8);
+	*a = 0;
+	*b = 0;
+	for (n = 0; n < 8; n++) {
+		*a |= (uint64_t)o[n] << (8 * n);
+		*b |= (uint64_t)o[8 + n] << (8 * n);
+	}
+}
+
+void fuzz_raw_canary_start(struct fuzz_raw_canary *c, uint64_t pa)
+{
+	struct raw_msg m;
+
+	memset(c, 0, sizeof(*c));
+	c->pa = pa;
+	c->value = 2000;
+	if (sim_vm_created(FUZZ_CANARY_ID))
+		fuzz_fail("canary: VM_CREATED of %u refused", FUZZ_CANARY_ID);
+	fuzz_spare_guest(FUZZ_CANARY_ID);
+	memset(&m, 0, sizeof(m));
+	m.cmd = MSG_CMD_OPEN_SESSION;
+	m.num_params = 2;
+	m.params[0].attr = MSG_ATTR_VALUE_INPUT | MSG_ATTR_META;
+	uuid_words(&hello_uuid, &m.params[0].a, &m.params[0].b);
+	m.params[1].attr = MSG_ATTR_VALUE_INPUT | MSG_ATTR_META;
+	m.params[1].c = TEEC_LOGIN_PUBLIC;
+	raw_call(c, &m, "OPEN_SESSION", TEEC_ORIGIN_TRUSTED_APP);
+	c->session = m.session;
+	sim_trace("input canary: guest %u, session %u open", FUZZ_CANARY_ID,
+		  (unsigned int)c->session);
+}
+
+void fuzz_raw_canary_step(struct fuzz_raw_canary *c)
+{
+	struct raw_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.cmd = MSG_CMD_INVOKE;
+	m.func = TA_HELLO_WORLD_CMD_INC_VALUE;
+	m.session = c->session;
+	m.num_params = 1;
+	m.params[0].attr = MSG_ATTR_VALUE_INOUT;
+	m.params[0].a = c->value;
+	raw_call(c, &m, "INVOKE_COMMAND", TEEC_ORIGIN_TRUSTED_APP);
+	if (m.params[0].a != c->value + 1u)
+		fuzz_fail("canary: INC_VALUE of %u gave %llu (step %u)",
+			  (unsigned int)c->value,
+			  (unsigned long long)m.params[0].a, c->steps);
+	c->value++;
+	c->steps++;
+}
+
+void fuzz_raw_canary_end(struct fuzz_raw_canary *c)
+{
+	struct raw_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.cmd = MSG_CMD_CLOSE_SESSION;
+	m.session = c->session;
+	raw_call(c, &m, "CLOSE_SESSION", TEEC_ORIGIN_TEE);
+	sim_trace("input canary: %u calls, every one as expected", c->steps);
+}
+
+void fuzz_raw_canary_spare(uint32_t r[8])
+{
+	if (r[7] == FUZZ_CANARY_ID)
+		r[7] ^= 0x100;
+	if ((r[0] == SMC_VM_CREATED || r[0] == SMC_VM_DESTROYED) &&
+	    r[1] == FUZZ_CANARY_ID)
+		r[1] ^= 0x100;
 }

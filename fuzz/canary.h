@@ -34,4 +34,26 @@ void fuzz_canary_step(struct fuzz_canary *c);
 /* Close its sessions and destroy its VM. */
 void fuzz_canary_end(struct fuzz_canary *c);
 
+/*
+ * The canary of fuzz_smc_raw, where the hypervisor itself is the input:
+ * a guest (FUZZ_CANARY_ID) the fuzz target creates and calls with raw
+ * messages at a page of non-secure DRAM of its own. The input's SMCs
+ * never carry its ID (fuzz_raw_canary_spare()), so only what the input
+ * does to other guests and the nexus could change its results.
+ */
+#define FUZZ_CANARY_ID	0x4242u
+
+struct fuzz_raw_canary {
+	uint64_t pa;		/* its message page */
+	uint32_t session;
+	uint32_t value;
+	unsigned int steps;
+};
+
+void fuzz_raw_canary_start(struct fuzz_raw_canary *c, uint64_t pa);
+void fuzz_raw_canary_step(struct fuzz_raw_canary *c);
+void fuzz_raw_canary_end(struct fuzz_raw_canary *c);
+/* Take the canary's ID out of an SMC's a7 and VM_CREATED/DESTROYED's a1. */
+void fuzz_raw_canary_spare(uint32_t r[8]);
+
 #endif /* FUZZ_CANARY_H */

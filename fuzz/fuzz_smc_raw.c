@@ -18,6 +18,8 @@
  *           FAIL       u8 sites, u8 countdown: an allocation of the core
  *                      fails (fuzz_arm_failure() in fuzz_common.h)
  *
+ * A canary guest (FUZZ_CANARY_ID, canary.h), whose ID the input's SMCs
+ * never carry, makes a call every CANARY_EVERY operations and at the end.
  * The machine is reset to
  * power-on first; after the sequence every guest is destroyed and the
  * invariants checked (fuzz_common.c).
@@ -27,11 +29,16 @@
 
 #include <shim/shim.h>
 
+#include "canary.h"
 #include "fuzz_common.h"
 #include "fuzz_targets.h"
 
 #define FUZZ_PAGES	64
 #define MAX_OPS		64
+#define CANARY_PAGE	200	/* past the input's pages */
+#define CANARY_EVERY	8	/* operations between two canary calls */
+
+static struct fuzz_raw_canary canary;
 
 static const uint32_t function_ids[] = {
 	0xbf00ff00u, 0xbf00ff01u, 0xbf00ff03u, 0xb2000000u, 0xb2000001u,
@@ -53,6 +60,7 @@ static void smc(const struct fuzz_input *in, unsigned int core,
 	struct shim_regs regs;
 	size_t n = 0;
 
+	fuzz_raw_canary_spare(r);
 	for (n = 0; n < 8; n++)
 		regs.x[n] = r[n];
 	core %= FUZZ_CORES;
@@ -95,6 +103,7 @@ unsigned int fuzz_smc_raw_run(const uint8_t *data, size_t size)
 	struct fuzz_input in = { .data = data, .size = size };
 
 	fuzz_reset();
+	fuzz_raw_canary_start(&canary, page_pa(0) + CANARY_PAGE * 4096);
 	while (fuzz_next_op(&in, MAX_OPS)) {
 		uint8_t op = fuzz_u8(&in);
 		unsigned int core = op >> 2;
@@ -130,8 +139,13 @@ unsigned int fuzz_smc_raw_run(const uint8_t *data, size_t size)
 			break;
 		}
 		fuzz_check_refcounts();
+		/* Whatever the input did, the canary's calls are unchanged. */
+		if (in.ops % CANARY_EVERY == 0)
+			fuzz_raw_canary_step(&canary);
 	}
 	fuzz_trace_end(&in);
+	fuzz_raw_canary_step(&canary);
+	fuzz_raw_canary_end(&canary);
 	fuzz_check_end();
 	return in.ops;
 }

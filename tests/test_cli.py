@@ -283,8 +283,11 @@ def test_replay():
     check("replay --trace interleaves the machine's timeline",
           "mmu   core 1: partition of guest 1" in out and
           "thrd  core 0: guest 1 thread 0 starts a call" in out and
-          out.index("input #2 @115") < out.index("starts a call") <
-          out.index("input #2 -> a0=0x0"), out[:3000])
+          out.index("input #2 @115") <
+          out.index("guest 1 thread 0 starts a call") <
+          out.index("input #2 -> a0=0x0") and
+          "input canary: guest 16962, session 1 open" in out and
+          "input canary: 1 calls, every one as expected" in out, out[:3000])
     code2, out2, _ = run("replay", "--trace", corpus + "fuzz_smc_raw/open_hello")
     check("a replay is the same every time", code2 == 0 and out2 == out)
     code, out, err = run("replay", "--trace", corpus + "fuzz_guest/two_vms")

@@ -16,6 +16,8 @@ struct sim_machine {
 	struct nexsim_config cfg;
 	struct shim_phys_region regions[SHIM_MAX_REGIONS];
 	size_t region_count;
+	/* A bus master's view of each non-secure region (NULL: none). */
+	uint8_t *bus[SHIM_MAX_REGIONS];
 	bool running;
 };
 
