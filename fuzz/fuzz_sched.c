@@ -27,8 +27,8 @@
  *   3 COUNT     the storage TA's count of an object shared by the VM's
  *               vCPUs (mutex and FS RPCs, contended)
  *   4 WAIT      TEE_Wait of value % 3 ms through the storage TA
- *   5 CANCEL    TEEC_RequestCancellation of the vCPU's other session's
- *               operation in flight, if any
+ *   5 CANCEL    TEEC_RequestCancellation of the operation the VM's
+ *               other vCPU has in flight, if any
  * The hypervisor's steps destroy the VM the operand names (a careful
  * hypervisor: its calls drain first).
  *
@@ -72,6 +72,7 @@ struct step {
 
 struct vcpu {
 	unsigned int vm;		/* slot, or SCHED_VMS: the hypervisor */
+	unsigned int idx;		/* its vCPU number in the VM */
 	char label[8];
 	struct step steps[MAX_STEPS];
 	unsigned int count;
@@ -79,10 +80,11 @@ struct vcpu {
 	bool ctx_open;
 	TEEC_Session s[2];
 	bool open[2];
-	TEEC_Operation *in_flight[2];	/* an operation, for CANCEL */
 };
 
 static struct vm *vms[SCHED_VMS];
+/* The operation each vCPU of a VM has in flight, for CANCEL. */
+static TEEC_Operation *in_flight[SCHED_VMS][2];
 static struct vcpu vcpus[MAX_VCPUS + 1];
 static struct fuzz_canary canary;
 
@@ -93,12 +95,13 @@ static uint64_t choose(void *arg)
 }
 
 static void decode(struct fuzz_input *in, struct vcpu *v, unsigned int vm,
-		   const char *label)
+		   unsigned int idx, const char *label)
 {
 	unsigned int n = 0;
 
 	memset(v, 0, sizeof(*v));
 	v->vm = vm;
+	v->idx = idx;
 	snprintf(v->label, sizeof(v->label), "%s", label);
 	v->count = fuzz_u8(in) % (MAX_STEPS + 1);
 	for (n = 0; n < v->count; n++) {
@@ -132,9 +135,9 @@ static TEEC_Result invoke(struct vcpu *v, unsigned int k, uint32_t cmd,
 {
 	TEEC_Result res = 0;
 
-	v->in_flight[k] = op;
+	in_flight[v->vm][v->idx] = op;
 	res = TEEC_InvokeCommand(&v->s[k], cmd, op, NULL);
-	v->in_flight[k] = NULL;
+	in_flight[v->vm][v->idx] = NULL;
 	return res;
 }
 
@@ -200,8 +203,16 @@ static void run_step(struct vcpu *v, const struct step *s)
 		storage_call(v, k, s, TA_STORAGE_CMD_WAIT);
 		break;
 	default:
-		if (v->in_flight[!k])
-			TEEC_RequestCancellation(v->in_flight[!k]);
+		/*
+		 * A scheduling point first, as a cancel's own SMC would have;
+		 * the other vCPU then waits inside its call: its op is live.
+		 */
+		sched_point();
+		if (in_flight[v->vm][!v->idx]) {
+			sim_trace("input %s cancels the operation of its VM's "
+				  "other vCPU", v->label);
+			TEEC_RequestCancellation(in_flight[v->vm][!v->idx]);
+		}
 		break;
 	}
 }
@@ -279,6 +290,7 @@ unsigned int fuzz_sched_run(const uint8_t *data, size_t size)
 						  sizeof(err)))
 		fuzz_fail("hypervisor: %s", err);
 	memset(vms, 0, sizeof(vms));
+	memset(in_flight, 0, sizeof(in_flight));
 	sp.preempt_permille = fuzz_u8(&in) * 1000u / 255u;
 	flags = fuzz_u8(&in);
 	sp.no_interrupts = flags & 1;
@@ -294,11 +306,11 @@ unsigned int fuzz_sched_run(const uint8_t *data, size_t size)
 			char label[8];
 
 			snprintf(label, sizeof(label), "%c.%u", 'a' + vm, n);
-			decode(&in, &vcpus[count++], vm, label);
+			decode(&in, &vcpus[count++], vm, n, label);
 		}
 	}
 	if (flags & 0x40)
-		decode(&in, &vcpus[count++], SCHED_VMS, "hyp");
+		decode(&in, &vcpus[count++], SCHED_VMS, 0, "hyp");
 	if (flags & 0x80)
 		fuzz_arm_failure(&in);
 	sim_trace("input: %u VMs, %u vCPUs, preemption %u per mille%s; the "

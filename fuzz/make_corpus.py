@@ -158,9 +158,9 @@ SCHED_SEEDS = {
     s_vcpu(OPEN_STORAGE, s_step(3), s_step(3)) +
     s_vcpu(s_step(0, 1), s_step(0, 1)) + bytes([3, 3, 2, 1, 0]) * 8,
     "cancel_wait": bytes([60, s_flags(1, two=(0,))]) +
-    s_vcpu(OPEN_STORAGE, s_step(0, 5), s_step(4, 0, 2), s_step(4, 1, 2),
-           s_step(5, 1), s_step(5, 0)) +
-    s_vcpu(OPEN_HELLO, s_step(1, 0, 9)) + bytes([0, 1, 2]) * 10,
+    s_vcpu(OPEN_STORAGE, s_step(4, 0, 2), s_step(4, 0, 2), s_step(4, 0, 2)) +
+    s_vcpu(OPEN_HELLO, s_step(5), s_step(1, 0, 1), s_step(5), s_step(1, 0, 2),
+           s_step(5), s_step(1, 0, 3), s_step(5)) + bytes([2, 1, 0]) * 400,
 }
 
 for target, seeds in (("fuzz_smc_raw", SEEDS), ("fuzz_guest", GUEST_SEEDS),

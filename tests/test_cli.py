@@ -288,6 +288,13 @@ def test_replay():
           out.index("input #2 -> a0=0x0") and
           "input canary: guest 16962, session 1 open" in out and
           "input canary: 1 calls, every one as expected" in out, out[:3000])
+    code3, out3, _ = run("replay", "--trace", corpus + "fuzz_sched/cancel_wait")
+    check("replay --trace of fuzz_sched shows programs, cancels and canary",
+          code3 == 0 and "input a.1 step 1: CANCEL" in out3 and
+          "input a.1 cancels the operation of its VM's other vCPU" in out3 and
+          "[canary core" in out3 and "every one as expected" in out3 and
+          out3.splitlines()[-1].startswith("fuzz_sched: 2 operations"),
+          out3[-3000:])
     code2, out2, _ = run("replay", "--trace", corpus + "fuzz_smc_raw/open_hello")
     check("a replay is the same every time", code2 == 0 and out2 == out)
     code, out, err = run("replay", "--trace", corpus + "fuzz_guest/two_vms")

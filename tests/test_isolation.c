@@ -218,6 +218,43 @@ static void test_stale_pointer_into_a_destroyed_guest(void **state)
 	assert_int_equal(sim_vm_destroyed(4), OK);
 }
 
+/*
+ * A share's guests go round a ring of windows: a pointer into a destroyed
+ * guest keeps faulting through the next guests of that share (three here,
+ * each new guest running in its partition when the pointer is used).
+ */
+static void test_stale_pointer_faults_for_the_shares_next_guests(void **state)
+{
+	struct core_guest_info g;
+	struct shim_violation v;
+	struct poke pk = { 0 };
+	uint32_t slot = 0;
+	uint32_t id = 0;
+
+	(void)state;
+	assert_int_equal(sim_vm_created(1), OK);
+	harness_first_std_call(0, 1);
+	for (slot = 0; core_get_slot_info(slot, &g) && g.id != 1; slot++)
+		;
+	pk.ptr = guest_heap_ptr(1);
+	pk.write = true;
+	assert_int_equal(sim_vm_destroyed(1), OK);
+	for (id = 2; id <= 4; id++) {
+		assert_int_equal(sim_vm_created(id), OK);
+		/* The freed share is the one handed out again. */
+		assert_true(core_get_slot_info(slot, &g));
+		assert_int_equal(g.id, id);
+		harness_first_std_call(0, id);
+		assert_int_equal(virt_set_guest(id), TEE_SUCCESS);
+		assert_true(shim_try(poke, &pk, &v));
+		virt_unset_guest();
+		assert_int_equal(v.owner, SHIM_OWNER_DESTROYED_GUEST);
+		assert_int_equal(v.owner_guest, 1);
+		assert_int_equal(v.active_guest, (int)id);
+		assert_int_equal(sim_vm_destroyed(id), OK);
+	}
+}
+
 static void test_report_text_names_every_field(void **state)
 {
 	struct shim_violation v;
@@ -769,6 +806,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_guest_touching_another_guests_heap),
 		cmocka_unit_test(test_default_partition_touching_guest_memory),
 		cmocka_unit_test(test_stale_pointer_into_a_destroyed_guest),
+		cmocka_unit_test(test_stale_pointer_faults_for_the_shares_next_guests),
 		cmocka_unit_test(test_stale_pointer_stays_unreachable_as_keys_move),
 		cmocka_unit_test(test_nonsecure_pages_reach_only_their_guest),
 		cmocka_unit_test(test_mapping_cache_keeps_pages_to_their_guest),

@@ -476,9 +476,16 @@ static void bank_restore_plain(void)
 
 /* ---- private-range windows ---- */
 
+/*
+ * Windows each share's guests go round in: a stale pointer into a
+ * destroyed guest faults until its share has had this many more guests.
+ */
+#define WINDOWS_PER_SHARE	4u
+
 static int reserve_windows(size_t private_size)
 {
-	size_t count = 2 * (size_t)mmu.params.platform.guest_count;
+	size_t count = WINDOWS_PER_SHARE *
+		       (size_t)mmu.params.platform.guest_count;
 	void *base = NULL;
 
 	mmu.win_size = (private_size + mmu.page_size - 1) & ~(mmu.page_size - 1);
@@ -505,11 +512,13 @@ static int reserve_windows(size_t private_size)
 
 /*
  * A window for the private range at @off that no live guest holds. Each
- * range keeps two windows and alternates between them, so the addresses
- * of the guest destroyed last are not handed out again at once: a stale
- * pointer into them faults instead of reaching the new guest. Reusing a
- * window still mapped over @off costs no system call; otherwise a window
- * never used, then the one retired longest ago, is mapped afresh.
+ * range's guests go round a ring of WINDOWS_PER_SHARE windows, the one
+ * retired longest ago next, so the addresses of a destroyed guest are not
+ * handed out again for that many guests: a stale pointer into them faults
+ * instead of reaching a new guest. Reusing a window still mapped over
+ * @off costs no system call; while the ring is not full, a window never
+ * used is mapped afresh (and, should every window be taken, the one
+ * retired longest ago).
  */
 static struct window *take_window(off_t off)
 {
@@ -536,8 +545,8 @@ static struct window *take_window(off_t off)
 			oldest = w;
 		}
 	}
-	/* The range's other window, not the one its last guest had. */
-	if (same && same_count > 1)
+	/* The ring is full: its window retired longest ago. */
+	if (same && same_count >= WINDOWS_PER_SHARE)
 		return same;
 	if (fresh)
 		return fresh;
@@ -577,6 +586,10 @@ static int map_window(struct window *w, off_t off)
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED |
 			 MAP_NORESERVE, -1, 0) != va)
 			mmu_fatal("reserve of a guest window");
+		if (w->key_slot >= 0) {
+			mmu.key_window[w->key_slot] = NULL;
+			w->key_slot = -1;
+		}
 		w->off = -1;
 		w->state = WIN_UNUSED;
 		return -1;
