@@ -6,7 +6,8 @@
  * each must give exactly the result a quiet machine gives: the hello
  * world TA's counter goes up by one, and the storage TA's persistent
  * count of its own object goes 1, 2, 3... Anything else means the input
- * reached into another guest, and fails the input.
+ * reached into another guest, and fails the input. NEXSIM_FUZZ_CANARY=0
+ * in the environment leaves it out (every call below does nothing).
  */
 #ifndef FUZZ_CANARY_H
 #define FUZZ_CANARY_H
@@ -44,6 +45,7 @@ void fuzz_canary_end(struct fuzz_canary *c);
 #define FUZZ_CANARY_ID	0x4242u
 
 struct fuzz_raw_canary {
+	bool on;		/* NEXSIM_FUZZ_CANARY=0: off */
 	uint64_t pa;		/* its message page */
 	uint32_t session;
 	uint32_t value;
