@@ -5,24 +5,15 @@
 #include <string.h>
 
 #include <nexsim/ta_ids.h>
+#include <sim/catalog.h>
 #include <sim/guest.h>
+#include <sim/optee_abi.h>
 #include <sim/trace.h>
 
 #include "canary.h"
 #include "fuzz_common.h"
 
 #define CANARY_RAM	(128u * 1024u)
-
-/* OP-TEE's message ABI (ABI.md): what the raw canary sends. */
-#define SMC_CALL_WITH_ARG	0x32000004u
-#define SMC_VM_CREATED		0xb200000du
-#define SMC_VM_DESTROYED	0xb200000eu
-#define MSG_CMD_OPEN_SESSION	0u
-#define MSG_CMD_INVOKE		1u
-#define MSG_CMD_CLOSE_SESSION	2u
-#define MSG_ATTR_VALUE_INPUT	0x1u
-#define MSG_ATTR_VALUE_INOUT	0x3u
-#define MSG_ATTR_META		0x100u
 
 /*
  * NEXSIM_FUZZ_CANARY=0 leaves the canary out: faster inputs, one oracle
@@ -151,28 +142,11 @@ void fuzz_canary_end(struct fuzz_canary *c)
 
 /* ---- the raw canary of fuzz_smc_raw ---- */
 
-struct raw_msg {
-	uint32_t cmd;
-	uint32_t func;
-	uint32_t session;
-	uint32_t cancel_id;
-	uint32_t pad;
-	uint32_t ret;
-	uint32_t ret_origin;
-	uint32_t num_params;
-	struct {
-		uint64_t attr;
-		uint64_t a;
-		uint64_t b;
-		uint64_t c;
-	} params[2];
-};
-
 /*
  * Write @m at the canary's page, CALL_WITH_ARG, read @m back: it must be a
  * success, from @origin.
  */
-static void raw_call(struct fuzz_raw_canary *c, struct raw_msg *m,
+static void raw_call(struct fuzz_raw_canary *c, struct msg_arg *m,
 		     const char *what, uint32_t origin)
 {
 	struct shim_regs regs;
@@ -198,28 +172,15 @@ static void raw_call(struct fuzz_raw_canary *c, struct raw_msg *m,
 static void uuid_words(const TEEC_UUID *u, uint64_t *a, uint64_t *b)
 {
 	uint8_t o[16];
-	size_t n = 0;
 
-	o[0] = (uint8_t)(u->timeLow >> 24);
-	o[1] = (uint8_t)(u->timeLow >> 16);
-	o[2] = (uint8_t)(u->timeLow >> 8);
-	o[3] = (uint8_t)u->timeLow;
-	o[4] = (uint8_t)(u->timeMid >> 8);
-	o[5] = (uint8_t)u->timeMid;
-	o[6] = (uint8_t)(u->timeHiAndVersion >> 8);
-	o[7] = (uint8_t)u->timeHiAndVersion;
-	memcpy(o + 8, u->clockSeqAndNode, 8);
-	*a = 0;
-	*b = 0;
-	for (n = 0; n < 8; n++) {
-		*a |= (uint64_t)o[n] << (8 * n);
-		*b |= (uint64_t)o[8 + n] << (8 * n);
-	}
+	catalog_uuid_octets(u, o);
+	memcpy(a, o, 8);
+	memcpy(b, o + 8, 8);
 }
 
 void fuzz_raw_canary_start(struct fuzz_raw_canary *c, uint64_t pa)
 {
-	struct raw_msg m;
+	struct msg_arg m;
 
 	memset(c, 0, sizeof(*c));
 	if (!canary_wanted())
@@ -233,10 +194,10 @@ void fuzz_raw_canary_start(struct fuzz_raw_canary *c, uint64_t pa)
 	memset(&m, 0, sizeof(m));
 	m.cmd = MSG_CMD_OPEN_SESSION;
 	m.num_params = 2;
-	m.params[0].attr = MSG_ATTR_VALUE_INPUT | MSG_ATTR_META;
-	uuid_words(&hello_uuid, &m.params[0].a, &m.params[0].b);
-	m.params[1].attr = MSG_ATTR_VALUE_INPUT | MSG_ATTR_META;
-	m.params[1].c = TEEC_LOGIN_PUBLIC;
+	m.params[0].attr = MSG_ATTR_TYPE_VALUE_INPUT | MSG_ATTR_META;
+	uuid_words(&hello_uuid, &m.params[0].u.value.a, &m.params[0].u.value.b);
+	m.params[1].attr = MSG_ATTR_TYPE_VALUE_INPUT | MSG_ATTR_META;
+	m.params[1].u.value.c = TEEC_LOGIN_PUBLIC;
 	raw_call(c, &m, "OPEN_SESSION", TEEC_ORIGIN_TRUSTED_APP);
 	c->session = m.session;
 	sim_trace("input canary: guest %u, session %u open", FUZZ_CANARY_ID,
@@ -245,29 +206,29 @@ void fuzz_raw_canary_start(struct fuzz_raw_canary *c, uint64_t pa)
 
 void fuzz_raw_canary_step(struct fuzz_raw_canary *c)
 {
-	struct raw_msg m;
+	struct msg_arg m;
 
 	if (!c->on)
 		return;
 	memset(&m, 0, sizeof(m));
-	m.cmd = MSG_CMD_INVOKE;
+	m.cmd = MSG_CMD_INVOKE_COMMAND;
 	m.func = TA_HELLO_WORLD_CMD_INC_VALUE;
 	m.session = c->session;
 	m.num_params = 1;
-	m.params[0].attr = MSG_ATTR_VALUE_INOUT;
-	m.params[0].a = c->value;
+	m.params[0].attr = MSG_ATTR_TYPE_VALUE_INOUT;
+	m.params[0].u.value.a = c->value;
 	raw_call(c, &m, "INVOKE_COMMAND", TEEC_ORIGIN_TRUSTED_APP);
-	if (m.params[0].a != c->value + 1u)
+	if (m.params[0].u.value.a != c->value + 1u)
 		fuzz_fail("canary: INC_VALUE of %u gave %llu (step %u)",
 			  (unsigned int)c->value,
-			  (unsigned long long)m.params[0].a, c->steps);
+			  (unsigned long long)m.params[0].u.value.a, c->steps);
 	c->value++;
 	c->steps++;
 }
 
 void fuzz_raw_canary_end(struct fuzz_raw_canary *c)
 {
-	struct raw_msg m;
+	struct msg_arg m;
 
 	if (!c->on)
 		return;

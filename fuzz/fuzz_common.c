@@ -8,6 +8,7 @@
 
 #include <arch/entry.h>
 #include <shim/shim.h>
+#include <sim/hyp.h>
 #include <sim/trace.h>
 
 #include "fuzz_common.h"
@@ -127,6 +128,22 @@ void fuzz_check_std_result(uint32_t fid, uint32_t a0)
 		return;
 	fuzz_fail("std call %#x answered a0 = %#x, not an ABI code",
 		  (unsigned int)fid, (unsigned int)a0);
+}
+
+void fuzz_check_hyp_end(void)
+{
+	struct hyp_stats hs;
+
+	hyp_get_stats(&hs);
+	if (hs.pages_pinned)
+		fuzz_fail("%llu pages pinned with no VM",
+			  (unsigned long long)hs.pages_pinned);
+	if (hs.undrained)
+		fuzz_fail("a drain gave up on a call");
+	if (hs.pages_free != hs.pages_total)
+		fuzz_fail("%llu of %llu pages free with no VM",
+			  (unsigned long long)hs.pages_free,
+			  (unsigned long long)hs.pages_total);
 }
 
 void fuzz_check_refcounts(void)

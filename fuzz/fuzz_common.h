@@ -40,6 +40,12 @@ void fuzz_check_std_result(uint32_t fid, uint32_t a0);
 void fuzz_check_end(void);
 
 /*
+ * After every VM went through the hypervisor: no page pinned, every page
+ * of non-secure DRAM back with it, no drain given up.
+ */
+void fuzz_check_hyp_end(void);
+
+/*
  * With no call inside the secure world: every live guest holds exactly
  * its creation reference, and no guest shut down is still held.
  */

@@ -227,7 +227,6 @@ unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in = { .data = data, .size = size };
 	struct fuzz_canary canary;
-	struct hyp_stats hs;
 	char err[128] = "cannot reset";
 	size_t n = 0;
 
@@ -310,16 +309,7 @@ unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
 	/* Every VM goes, as a careful hypervisor makes it go. */
 	for (n = 0; n < FUZZ_VMS; n++)
 		destroy((uint8_t)n);
-	hyp_get_stats(&hs);
-	if (hs.pages_pinned)
-		fuzz_fail("%llu pages pinned with no VM",
-			  (unsigned long long)hs.pages_pinned);
-	if (hs.undrained)
-		fuzz_fail("a drain gave up on a call");
-	if (hs.pages_free != hs.pages_total)
-		fuzz_fail("%llu of %llu pages free with no VM",
-			  (unsigned long long)hs.pages_free,
-			  (unsigned long long)hs.pages_total);
+	fuzz_check_hyp_end();
 	fuzz_check_end();
 	return in.ops;
 }

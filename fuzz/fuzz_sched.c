@@ -279,7 +279,6 @@ unsigned int fuzz_sched_run(const uint8_t *data, size_t size)
 	struct fuzz_input in = { .data = data, .size = size };
 	struct sched_params sp = { .cores = FUZZ_CORES };
 	unsigned int count = 0;
-	struct hyp_stats hs;
 	char err[256] = "cannot reset";
 	uint8_t flags = 0;
 	unsigned int n = 0;
@@ -339,16 +338,7 @@ unsigned int fuzz_sched_run(const uint8_t *data, size_t size)
 	for (vm = 0; vm < SCHED_VMS; vm++)
 		if (vms[vm])
 			hyp_vm_destroy(vms[vm]);
-	hyp_get_stats(&hs);
-	if (hs.pages_pinned)
-		fuzz_fail("%llu pages pinned with no VM",
-			  (unsigned long long)hs.pages_pinned);
-	if (hs.undrained)
-		fuzz_fail("a drain gave up on a call");
-	if (hs.pages_free != hs.pages_total)
-		fuzz_fail("%llu of %llu pages free with no VM",
-			  (unsigned long long)hs.pages_free,
-			  (unsigned long long)hs.pages_total);
+	fuzz_check_hyp_end();
 	fuzz_check_end();
 	return count;
 }

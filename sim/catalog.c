@@ -189,3 +189,16 @@ int origin_parse(const char *text, uint32_t *origin)
 	}
 	return -1;
 }
+
+void catalog_uuid_octets(const TEEC_UUID *u, uint8_t o[16])
+{
+	o[0] = (uint8_t)(u->timeLow >> 24);
+	o[1] = (uint8_t)(u->timeLow >> 16);
+	o[2] = (uint8_t)(u->timeLow >> 8);
+	o[3] = (uint8_t)u->timeLow;
+	o[4] = (uint8_t)(u->timeMid >> 8);
+	o[5] = (uint8_t)u->timeMid;
+	o[6] = (uint8_t)(u->timeHiAndVersion >> 8);
+	o[7] = (uint8_t)u->timeHiAndVersion;
+	memcpy(o + 8, u->clockSeqAndNode, 8);
+}

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sim/catalog.h>
 #include <sim/guest.h>
 #include <sim/hyp.h>
 #include <sim/optee_abi.h>
@@ -341,19 +342,6 @@ static void finish(struct vm *vm, TEEC_Operation *op, struct prepared *pr)
 	}
 }
 
-static void uuid_octets(const TEEC_UUID *u, uint8_t o[16])
-{
-	o[0] = (uint8_t)(u->timeLow >> 24);
-	o[1] = (uint8_t)(u->timeLow >> 16);
-	o[2] = (uint8_t)(u->timeLow >> 8);
-	o[3] = (uint8_t)u->timeLow;
-	o[4] = (uint8_t)(u->timeMid >> 8);
-	o[5] = (uint8_t)u->timeMid;
-	o[6] = (uint8_t)(u->timeHiAndVersion >> 8);
-	o[7] = (uint8_t)u->timeHiAndVersion;
-	memcpy(o + 8, u->clockSeqAndNode, 8);
-}
-
 static void set_origin(uint32_t *returnOrigin, uint32_t origin)
 {
 	if (returnOrigin)
@@ -396,7 +384,7 @@ TEEC_Result TEEC_OpenSession(TEEC_Context *context, TEEC_Session *session,
 		release_prepared(vm, &pr);
 		return res;
 	}
-	uuid_octets(destination, uuid);
+	catalog_uuid_octets(destination, uuid);
 	res = guest_open_session(vm, uuid, connectionMethod, client, pr.p, &id,
 				 &origin);
 	if (origin != TEEC_ORIGIN_COMMS)

@@ -24,6 +24,8 @@ const struct ta_info *catalog_find(const char *name, TEEC_UUID *uuid);
 /* Command @name of @ta, or a number; -1 if neither. */
 int catalog_cmd(const struct ta_info *ta, const char *name, uint32_t *id);
 int catalog_parse_uuid(const char *text, TEEC_UUID *uuid);
+/* @u as the 16 octets of RFC 4122 order that OP-TEE's messages carry. */
+void catalog_uuid_octets(const TEEC_UUID *u, uint8_t o[16]);
 
 /* Names of TEE_Result values and origins, for reports. */
 const char *result_name(uint32_t res);
