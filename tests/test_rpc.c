@@ -4,6 +4,8 @@
  * the test playing the normal world and answering each RPC itself.
  */
 
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -395,6 +397,64 @@ static bool interrupt_once(unsigned int core, enum arch_preempt_kind kind,
 	interrupts_left--;
 	seen_kind = kind;
 	return true;
+}
+
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+/* At every preemption point of core code: an alarm, as a fuzzer's timer. */
+static bool alarm_at_point(unsigned int core, enum arch_preempt_kind kind,
+			   void *arg)
+{
+	(void)core;
+	(void)kind;
+	(void)arg;
+	raise(SIGALRM);
+	return false;
+}
+
+/*
+ * An asynchronous signal that arrives while core code runs on a thread
+ * stack in the guest's private memory (libFuzzer's timeout alarm does)
+ * reaches its handler, and neither the handler nor the call trips the
+ * isolation guards; sigaction() still reports the handler as installed.
+ */
+static void test_async_signal_amid_core_code(void **state)
+{
+	struct shim_stats before;
+	struct shim_stats after;
+	struct sigaction sa;
+	struct sigaction old;
+	struct sigaction cur;
+	uint32_t origin = 0;
+	uint32_t a = 41;
+	uint32_t s = 0;
+
+	(void)state;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGALRM, &sa, &old), 0);
+	assert_int_equal(sigaction(SIGALRM, NULL, &cur), 0);
+	assert_ptr_equal(cur.sa_handler, on_alarm);
+	shim_get_stats(&before);
+	alarms = 0;
+	shim_set_preempt_hook(alarm_at_point, NULL);
+	s = raw_open_session(1, &hello_uuid);
+	assert_int_equal(raw_invoke_value(1, s, TA_HELLO_WORLD_CMD_INC_VALUE,
+					  &a, &origin), 0);
+	shim_set_preempt_hook(NULL, NULL);
+	assert_int_equal(a, 42);
+	assert_int_equal(raw_close_session(1, s), 0);
+	shim_get_stats(&after);
+	assert_true(alarms > 0);
+	assert_int_equal(after.violations, before.violations);
+	assert_int_equal(sigaction(SIGALRM, &old, NULL), 0);
 }
 
 static void test_foreign_interrupt_preempts_and_resumes(void **state)
@@ -849,6 +909,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_calls_on_one_session_wait_in_the_normal_world),
 		cmocka_unit_test(test_cancel_reaches_a_ta_waiting_in_the_normal_world),
 		cmocka_unit_test(test_foreign_interrupt_preempts_and_resumes),
+		cmocka_unit_test(test_async_signal_amid_core_code),
 		cmocka_unit_test(test_destroy_while_suspended_drops_only_that_guest),
 		cmocka_unit_test(test_an_abandoned_call_still_wakes_its_guests_sleepers),
 		cmocka_unit_test(test_rpc_argument_at_a_bad_address_is_given_back_unused),

@@ -76,6 +76,77 @@ static int real_sigaction(int sig, const struct sigaction *act,
 }
 
 /*
+ * Asynchronous signals (a fuzzer's timeout alarm, Ctrl-C, a profiler's
+ * tick) can arrive while core code runs on a thread stack in a guest's
+ * private memory, under a PKRU that opens only that guest's keys, and
+ * the kernel delivers a handler with only key 0 open. So their handlers,
+ * whoever installs them, run on the alternate stack, through a trampoline
+ * that opens every key first (the PKRU of the interrupted code comes back
+ * with sigreturn).
+ */
+static struct sigaction async_user[NSIG];
+
+static bool is_async(int sig)
+{
+	switch (sig) {
+	case SIGALRM: case SIGVTALRM: case SIGPROF: case SIGINT:
+	case SIGTERM: case SIGQUIT: case SIGHUP: case SIGUSR1:
+	case SIGUSR2: case SIGCHLD: case SIGWINCH: case SIGXCPU:
+	case SIGIO:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void async_trampoline(int sig, siginfo_t *si, void *ucontext)
+{
+	const struct sigaction *u = &async_user[sig];
+
+	mmu_open_keys();
+	if (u->sa_flags & SA_SIGINFO)
+		u->sa_sigaction(sig, si, ucontext);
+	else if (u->sa_handler != SIG_DFL && u->sa_handler != SIG_IGN)
+		u->sa_handler(sig);
+}
+
+static bool is_handler(const struct sigaction *act)
+{
+	return (act->sa_flags & SA_SIGINFO) ||
+	       (act->sa_handler != SIG_DFL && act->sa_handler != SIG_IGN);
+}
+
+/* sigaction() of an asynchronous signal: its handler goes behind ours. */
+static int async_sigaction(int sig, const struct sigaction *act,
+			   struct sigaction *old)
+{
+	struct sigaction cur;
+	struct sigaction sa;
+	bool wrapped = false;
+	int rc = 0;
+
+	if (real_sigaction(sig, NULL, &cur))
+		return -1;
+	wrapped = (cur.sa_flags & SA_SIGINFO) &&
+		  cur.sa_sigaction == async_trampoline;
+	if (act && is_handler(act)) {
+		sa = *act;
+		sa.sa_sigaction = async_trampoline;
+		sa.sa_flags |= SA_SIGINFO | SA_ONSTACK;
+		rc = real_sigaction(sig, &sa, NULL);
+	} else if (act) {
+		rc = real_sigaction(sig, act, NULL);
+	}
+	if (rc)
+		return rc;
+	if (old)
+		*old = wrapped ? async_user[sig] : cur;
+	if (act)
+		async_user[sig] = *act;
+	return 0;
+}
+
+/*
  * The isolation handler stays first. A program or test framework that
  * installs its own SIGSEGV handler later (cmocka does, around every test)
  * is put behind it in the chain, and sees the chain's previous handler as
@@ -84,6 +155,8 @@ static int real_sigaction(int sig, const struct sigaction *act,
  */
 int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
+	if (sig > 0 && sig < NSIG && is_async(sig))
+		return async_sigaction(sig, act, old);
 	if (sig != SIGSEGV || !installed)
 		return real_sigaction(sig, act, old);
 	if (old)

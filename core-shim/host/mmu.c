@@ -1343,6 +1343,12 @@ void mmu_machine_fini(void)
 	memset(&mmu, 0, sizeof(mmu));
 }
 
+void mmu_open_keys(void)
+{
+	if (mmu.guard == SHIM_GUARD_PKEYS && mmu.up)
+		wrpkru(mmu.pkru_base & ~mmu.pkru_ours);
+}
+
 void mmu_make_all_accessible(void)
 {
 	if (mmu.guard == SHIM_GUARD_PKEYS && mmu.up)
