@@ -120,29 +120,34 @@ static bool is_handler(const struct sigaction *act)
 static int async_sigaction(int sig, const struct sigaction *act,
 			   struct sigaction *old)
 {
+	struct sigaction prev;
 	struct sigaction cur;
 	struct sigaction sa;
-	bool wrapped = false;
 	int rc = 0;
 
 	if (real_sigaction(sig, NULL, &cur))
 		return -1;
-	wrapped = (cur.sa_flags & SA_SIGINFO) &&
-		  cur.sa_sigaction == async_trampoline;
+	/* What the program installed, not the trampoline. */
+	prev = (cur.sa_flags & SA_SIGINFO) &&
+	       cur.sa_sigaction == async_trampoline ? async_user[sig] : cur;
 	if (act && is_handler(act)) {
+		/* Known to the trampoline before a signal can reach it. */
+		async_user[sig] = *act;
 		sa = *act;
 		sa.sa_sigaction = async_trampoline;
 		sa.sa_flags |= SA_SIGINFO | SA_ONSTACK;
 		rc = real_sigaction(sig, &sa, NULL);
 	} else if (act) {
 		rc = real_sigaction(sig, act, NULL);
+		if (!rc)
+			async_user[sig] = *act;
 	}
-	if (rc)
+	if (rc) {
+		async_user[sig] = prev;
 		return rc;
+	}
 	if (old)
-		*old = wrapped ? async_user[sig] : cur;
-	if (act)
-		async_user[sig] = *act;
+		*old = prev;
 	return 0;
 }
 
