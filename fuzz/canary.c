@@ -19,7 +19,7 @@
  * NEXSIM_FUZZ_CANARY=0 leaves the canary out: faster inputs, one oracle
  * fewer (fuzz/README.md has the figures).
  */
-static bool canary_wanted(void)
+bool fuzz_canary_wanted(void)
 {
 	static int wanted = -1;
 
@@ -51,7 +51,7 @@ void fuzz_canary_start(struct fuzz_canary *c)
 	char err[128] = "";
 
 	memset(c, 0, sizeof(*c));
-	if (!canary_wanted())
+	if (!fuzz_canary_wanted())
 		return;
 	c->vm = hyp_vm_create(CANARY_RAM, err, sizeof(err));
 	if (!c->vm || guest_drv_probe(c->vm, err, sizeof(err)))
@@ -183,7 +183,7 @@ void fuzz_raw_canary_start(struct fuzz_raw_canary *c, uint64_t pa)
 	struct msg_arg m;
 
 	memset(c, 0, sizeof(*c));
-	if (!canary_wanted())
+	if (!fuzz_canary_wanted())
 		return;
 	c->on = true;
 	c->pa = pa;

@@ -28,6 +28,13 @@ struct fuzz_canary {
 	unsigned int steps;
 };
 
+/*
+ * Is the canary on (NEXSIM_FUZZ_CANARY is not "0")? An input found with it
+ * off must be replayed with it off: it takes a guest slot and, in
+ * fuzz_sched, a vCPU.
+ */
+bool fuzz_canary_wanted(void);
+
 /* Make the canary's VM and open its sessions (the hypervisor is up). */
 void fuzz_canary_start(struct fuzz_canary *c);
 /* One call, checked: INC_VALUE three times, then COUNT, in turn. */

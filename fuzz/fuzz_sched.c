@@ -325,7 +325,7 @@ unsigned int fuzz_sched_run(const uint8_t *data, size_t size)
 		if (sched_spawn(vcpus[n].label, vcpus[n].vm == SCHED_VMS ?
 				hyp_vcpu : guest_vcpu, &vcpus[n]))
 			fuzz_fail("scheduler: cannot spawn %s", vcpus[n].label);
-	if (sched_spawn("canary", canary_vcpu, NULL))
+	if (fuzz_canary_wanted() && sched_spawn("canary", canary_vcpu, NULL))
 		fuzz_fail("scheduler: cannot spawn the canary");
 	if (sched_run(err, sizeof(err)))
 		fuzz_fail("%s", err);

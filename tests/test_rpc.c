@@ -4,10 +4,13 @@
  * the test playing the normal world and answering each RPC itself.
  */
 
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <nexsim/ta_ids.h>
 #include <optee_msg.h>
@@ -457,6 +460,82 @@ static void test_async_signal_amid_core_code(void **state)
 	assert_int_equal(sigaction(SIGALRM, &old, NULL), 0);
 }
 
+static void on_abort(int sig)
+{
+	static const char msg[] = "abort handler ran\n";
+
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(76);
+	_exit(77);
+}
+
+#define ABORT_CHILD_ARG	"--abort-in-core-thread"
+
+/* The first preemption point inside a core thread: a panic's abort(). */
+static bool abort_in_thread(unsigned int core, enum arch_preempt_kind kind,
+			    void *arg)
+{
+	(void)kind;
+	(void)arg;
+	if (shim_core_in_thread(core))
+		abort();
+	return false;
+}
+
+/*
+ * A crash signal raised on a core thread's stack (a panic aborts there)
+ * reaches the program's handler (a fuzzer's, which writes the crash
+ * file), not an isolation report from the handler's own first push; and
+ * SIG_IGN with SA_SIGINFO still ignores.
+ */
+static void test_crash_signal_amid_core_code(void **state)
+{
+	struct sigaction sa;
+	char out[4096] = "";
+	int pipefd[2];
+	ssize_t got = 0;
+	int status = 0;
+	pid_t pid = 0;
+
+	(void)state;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGUSR2, &sa, NULL), 0);
+	assert_int_equal(raise(SIGUSR2), 0);
+
+	/*
+	 * The child is this program afresh, with a machine of its own: a
+	 * forked one would share the guests' memory with this one.
+	 */
+	assert_int_equal(pipe(pipefd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		close(pipefd[0]);
+		dup2(pipefd[1], STDERR_FILENO);
+		execl("/proc/self/exe", "test_rpc", ABORT_CHILD_ARG, NULL);
+		_exit(75);
+	}
+	close(pipefd[1]);
+	while (got >= 0 && (size_t)got < sizeof(out) - 1) {
+		ssize_t n = read(pipefd[0], out + got, sizeof(out) - 1 -
+			       (size_t)got);
+
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	close(pipefd[0]);
+	waitpid(pid, &status, 0);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 77);
+	assert_non_null(strstr(out, "abort handler ran"));
+	assert_null(strstr(out, "ISOLATION VIOLATION"));
+}
+
 static void test_foreign_interrupt_preempts_and_resumes(void **state)
 {
 	struct flight f;
@@ -899,6 +978,25 @@ static void test_an_abandoned_call_still_wakes_its_guests_sleepers(
 	assert_int_equal(raw_close_session(1, s), 0);
 }
 
+/* test_crash_signal_amid_core_code's child: a fresh process and machine. */
+static int abort_child(void)
+{
+	struct nexsim_config cfg;
+	struct sigaction sa;
+
+	harness_config(&cfg, "default");
+	harness_start(&cfg);
+	if (sim_vm_created(1))
+		return 3;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_abort;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGABRT, &sa, NULL);
+	shim_set_preempt_hook(abort_in_thread, NULL);
+	raw_open_session(1, &hello_uuid);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest raw[] = {
@@ -910,6 +1008,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cancel_reaches_a_ta_waiting_in_the_normal_world),
 		cmocka_unit_test(test_foreign_interrupt_preempts_and_resumes),
 		cmocka_unit_test(test_async_signal_amid_core_code),
+		cmocka_unit_test(test_crash_signal_amid_core_code),
 		cmocka_unit_test(test_destroy_while_suspended_drops_only_that_guest),
 		cmocka_unit_test(test_an_abandoned_call_still_wakes_its_guests_sleepers),
 		cmocka_unit_test(test_rpc_argument_at_a_bad_address_is_given_back_unused),
@@ -918,6 +1017,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_a_refused_sleep_panics_the_waiting_ta),
 		cmocka_unit_test(test_a_buffer_in_use_cannot_be_unregistered),
 	};
+	if (argc == 2 && !strcmp(argv[1], ABORT_CHILD_ARG))
+		return abort_child();
 	harness_init(argc, argv);
 	return HARNESS_RUN("rpc", raw, setup, harness_teardown);
 }

@@ -76,13 +76,16 @@ static int real_sigaction(int sig, const struct sigaction *act,
 }
 
 /*
- * Asynchronous signals (a fuzzer's timeout alarm, Ctrl-C, a profiler's
- * tick) can arrive while core code runs on a thread stack in a guest's
- * private memory, under a PKRU that opens only that guest's keys, and
- * the kernel delivers a handler with only key 0 open. So their handlers,
- * whoever installs them, run on the alternate stack, through a trampoline
- * that opens every key first (the PKRU of the interrupted code comes back
- * with sigreturn).
+ * Signals other than SIGSEGV (a fuzzer's timeout alarm, Ctrl-C, a
+ * profiler's tick, and the abort() of a panic) can arrive while core code
+ * runs on a thread stack in a guest's private memory, under a PKRU that
+ * opens only that guest's keys, and the kernel delivers a handler with
+ * only key 0 open. So their handlers, whoever installs them (and those in
+ * place when the machine starts: fault_install()), run on the alternate
+ * stack, through a trampoline that opens every key first, so a crash
+ * handler can also unwind through the guest's stack. The PKRU of the
+ * interrupted code comes back with sigreturn; a handler that does not
+ * return leaves the keys open until the next partition switch.
  */
 static struct sigaction async_user[NSIG];
 
@@ -92,28 +95,37 @@ static bool is_async(int sig)
 	case SIGALRM: case SIGVTALRM: case SIGPROF: case SIGINT:
 	case SIGTERM: case SIGQUIT: case SIGHUP: case SIGUSR1:
 	case SIGUSR2: case SIGCHLD: case SIGWINCH: case SIGXCPU:
-	case SIGIO:
+	case SIGXFSZ: case SIGIO: case SIGABRT: case SIGFPE:
+	case SIGILL: case SIGBUS: case SIGTRAP: case SIGSYS:
 		return true;
 	default:
 		return false;
 	}
 }
 
+/* SIG_DFL and SIG_IGN are no handlers, whatever the flags say. */
+static bool is_handler(const struct sigaction *act)
+{
+	return act->sa_handler != SIG_DFL && act->sa_handler != SIG_IGN;
+}
+
+/* Kept out of coverage: an alarm's timing is no input's doing. */
+#if defined(__has_attribute)
+#if __has_attribute(no_sanitize_coverage)
+__attribute__((no_sanitize_coverage))
+#endif
+#endif
 static void async_trampoline(int sig, siginfo_t *si, void *ucontext)
 {
 	const struct sigaction *u = &async_user[sig];
 
 	mmu_open_keys();
+	if (!is_handler(u))
+		return;
 	if (u->sa_flags & SA_SIGINFO)
 		u->sa_sigaction(sig, si, ucontext);
-	else if (u->sa_handler != SIG_DFL && u->sa_handler != SIG_IGN)
+	else
 		u->sa_handler(sig);
-}
-
-static bool is_handler(const struct sigaction *act)
-{
-	return (act->sa_flags & SA_SIGINFO) ||
-	       (act->sa_handler != SIG_DFL && act->sa_handler != SIG_IGN);
 }
 
 /* sigaction() of an asynchronous signal: its handler goes behind ours. */
@@ -192,6 +204,7 @@ void fault_install(void)
 	static bool warmed;
 	struct sigaction sa;
 	stack_t ss;
+	int sig = 0;
 
 	if (!warmed) {
 		void *frames[2];
@@ -211,6 +224,16 @@ void fault_install(void)
 	}
 	if (installed)
 		return;
+	/* Handlers in place already (a sanitizer's, a fuzzer's): wrapped. */
+	for (sig = 1; sig < NSIG; sig++) {
+		struct sigaction cur;
+
+		if (is_async(sig) && !real_sigaction(sig, NULL, &cur) &&
+		    is_handler(&cur) &&
+		    !((cur.sa_flags & SA_SIGINFO) &&
+		      cur.sa_sigaction == async_trampoline))
+			async_sigaction(sig, &cur, NULL);
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_segv;
 	/* NODEFER: a recovery longjmp must not leave SIGSEGV blocked. */
