@@ -976,6 +976,9 @@ static void test_an_abandoned_call_still_wakes_its_guests_sleepers(
 	assert_int_equal(finish(&b), 0);
 	assert_int_equal(b.arg.hdr.params[0].u.value.a, 2);
 	assert_int_equal(raw_close_session(1, s), 0);
+	/* Nothing of the abandoned call stays mapped, its argument included. */
+	shim_get_stats(&st);
+	assert_int_equal(st.ns_maps_live, 0);
 }
 
 /* test_crash_signal_amid_core_code's child: a fresh process and machine. */

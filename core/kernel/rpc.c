@@ -206,6 +206,7 @@ struct nsbuf *thread_rpc_shm_alloc(size_t size)
 		}
 		return NULL;
 	}
+	nsbuf_note_call_scoped(b);
 	return b;
 }
 

@@ -50,6 +50,13 @@ struct thread_ctx {
 	uint32_t held_count;
 	/* The TA instance whose code it runs (tee/ta_manager.c). */
 	void *ta_busy;
+	/*
+	 * Non-secure mappings the running call holds (its argument, its
+	 * temporary buffers): unmapped if the call is abandoned.
+	 */
+	void *call_maps[THREAD_MAX_CALL_MAPS];
+	uint8_t call_map_strict;	/* bit n: call_maps[n] is strict */
+	uint8_t call_map_count;
 };
 
 /* In the guest's heap, made with its runtime: the bank stays small. */
@@ -357,6 +364,50 @@ void thread_set_rpc_arg(uint64_t pa, uint64_t cookie, void *va)
 	t->rpc_arg_va = va;
 }
 
+void thread_note_nsec_map(void *va, bool strict)
+{
+	struct thread_ctx *t = current_thread();
+
+	if (!t || !va || t->call_map_count == THREAD_MAX_CALL_MAPS)
+		return;
+	t->call_maps[t->call_map_count] = va;
+	t->call_map_strict &= (uint8_t)~(1u << t->call_map_count);
+	t->call_map_strict |= (uint8_t)((strict ? 1u : 0u) << t->call_map_count);
+	t->call_map_count++;
+}
+
+void thread_forget_nsec_map(void *va)
+{
+	struct thread_ctx *t = current_thread();
+	uint32_t n = 0;
+
+	if (!t)
+		return;
+	for (n = 0; n < t->call_map_count; n++) {
+		uint32_t last = t->call_map_count - 1u;
+
+		if (t->call_maps[n] != va)
+			continue;
+		/* The last one takes its place. */
+		t->call_maps[n] = t->call_maps[last];
+		t->call_map_strict &= (uint8_t)~(1u << n);
+		t->call_map_strict |= (uint8_t)(((t->call_map_strict >> last) &
+						  1u) << n);
+		t->call_map_count = (uint8_t)last;
+		return;
+	}
+}
+
+/* An abandoned call's mappings go: a stale pointer into them faults. */
+static void release_call_maps(struct thread_ctx *t)
+{
+	while (t->call_map_count) {
+		t->call_map_count--;
+		arch_nsec_unmap(t->call_maps[t->call_map_count],
+				(t->call_map_strict >> t->call_map_count) & 1u);
+	}
+}
+
 void thread_abort_current(void)
 {
 	unsigned int core = arch_get_core_pos();
@@ -368,6 +419,7 @@ void thread_abort_current(void)
 	thread_global_lock = SPINLOCK_UNLOCK;
 	mutex_abort_thread();
 	ta_abort_thread();
+	release_call_maps(&threads[core_thread[core]]);
 	threads[core_thread[core]].state = THREAD_STATE_FREE;
 	/* The normal world keeps the buffer; this thread forgets it. */
 	forget_rpc_arg(&threads[core_thread[core]]);

@@ -14,6 +14,7 @@
 #include <arch/mmu.h>
 #include <arch/platform.h>
 #include <kernel/panic.h>
+#include <kernel/thread.h>
 #include <lib/string.h>
 #include <optee_msg.h>
 #include <sm/optee_smc.h>
@@ -87,6 +88,7 @@ static TEE_Result set_tmem(const struct optee_msg_param *mp, size_t n,
 	res = nsbuf_map_noncontig(t->buf_ptr, t->size, t->shm_ref, &tp->tmp[n]);
 	if (res)
 		return res;
+	nsbuf_note_call_scoped(tp->tmp[n]);
 	tp->p[n].memref.buffer = nsbuf_data(tp->tmp[n]);
 	tp->p[n].memref.size = (size_t)t->size;
 	return TEE_SUCCESS;
@@ -398,6 +400,7 @@ static uint32_t call_with_arg(uint32_t a1, uint32_t a2)
 	arg = arch_nsec_map(&page, 1, true);
 	if (!arg)
 		return OPTEE_SMC_RETURN_EBADADDR;
+	thread_note_nsec_map((void *)arg, true);
 	read_msg(arg, m);
 	/* The whole arg fits the page: at most 127 params. */
 	if (m->num_params > OPTEE_MSG_MAX_NUM_PARAMS) {
@@ -431,6 +434,7 @@ static uint32_t call_with_arg(uint32_t a1, uint32_t a2)
 	}
 	write_results(arg, m);
 out:
+	thread_forget_nsec_map((void *)arg);
 	arch_nsec_unmap((void *)arg, true);
 	return rv;
 }

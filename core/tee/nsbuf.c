@@ -9,6 +9,7 @@
 
 #include <arch/mmu.h>
 #include <kernel/panic.h>
+#include <kernel/thread.h>
 #include <lib/string.h>
 #include <mm/malloc.h>
 #include <optee_msg.h>
@@ -34,10 +35,12 @@ static TEE_Result read_page_list(uint64_t list_pa, paddr_t *pages,
 		entries = arch_nsec_map(&lp, 1, false);
 		if (!entries)
 			return TEE_ERROR_BAD_PARAMETERS;
+		thread_note_nsec_map((void *)entries, false);
 		for (n = 0; n < OPTEE_MSG_NONCONTIG_ENTRIES_PER_PAGE &&
 			    done < count; n++, done++)
 			pages[done] = pa_init(READ_ONCE(entries[n]));
 		list_pa = READ_ONCE(entries[OPTEE_MSG_NONCONTIG_ENTRIES_PER_PAGE]);
+		thread_forget_nsec_map((void *)entries);
 		arch_nsec_unmap((void *)entries, false);
 	}
 	return TEE_SUCCESS;
@@ -86,11 +89,17 @@ out:
 	return res;
 }
 
+void nsbuf_note_call_scoped(struct nsbuf *b)
+{
+	thread_note_nsec_map(b->va, false);
+}
+
 void nsbuf_unmap(struct nsbuf *b)
 {
 	if (!b)
 		return;
 	CHECK(!b->registered);
+	thread_forget_nsec_map(b->va);
 	arch_nsec_unmap(b->va, false);
 	free(b);
 }

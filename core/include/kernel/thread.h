@@ -20,6 +20,7 @@
 #define THREAD_MAX_COUNT	32
 /* Mutexes one thread may hold at once. */
 #define THREAD_MAX_HELD		8
+#define THREAD_MAX_CALL_MAPS	8	/* beyond: not released on abort */
 
 enum thread_state {
 	THREAD_STATE_FREE,
@@ -129,6 +130,13 @@ void **thread_ta_busy_slot(void);
 
 /* The mutexes this thread holds and their count; NULL if no thread. */
 void **thread_held_mutexes(uint32_t **count);
+
+/*
+ * A non-secure mapping made for the running call (none outside a thread),
+ * and its release: what is left is unmapped if the call is abandoned.
+ */
+void thread_note_nsec_map(void *va, bool strict);
+void thread_forget_nsec_map(void *va);
 
 /* Forget the thread of this core after an abandoned call. */
 void thread_abort_current(void);

@@ -40,6 +40,8 @@ static inline void *nsbuf_data(const struct nsbuf *b)
 TEE_Result nsbuf_map_noncontig(uint64_t buf_ptr, uint64_t size,
 			       uint64_t cookie, struct nsbuf **out);
 void nsbuf_unmap(struct nsbuf *b);
+/* @b lives for the running call only (not a registered buffer). */
+void nsbuf_note_call_scoped(struct nsbuf *b);
 
 /* REGISTER_SHM / UNREGISTER_SHM and lookups by cookie. */
 TEE_Result nsbuf_register(struct nsbuf *b);
