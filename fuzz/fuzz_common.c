@@ -118,6 +118,16 @@ void fuzz_reset(void)
 	nex_heap_after_reset = nx.nex_heap_used;
 }
 
+void fuzz_reset_with_hyp(void)
+{
+	char err[256] = "cannot reset";
+
+	fuzz_reset();
+	if (hyp_ready() ? hyp_reset() : hyp_init(&fuzz_machine, err,
+						  sizeof(err)))
+		fuzz_fail("hypervisor: %s", err);
+}
+
 void fuzz_check_std_result(uint32_t fid, uint32_t a0)
 {
 	/* A std call ends with a return code, or leaves with an RPC. */

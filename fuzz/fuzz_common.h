@@ -21,6 +21,8 @@ extern struct sim_machine fuzz_machine;
 
 /* Power-on reset (the machine is made on the first call). */
 void fuzz_reset(void);
+/* The same, and the hypervisor: made once, then reset with the machine. */
+void fuzz_reset_with_hyp(void);
 
 /*
  * Stop the process: @fmt says which invariant broke. One line on stderr,

@@ -227,14 +227,9 @@ unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in = { .data = data, .size = size };
 	struct fuzz_canary canary;
-	char err[128] = "cannot reset";
 	size_t n = 0;
 
-	fuzz_reset();
-	/* The hypervisor is made once, then reset with the machine. */
-	if (hyp_ready() ? hyp_reset() : hyp_init(&fuzz_machine, err,
-						  sizeof(err)))
-		fuzz_fail("hypervisor: %s", err);
+	fuzz_reset_with_hyp();
 	memset(vms, 0, sizeof(vms));
 	fuzz_canary_start(&canary);
 	while (fuzz_next_op(&in, MAX_OPS)) {

@@ -279,15 +279,12 @@ unsigned int fuzz_sched_run(const uint8_t *data, size_t size)
 	struct fuzz_input in = { .data = data, .size = size };
 	struct sched_params sp = { .cores = FUZZ_CORES };
 	unsigned int count = 0;
-	char err[256] = "cannot reset";
+	char err[256] = "";
 	uint8_t flags = 0;
 	unsigned int n = 0;
 	unsigned int vm = 0;
 
-	fuzz_reset();
-	if (hyp_ready() ? hyp_reset() : hyp_init(&fuzz_machine, err,
-						  sizeof(err)))
-		fuzz_fail("hypervisor: %s", err);
+	fuzz_reset_with_hyp();
 	memset(vms, 0, sizeof(vms));
 	memset(in_flight, 0, sizeof(in_flight));
 	sp.preempt_permille = fuzz_u8(&in) * 1000u / 255u;

@@ -299,6 +299,22 @@ static void test_shares_do_not_overlap(void **state)
 	harness_stop();
 }
 
+/* Does [pa, pa + len) of secure RAM read as zeros? */
+static bool secure_zero(paddr_t pa, size_t len)
+{
+	uint8_t *buf = malloc(len);
+	bool zero = true;
+	size_t k = 0;
+
+	assert_non_null(buf);
+	assert_int_equal(sim_phys_read(&harness_machine, pa_addr(pa), buf, len),
+			 0);
+	for (k = 0; k < len && zero; k++)
+		zero = !buf[k];
+	free(buf);
+	return zero;
+}
+
 static void test_reset_returns_to_power_on(void **state)
 {
 	struct nexsim_config cfg;
@@ -308,10 +324,8 @@ static void test_reset_returns_to_power_on(void **state)
 	struct shim_stats st;
 	struct core_guest_info g1;
 	uint64_t resident_boot = 0;
-	uint8_t *bank = NULL;
 	uint32_t ns = 0;
 	char err[128];
-	size_t k = 0;
 	int round = 0;
 
 	(void)state;
@@ -355,32 +369,9 @@ static void test_reset_returns_to_power_on(void **state)
 						 SIM_REGION_TZDRAM) <=
 			    resident_boot + 2 * info.table_size + 4096 +
 			    2 * arch_bank_size());
-		bank = malloc(arch_bank_size());
-		assert_non_null(bank);
-		assert_int_equal(sim_phys_read(&harness_machine,
-					       pa_addr(g1.bank_pa), bank,
-					       arch_bank_size()), 0);
-		for (k = 0; k < arch_bank_size(); k++)
-			assert_int_equal(bank[k], 0);
-		free(bank);
+		assert_true(secure_zero(g1.bank_pa, arch_bank_size()));
 	}
 	harness_stop();
-}
-
-/* Does [pa, pa + len) of secure RAM read as zeros? */
-static bool secure_zero(paddr_t pa, size_t len)
-{
-	uint8_t *buf = malloc(len);
-	bool zero = true;
-	size_t k = 0;
-
-	assert_non_null(buf);
-	assert_int_equal(sim_phys_read(&harness_machine, pa_addr(pa), buf, len),
-			 0);
-	for (k = 0; k < len && zero; k++)
-		zero = !buf[k];
-	free(buf);
-	return zero;
 }
 
 /*
