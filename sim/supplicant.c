@@ -43,6 +43,8 @@ struct supp {
 	uint64_t keys[MAX_KEYS];
 	uint32_t key_count;
 	uint64_t commands;
+	uint64_t payloads_allocated;
+	uint64_t payload_bytes;
 };
 
 static const struct supp_waiter *waiter;
@@ -116,6 +118,8 @@ static void shm_alloc(struct vm *vm, struct supp *s, struct msg_arg *arg)
 	}
 	pl->shm.cookie = s->next_cookie++;
 	s->payloads[slot] = pl;
+	s->payloads_allocated++;
+	s->payload_bytes += size;
 	p->attr = MSG_ATTR_TYPE_TMEM_OUTPUT | MSG_ATTR_NONCONTIG;
 	p->u.tmem.buf_ptr = pl->list_ipa;
 	p->u.tmem.size = size;
@@ -513,6 +517,8 @@ void supp_get_stats(const struct supp *s, struct supp_stats *st)
 		st->open_fds += s->fds[n] != NULL;
 	for (n = 0; n < MAX_PAYLOADS; n++)
 		st->payloads += s->payloads[n] != NULL;
+	st->payloads_allocated = s->payloads_allocated;
+	st->payload_bytes = s->payload_bytes;
 	st->commands = s->commands;
 }
 

@@ -246,6 +246,50 @@ static void test_storage_misuse_panics_and_releases_everything(void **state)
 	TEEC_CloseSession(&store_s);
 }
 
+/* put() through @s: the payloads, bytes and commands it cost vms[0]. */
+static void payload_use(TEEC_Session *s, const char *id, const char *data,
+			uint64_t *allocs, uint64_t *bytes, uint64_t *commands)
+{
+	struct supp_stats st0;
+	struct supp_stats st;
+
+	supp_get_stats(vms[0]->drv->supp, &st0);
+	assert_int_equal(put(s, id, data), TEEC_SUCCESS);
+	supp_get_stats(vms[0]->drv->supp, &st);
+	/* Whatever the call used is back before it completed. */
+	assert_int_equal(st.payloads, 0);
+	*allocs = st.payloads_allocated - st0.payloads_allocated;
+	*bytes = st.payload_bytes - st0.payload_bytes;
+	*commands = st.commands - st0.commands;
+}
+
+static void test_a_calls_fs_operations_share_one_payload_buffer(void **state)
+{
+	static char big[6001];
+	uint64_t allocs = 0;
+	uint64_t bytes = 0;
+	uint64_t commands = 0;
+	TEEC_Session s;
+
+	(void)state;
+	open_session(0, &storage, &s);
+	/*
+	 * Create, write and close the object, with its name and data in
+	 * the thread's cached payload: one SHM_ALLOC of a whole page.
+	 */
+	payload_use(&s, "shared", "small", &allocs, &bytes, &commands);
+	assert_true(commands >= 4);
+	assert_int_equal(allocs, 1);
+	assert_int_equal(bytes, 4096);
+	/* More data than the cached page holds: it is replaced, once. */
+	memset(big, 'b', sizeof(big) - 1);
+	payload_use(&s, "shared", big, &allocs, &bytes, &commands);
+	assert_int_equal(allocs, 2);
+	assert_int_equal(bytes, 4096 + 8192);
+	assert_int_equal(put(&s, "shared", ""), TEEC_SUCCESS);
+	TEEC_CloseSession(&s);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +298,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_a_rewritten_file_is_a_corrupt_object),
 		cmocka_unit_test(test_a_panicking_ta_leaves_no_object_open),
 		cmocka_unit_test(test_storage_misuse_panics_and_releases_everything),
+		cmocka_unit_test(test_a_calls_fs_operations_share_one_payload_buffer),
 	};
 
 	harness_init(argc, argv);

@@ -223,3 +223,29 @@ void thread_rpc_shm_free(struct nsbuf *b)
 	nsbuf_unmap(b);
 	thread_rpc_cmd(OPTEE_RPC_CMD_SHM_FREE, 1, &f);
 }
+
+struct nsbuf *thread_rpc_shm_cache_alloc(size_t size)
+{
+	struct nsbuf **slot = (struct nsbuf **)thread_shm_cache_slot();
+
+	if (!slot || !size || size > SIZE_MAX - SMALL_PAGE_SIZE)
+		return NULL;
+	if (*slot && (*slot)->size >= size)
+		return *slot;
+	thread_rpc_shm_cache_clear();
+	/* The normal world hands out whole pages anyway: ask for them. */
+	*slot = thread_rpc_shm_alloc(ROUNDUP(size, (size_t)SMALL_PAGE_SIZE));
+	return *slot;
+}
+
+void thread_rpc_shm_cache_clear(void)
+{
+	struct nsbuf **slot = (struct nsbuf **)thread_shm_cache_slot();
+	struct nsbuf *b = slot ? *slot : NULL;
+
+	if (!b)
+		return;
+	/* Off the thread before the RPC: it may be abandoned there. */
+	*slot = NULL;
+	thread_rpc_shm_free(b);
+}

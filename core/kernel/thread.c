@@ -57,6 +57,8 @@ struct thread_ctx {
 	void *call_maps[THREAD_MAX_CALL_MAPS];
 	uint8_t call_map_strict;	/* bit n: call_maps[n] is strict */
 	uint8_t call_map_count;
+	/* The call's payload buffer cache (kernel/rpc.c), NULL if none. */
+	void *shm_cache;
 };
 
 /* In the guest's heap, made with its runtime: the bank stays small. */
@@ -173,6 +175,9 @@ static void end_call(uint32_t rv)
 	/* The thread may have moved to another core meanwhile. */
 	struct thread_ctx *t = current_thread();
 
+	/* The payload cache goes back first, while the call still runs. */
+	thread_rpc_shm_cache_clear();
+	t = current_thread();
 	/* Without the cache, the RPC argument lives for one call only. */
 	if (t->rpc_arg_cookie && !thread_prealloc_rpc_cache) {
 		uint64_t cookie = t->rpc_arg_cookie;
@@ -334,6 +339,13 @@ void **thread_ta_busy_slot(void)
 	return t ? &t->ta_busy : NULL;
 }
 
+void **thread_shm_cache_slot(void)
+{
+	struct thread_ctx *t = current_thread();
+
+	return t ? &t->shm_cache : NULL;
+}
+
 void **thread_held_mutexes(uint32_t **count)
 {
 	struct thread_ctx *t = current_thread();
@@ -420,6 +432,8 @@ void thread_abort_current(void)
 	mutex_abort_thread();
 	ta_abort_thread();
 	release_call_maps(&threads[core_thread[core]]);
+	/* Its cached payload buffer was call-scoped: unmapped just now. */
+	threads[core_thread[core]].shm_cache = NULL;
 	threads[core_thread[core]].state = THREAD_STATE_FREE;
 	/* The normal world keeps the buffer; this thread forgets it. */
 	forget_rpc_arg(&threads[core_thread[core]]);

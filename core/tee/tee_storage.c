@@ -99,7 +99,7 @@ static void set_memref(struct thread_param *p, uint32_t attr,
 static TEE_Result fs_open(const char *name, bool create, uint64_t *fd)
 {
 	size_t len = strlen(name);
-	struct nsbuf *b = thread_rpc_shm_alloc(len);
+	struct nsbuf *b = thread_rpc_shm_cache_alloc(len);
 	struct thread_param p[3];
 	TEE_Result res = TEE_SUCCESS;
 
@@ -111,7 +111,6 @@ static TEE_Result fs_open(const char *name, bool create, uint64_t *fd)
 	set_memref(&p[1], OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, b, 0, len);
 	set_value(&p[2], OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0, 0, 0);
 	res = fs_result(thread_rpc_cmd(OPTEE_RPC_CMD_FS, 3, p));
-	thread_rpc_shm_free(b);
 	*fd = p[2].u.value.a;
 	return res;
 }
@@ -136,7 +135,7 @@ static TEE_Result fs_rw(uint64_t fd, uint64_t offs, void *out,
 	*done = 0;
 	if (!len)
 		return TEE_SUCCESS;
-	b = thread_rpc_shm_alloc(len);
+	b = thread_rpc_shm_cache_alloc(len);
 	if (!b)
 		return TEE_ERROR_OUT_OF_MEMORY;
 	if (in)
@@ -156,7 +155,6 @@ static TEE_Result fs_rw(uint64_t fd, uint64_t offs, void *out,
 	} else if (!res) {
 		*done = len;
 	}
-	thread_rpc_shm_free(b);
 	return res;
 }
 
@@ -172,7 +170,7 @@ static TEE_Result fs_truncate(uint64_t fd, uint64_t len)
 static TEE_Result fs_remove(const char *name)
 {
 	size_t len = strlen(name);
-	struct nsbuf *b = thread_rpc_shm_alloc(len);
+	struct nsbuf *b = thread_rpc_shm_cache_alloc(len);
 	struct thread_param p[2];
 	TEE_Result res = TEE_SUCCESS;
 
@@ -183,7 +181,6 @@ static TEE_Result fs_remove(const char *name)
 		  0, 0);
 	set_memref(&p[1], OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, b, 0, len);
 	res = fs_result(thread_rpc_cmd(OPTEE_RPC_CMD_FS, 2, p));
-	thread_rpc_shm_free(b);
 	return res;
 }
 
@@ -191,7 +188,7 @@ static TEE_Result fs_rename(const char *from, const char *to)
 {
 	size_t l1 = strlen(from);
 	size_t l2 = strlen(to);
-	struct nsbuf *b = thread_rpc_shm_alloc(l1 + l2);
+	struct nsbuf *b = thread_rpc_shm_cache_alloc(l1 + l2);
 	struct thread_param p[3];
 	TEE_Result res = TEE_SUCCESS;
 
@@ -204,7 +201,6 @@ static TEE_Result fs_rename(const char *from, const char *to)
 	set_memref(&p[1], OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, b, 0, l1);
 	set_memref(&p[2], OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, b, l1, l2);
 	res = fs_result(thread_rpc_cmd(OPTEE_RPC_CMD_FS, 3, p));
-	thread_rpc_shm_free(b);
 	return res;
 }
 

@@ -102,6 +102,17 @@ struct nsbuf;
 struct nsbuf *thread_rpc_shm_alloc(size_t size);
 /* Unmap it and SHM_FREE it. */
 void thread_rpc_shm_free(struct nsbuf *b);
+/*
+ * The thread's payload cache, as OP-TEE's shm cache: a buffer of at least
+ * @size bytes that the running call's RPCs share. A bigger need replaces
+ * it (SHM_FREE, then SHM_ALLOC of whole pages); the caller never frees it.
+ * thread_rpc_shm_cache_clear() gives it back; every std call does so as it
+ * ends, so no payload buffer outlives its call.
+ */
+struct nsbuf *thread_rpc_shm_cache_alloc(size_t size);
+void thread_rpc_shm_cache_clear(void);
+/* Where the running thread keeps that buffer; NULL outside a thread. */
+void **thread_shm_cache_slot(void);
 
 /*
  * Where a normal-world interrupt may preempt this thread: at a preemption

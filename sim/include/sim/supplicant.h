@@ -44,6 +44,8 @@ struct supp_stats {
 	size_t bytes;
 	uint32_t open_fds;
 	uint32_t payloads;	/* SHM_ALLOC buffers not freed */
+	uint64_t payloads_allocated;	/* SHM_ALLOCs answered with a buffer */
+	uint64_t payload_bytes;		/* and the bytes they asked for */
 	uint64_t commands;
 };
 void supp_get_stats(const struct supp *s, struct supp_stats *st);
