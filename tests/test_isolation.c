@@ -570,6 +570,13 @@ static void test_mapping_cache_keeps_pages_to_their_guest(void **state)
 	assert_int_equal(v.owner_guest, 1);
 	assert_int_equal(sim_vm_destroyed(1), OK);
 	assert_int_equal(sim_vm_destroyed(2), OK);
+	/* Its guest dead, the cached page is kept out of everyone's reach. */
+	assert_int_equal(sim_vm_created(3), OK);
+	assert_int_equal(virt_set_guest(3), TEE_SUCCESS);
+	assert_true(shim_try(poke, &pk, &v));
+	virt_unset_guest();
+	assert_int_equal(v.owner, SHIM_OWNER_NSEC_UNMAPPED);
+	assert_int_equal(sim_vm_destroyed(3), OK);
 	restart_with(SHIM_VIOLATION_ABORT);
 }
 
@@ -618,6 +625,73 @@ static void test_released_arg_page_unreachable(void **state)
 	}
 	assert_int_equal(sim_vm_destroyed(1), OK);
 	assert_int_equal(sim_vm_destroyed(2), OK);
+}
+
+/*
+ * A dead guest's released page is kept parked, out of everyone's reach,
+ * until a guest maps that same physical page: it takes the mapping over.
+ */
+static void test_a_dead_guests_page_passes_to_the_next_to_map_it(void **state)
+{
+	struct shim_violation v;
+	struct shim_stats st0;
+	struct shim_stats st;
+	struct poke pk = { 0 };
+	paddr_t page = pa_init(nsec_page(33));
+	paddr_t other = pa_init(nsec_page(34));
+	uint8_t *va = NULL;
+	uint8_t *o = NULL;
+
+	(void)state;
+	assert_int_equal(sim_vm_created(1), OK);
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	va = arch_nsec_map(&page, 1, true);
+	assert_non_null(va);
+	va[3] = 0x5a;
+	arch_nsec_unmap(va, true);
+	virt_unset_guest();
+	assert_int_equal(sim_vm_destroyed(1), OK);
+	shim_get_stats(&st0);
+
+	/* Unowned now: the default partition and any guest fault on it. */
+	pk.ptr = va + 3;
+	assert_true(shim_try(poke, &pk, &v));
+	assert_int_equal(v.owner, SHIM_OWNER_NSEC_UNMAPPED);
+	assert_int_equal(v.owner_guest, 1);
+	assert_int_equal(sim_vm_created(2), OK);
+	assert_int_equal(sim_vm_created(3), OK);
+	assert_int_equal(virt_set_guest(3), TEE_SUCCESS);
+	assert_true(shim_try(poke, &pk, &v));
+	/* Guest 3 in a call (a call key of its own) still cannot. */
+	o = arch_nsec_map(&other, 1, true);
+	assert_non_null(o);
+	assert_true(shim_try(poke, &pk, &v));
+	assert_int_equal(v.owner, SHIM_OWNER_NSEC_UNMAPPED);
+	arch_nsec_unmap(o, true);
+	virt_unset_guest();
+
+	/* Guest 2 maps that page: the same mapping, no new one. */
+	assert_int_equal(virt_set_guest(2), TEE_SUCCESS);
+	assert_ptr_equal(arch_nsec_map(&page, 1, true), va);
+	assert_int_equal(va[3], 0x5a);
+	virt_unset_guest();
+	shim_get_stats(&st);
+	assert_int_equal(st.ns_maps_inherited, st0.ns_maps_inherited + 1);
+	/* Guest 3's page was its own, new mapping; guest 2's was not. */
+	assert_int_equal(st.ns_maps, st0.ns_maps + 1);
+	/* It is guest 2's now: guest 3 and the default partition fault. */
+	assert_true(shim_try(poke, &pk, &v));
+	assert_int_equal(v.owner, SHIM_OWNER_NSEC);
+	assert_int_equal(v.owner_guest, 2);
+	assert_int_equal(virt_set_guest(3), TEE_SUCCESS);
+	assert_true(shim_try(poke, &pk, &v));
+	virt_unset_guest();
+	assert_int_equal(v.owner_guest, 2);
+	assert_int_equal(virt_set_guest(2), TEE_SUCCESS);
+	arch_nsec_unmap(va, true);
+	virt_unset_guest();
+	assert_int_equal(sim_vm_destroyed(2), OK);
+	assert_int_equal(sim_vm_destroyed(3), OK);
 }
 
 /* Every address in @va[0..@count) faults from every partition. */
@@ -811,6 +885,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_nonsecure_pages_reach_only_their_guest),
 		cmocka_unit_test(test_mapping_cache_keeps_pages_to_their_guest),
 		cmocka_unit_test(test_released_arg_page_unreachable),
+		cmocka_unit_test(test_a_dead_guests_page_passes_to_the_next_to_map_it),
 		cmocka_unit_test(test_reused_arg_pages_stay_strict_round_robin),
 		cmocka_unit_test(test_report_text_names_every_field),
 		cmocka_unit_test(test_report_text_is_bounded_with_long_names),

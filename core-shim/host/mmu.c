@@ -1087,8 +1087,13 @@ bool mmu_callkey_available(void)
 	return mmu.guard == SHIM_GUARD_PKEYS && mmu.call_key_count;
 }
 
+int mmu_callkey_slot(const struct arch_prtn *owner)
+{
+	return owner->call_slot;
+}
+
 bool mmu_callkey_acquire(struct arch_prtn *owner,
-			 void (*evict)(struct arch_prtn *holder))
+			 void (*evict)(struct arch_prtn *holder), int prefer)
 {
 	struct arch_prtn *victim = NULL;
 	size_t slot = 0;
@@ -1098,7 +1103,13 @@ bool mmu_callkey_acquire(struct arch_prtn *owner,
 	owner->call_tick = ++mmu.tick;
 	if (owner->call_slot >= 0)
 		return true;
-	for (n = 0; n < mmu.call_key_count; n++) {
+	if (prefer >= 0 && (size_t)prefer < mmu.call_key_count &&
+	    !mmu.call_holder[prefer]) {
+		slot = (size_t)prefer;
+		found = true;
+		n = mmu.call_key_count;		/* no search */
+	}
+	for (; n < mmu.call_key_count; n++) {
 		struct arch_prtn *h = mmu.call_holder[n];
 
 		if (!h) {

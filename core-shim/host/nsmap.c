@@ -28,6 +28,17 @@
  * - Cache (ns_map_cache, off by default): a released page stays mapped
  *   with its guest's key, reused the same way. The price: between its
  *   calls, that guest's partition can still reach its last argument pages.
+ *
+ * When a guest dies, its released single pages are not unmapped but kept
+ * parked, unowned (at most ORPHAN_MAX, the oldest go first): the next
+ * guest to map the same page takes the mapping over. A page on the dead
+ * guest's call key stays there, closed, until someone takes that key: its
+ * heir, if it can have that very key, reuses the page with no system call
+ * at all; anyone else parks it first. So a guest that follows another on
+ * the same pages (a VM re-created, a fuzz input after the last) maps
+ * nothing anew. The price: a stale pointer of the dead guest into such a
+ * page reaches it again once its heir maps that same physical page —
+ * memory the heir was given anyway; until then it faults as before.
  */
 
 #define _GNU_SOURCE
@@ -45,6 +56,8 @@
 #define PAGE		4096u
 /* Released call mappings kept per guest (its arg pages, mostly). */
 #define CACHE_PER_GUEST	2
+/* Released pages of dead guests kept for their heirs. */
+#define ORPHAN_MAX	32
 
 enum nsmap_state {
 	NSMAP_LIVE,
@@ -61,9 +74,11 @@ struct nsmap {
 	enum nsmap_state state;
 	uint64_t cached_at;
 	bool on_call_key;		/* tagged with the call key */
+	int call_slot;			/* an orphan's call key slot, or -1 */
 	struct nsmap *next;		/* every mapping */
 	struct nsmap *prev;
-	struct nsmap *owner_next;	/* the owner's mappings */
+	/* The owner's mappings; an orphan's (owner NULL): the orphans. */
+	struct nsmap *owner_next;
 };
 
 static struct {
@@ -71,6 +86,8 @@ static struct {
 	uintptr_t cursor;
 	bool wrapped;			/* the cursor went round once */
 	struct nsmap *list;
+	struct nsmap *orphans;		/* dead guests' parked pages */
+	size_t orphan_count;
 	size_t cached;
 	uint64_t tick;
 	bool cache;
@@ -160,20 +177,33 @@ static void link_map(struct nsmap *m)
 	*head = m;
 }
 
+static struct nsmap **owner_list(struct nsmap *m)
+{
+	return m->owner ? mmu_prtn_nsmaps(m->owner) : &ns.orphans;
+}
+
+/* Off its owner's list (or the orphans'). */
+static void unlink_owner(struct nsmap *m)
+{
+	struct nsmap **pp = owner_list(m);
+
+	while (*pp && *pp != m)
+		pp = &(*pp)->owner_next;
+	if (*pp) {
+		*pp = m->owner_next;
+		ns.orphan_count -= !m->owner;
+	}
+}
+
 static void unlink_map(struct nsmap *m)
 {
-	struct nsmap **pp = mmu_prtn_nsmaps(m->owner);
-
 	if (m->prev)
 		m->prev->next = m->next;
 	else
 		ns.list = m->next;
 	if (m->next)
 		m->next->prev = m->prev;
-	while (*pp && *pp != m)
-		pp = &(*pp)->owner_next;
-	if (*pp)
-		*pp = m->owner_next;
+	unlink_owner(m);
 }
 
 static void retire(struct nsmap *m)
@@ -250,11 +280,33 @@ static void callkey_evict(struct arch_prtn *holder)
 	callkey_park_released(holder, NULL);
 }
 
+/*
+ * A call key for @owner (slot @prefer if free). One it did not hold yet may
+ * still carry dead guests' pages: parked now, before it can open.
+ */
+static bool acquire_callkey(struct arch_prtn *owner, int prefer)
+{
+	bool had = mmu_callkey_slot(owner) >= 0;
+	struct nsmap *m = NULL;
+	int slot = 0;
+
+	if (!ns.park || !mmu_callkey_available() ||
+	    !mmu_callkey_acquire(owner, callkey_evict, prefer))
+		return false;
+	slot = mmu_callkey_slot(owner);
+	if (!had)
+		for (m = ns.orphans; m; m = m->owner_next)
+			if (m->call_slot == slot) {
+				mmu_park_nsec((void *)m->va, PAGE);
+				m->call_slot = -1;
+			}
+	return true;
+}
+
 /* Put arg page @m of @owner on its call key, if one can be had. */
 static bool callkey_attach(struct arch_prtn *owner, struct nsmap *m)
 {
-	if (!ns.park || !mmu_callkey_available() ||
-	    !mmu_callkey_acquire(owner, callkey_evict))
+	if (!acquire_callkey(owner, -1))
 		return false;
 	/* Its older released pages on the key: no dormant page but @m. */
 	callkey_park_released(owner, m);
@@ -264,6 +316,64 @@ static bool callkey_attach(struct arch_prtn *owner, struct nsmap *m)
 	}
 	mmu_callkey_open(owner);
 	return true;
+}
+
+/*
+ * A dead guest's parked mapping of page @pa, now @owner's (parked, or on
+ * @owner's call key, closed); NULL if there is none.
+ */
+static struct nsmap *inherit(struct arch_prtn *owner, uint64_t pa)
+{
+	struct nsmap **head = mmu_prtn_nsmaps(owner);
+	struct nsmap *m = NULL;
+
+	for (m = ns.orphans; m && m->first_pa != pa; m = m->owner_next)
+		;
+	if (!m)
+		return NULL;
+	unlink_owner(m);
+	m->owner = owner;
+	m->guest_id = mmu_prtn_guest_id(owner);
+	m->owner_next = *head;
+	*head = m;
+	if (m->call_slot >= 0) {
+		/* Its key, if @owner can have that one; else parked first. */
+		if (acquire_callkey(owner, m->call_slot) &&
+		    mmu_callkey_slot(owner) == m->call_slot) {
+			m->on_call_key = true;
+		} else {
+			mmu_park_nsec((void *)m->va, PAGE);
+		}
+		m->call_slot = -1;
+	}
+	shim_stats_counters.ns_maps_inherited++;
+	return m;
+}
+
+/* Keep released page @m of a dying guest for the next one mapping it. */
+static void orphan(struct nsmap *m, int call_slot)
+{
+	struct nsmap *oldest = NULL;
+	struct nsmap *o = NULL;
+
+	unlink_owner(m);
+	m->call_slot = m->on_call_key ? call_slot : -1;
+	/* Off its owner's key: that key goes to another guest. */
+	if (!m->on_call_key && m->state == NSMAP_CACHED)
+		mmu_park_nsec((void *)m->va, PAGE);
+	m->on_call_key = false;
+	m->state = NSMAP_PARKED;
+	m->owner = NULL;
+	m->cached_at = ++ns.tick;
+	m->owner_next = ns.orphans;
+	ns.orphans = m;
+	ns.orphan_count++;
+	if (ns.orphan_count <= ORPHAN_MAX)
+		return;
+	for (o = ns.orphans; o; o = o->owner_next)
+		if (!oldest || o->cached_at < oldest->cached_at)
+			oldest = o;
+	retire(oldest);
 }
 
 void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable)
@@ -287,6 +397,8 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable)
 	}
 	if (cacheable && (ns.cache || ns.park) && count == 1) {
 		m = cache_lookup(owner, pa_addr(pages[0]));
+		if (!m)
+			m = inherit(owner, pa_addr(pages[0]));
 		if (m) {
 			if (m->state == NSMAP_PARKED &&
 			    !callkey_attach(owner, m))
@@ -321,6 +433,7 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable)
 	m->state = NSMAP_LIVE;
 	link_map(m);
 	m->on_call_key = false;
+	m->call_slot = -1;
 	if (!(cacheable && count == 1 && callkey_attach(owner, m)))
 		mmu_guard_nsec((void *)va, count * PAGE, owner);
 	shim_stats_counters.ns_maps++;
@@ -399,15 +512,22 @@ void arch_nsec_unmap(void *va, bool cacheable)
 	retire(m);
 }
 
-/* Every mapping of @owner, live or cached (live ones at destroy leaked). */
+/*
+ * Every mapping of dying @owner: live ones leaked and go; released single
+ * pages are kept for an heir.
+ */
 void nsmap_release_all(struct arch_prtn *owner)
 {
 	struct nsmap **head = mmu_prtn_nsmaps(owner);
+	int call_slot = mmu_callkey_slot(owner);
 
 	while (*head) {
-		if ((*head)->state == NSMAP_LIVE)
+		if ((*head)->state == NSMAP_LIVE) {
 			shim_stats_counters.ns_maps_leaked++;
-		retire(*head);
+			retire(*head);
+		} else {
+			orphan(*head, call_slot);
+		}
 	}
 }
 

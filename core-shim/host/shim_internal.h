@@ -67,9 +67,14 @@ void mmu_guard_nsec(void *va, size_t size, struct arch_prtn *owner);
  * and has a live mapping on it. Returns false if there is none.
  */
 bool mmu_callkey_available(void);
-/* Give @owner a call key; @evict parks a released holder's pages on its. */
+/*
+ * Give @owner a call key; @evict parks a released holder's pages on its.
+ * Key slot @prefer (-1: any) is taken if no one holds it.
+ */
 bool mmu_callkey_acquire(struct arch_prtn *owner,
-			 void (*evict)(struct arch_prtn *holder));
+			 void (*evict)(struct arch_prtn *holder), int prefer);
+/* The slot of @owner's call key; -1 if it has none. */
+int mmu_callkey_slot(const struct arch_prtn *owner);
 void mmu_callkey_tag(struct arch_prtn *owner, void *va, size_t size);
 /* A live mapping on the call key began / ended for the active guest. */
 void mmu_callkey_open(struct arch_prtn *owner);
