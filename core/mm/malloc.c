@@ -76,17 +76,15 @@ static inline __no_asan struct malloc_block *blk_prev(struct malloc_block *b)
 	return (struct malloc_block *)((uint8_t *)b - b->prev_size);
 }
 
+_Static_assert(MALLOC_BIN_COUNT <= 64, "one bit per bin in bin_map");
+
 static unsigned int bin_of(size_t size)
 {
-	unsigned int bin = 0;
-
 	/* size >= MIN_BLOCK >= 32: bin 0 holds 32..63, bin 1 64..127, ... */
-	size >>= 5;
-	while (size > 1 && bin < MALLOC_BIN_COUNT - 1) {
-		size >>= 1;
-		bin++;
-	}
-	return bin;
+	unsigned int bin = 63u - (unsigned int)__builtin_clzll(
+					(unsigned long long)(size >> 5));
+
+	return bin < MALLOC_BIN_COUNT ? bin : MALLOC_BIN_COUNT - 1;
 }
 
 static __no_asan void bin_insert(struct malloc_ctx *ctx, struct malloc_block *b)
@@ -98,14 +96,21 @@ static __no_asan void bin_insert(struct malloc_ctx *ctx, struct malloc_block *b)
 	if (b->next)
 		b->next->prev = b;
 	ctx->bins[bin] = b;
+	ctx->bin_map |= 1ull << bin;
 }
 
 static __no_asan void bin_remove(struct malloc_ctx *ctx, struct malloc_block *b)
 {
-	if (b->prev)
+	unsigned int bin = 0;
+
+	if (b->prev) {
 		b->prev->next = b->next;
-	else
-		ctx->bins[bin_of(blk_size(b))] = b->next;
+	} else {
+		bin = bin_of(blk_size(b));
+		ctx->bins[bin] = b->next;
+		if (!b->next)
+			ctx->bin_map &= ~(1ull << bin);
+	}
 	if (b->next)
 		b->next->prev = b->prev;
 }
@@ -219,11 +224,14 @@ static __no_asan struct malloc_block *find_fit(struct malloc_ctx *ctx,
 					       size_t need, size_t align,
 					       size_t *front)
 {
-	unsigned int bin = 0;
+	/* The bins that hold anything, from @need's up. */
+	uint64_t bins = ctx->bin_map & ~((1ull << bin_of(need)) - 1u);
 
-	for (bin = bin_of(need); bin < MALLOC_BIN_COUNT; bin++) {
+	while (bins) {
+		unsigned int bin = (unsigned int)__builtin_ctzll(bins);
 		struct malloc_block *b = NULL;
 
+		bins &= bins - 1u;
 		for (b = ctx->bins[bin]; b; b = b->next) {
 			uintptr_t payload = (uintptr_t)blk_payload(b);
 			uintptr_t aligned = ROUNDUP(payload, (uintptr_t)align);

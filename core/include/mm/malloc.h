@@ -31,6 +31,7 @@ struct malloc_ctx {
 	uint8_t *pool_start;
 	uint8_t *pool_end;
 	struct malloc_block *bins[MALLOC_BIN_COUNT];
+	uint64_t bin_map;		/* bit n: bins[n] is not empty */
 	struct malloc_stats stats;
 	unsigned int lock;
 };
