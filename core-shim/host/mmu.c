@@ -635,8 +635,14 @@ static void park_window(struct window *w)
 
 /*
  * An LRU key for a guest that has none: a free one no window carries,
- * else a free one (its window gets parked), else the least recently used
- * holder's, taken from it.
+ * else a free one a retired window carries (that window gets parked),
+ * else the least recently used holder's, taken from it.
+ *
+ * Of the retired windows, the one retired last gives its key up: a share's
+ * guests take its windows in turn, the one retired longest ago first
+ * (take_window), so that window is the last to be wanted again. Taking the
+ * oldest one's instead would take the key of the window needed next, and
+ * with more windows than keys every new guest would move a key.
  */
 static size_t pick_key(void)
 {
@@ -650,7 +656,8 @@ static size_t pick_key(void)
 			continue;
 		if (!mmu.key_window[n])
 			return n;
-		if (tagged == SIZE_MAX)
+		if (tagged == SIZE_MAX || mmu.key_window[n]->retired_at >
+					  mmu.key_window[tagged]->retired_at)
 			tagged = n;
 	}
 	if (tagged != SIZE_MAX)
@@ -693,6 +700,7 @@ static int ensure_key(struct arch_prtn *p)
 		set_key((void *)w->va, mmu.win_size, mmu.lru_keys[slot]);
 		w->key_slot = (int)slot;
 		mmu.key_window[slot] = w;
+		shim_stats_counters.window_keyings++;
 	}
 	nsmap_for_each(p, key_range, &mmu.lru_keys[slot]);
 	mmu.key_owner[slot] = p;

@@ -114,6 +114,7 @@ struct shim_stats {
 	uint64_t prtn_switches;	/* activations of a guest partition */
 	uint64_t bank_swaps;	/* activations that changed the bank owner */
 	uint64_t key_evictions;	/* pkeys: a guest lost its key to another */
+	uint64_t window_keyings;	/* pkeys: a window tagged with a key anew */
 	uint64_t violations;
 	uint64_t aborted_calls;
 	uint64_t ta_faults;	/* END_CALL: violations that killed a TA */
