@@ -221,12 +221,11 @@ void fuzz_check_end(void)
 			  (unsigned int)st.partitions_live);
 }
 
-size_t fuzz_message(struct fuzz_input *in, uint8_t buf[4096])
+size_t fuzz_message(struct fuzz_input *in, uint8_t buf[FUZZ_MSG_MAX])
 {
 	size_t params = 0;
 	size_t n = 0;
 
-	memset(buf, 0, 4096);
 	for (n = 0; n < 32; n++)
 		buf[n] = fuzz_u8(in);
 	params = fuzz_u8(in) % 8;

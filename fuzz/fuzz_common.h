@@ -93,12 +93,15 @@ void fuzz_trace_smc_result(const struct fuzz_input *in,
 void fuzz_trace_arg(const struct fuzz_input *in, const char *what,
 		    uint64_t addr, const uint8_t *buf, size_t len);
 
+/* The most fuzz_message() writes: a header and 7 params. */
+#define FUZZ_MSG_MAX	(32u + 7u * 32u)
+
 /*
  * An optee_msg_arg from the input: the 32-byte header, then a count of
- * params (up to 7) and 32 bytes each, into @buf (a page, zeroed first).
- * Returns the bytes it takes.
+ * params (up to 7) and 32 bytes each, into @buf. Returns the bytes it
+ * wrote, every one of them from the input (zero past its end).
  */
-size_t fuzz_message(struct fuzz_input *in, uint8_t buf[4096]);
+size_t fuzz_message(struct fuzz_input *in, uint8_t buf[FUZZ_MSG_MAX]);
 
 uint8_t fuzz_u8(struct fuzz_input *in);
 uint16_t fuzz_u16(struct fuzz_input *in);

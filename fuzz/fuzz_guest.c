@@ -143,7 +143,7 @@ static void message(struct fuzz_input *in)
 	unsigned int slot = slot_at(in);
 	struct vm *vm = vms[slot];
 	uint16_t page = fuzz_u16(in);
-	uint8_t buf[HYP_PAGE];
+	uint8_t buf[FUZZ_MSG_MAX];
 	size_t len = fuzz_message(in, buf);
 
 	if (!vm) {

@@ -90,7 +90,7 @@ static void memory(struct fuzz_input *in)
 
 static void message(struct fuzz_input *in)
 {
-	uint8_t buf[4096];
+	uint8_t buf[FUZZ_MSG_MAX];
 	uint16_t page = fuzz_u16(in);
 	size_t len = fuzz_message(in, buf);
 
