@@ -178,7 +178,26 @@ int guest_drv_probe(struct vm *vm, char *err, size_t err_size)
 	d->memref_null = regs[1] & SMC_CAP_MEMREF_NULL;
 	d->next_cookie = 0x1000;
 	vm->drv = d;
+	/*
+	 * As Linux's driver at probe: threads keep their RPC argument from
+	 * call to call (a refusal, with calls in flight, only costs speed).
+	 */
+	fast(vm, SMC_ENABLE_SHM_CACHE, 0, NULL);
 	return 0;
+}
+
+bool guest_drv_disable_shm_cache(struct vm *vm)
+{
+	uint64_t regs[8];
+	uint64_t ret = 0;
+
+	if (!vm->drv)
+		return false;
+	/* One cached argument back per call, until none is left. */
+	while ((ret = fast(vm, SMC_DISABLE_SHM_CACHE, 0, regs)) ==
+	       SMC_RET_OK)
+		rpc_free(vm, (regs[1] << 32) | (uint32_t)regs[2]);
+	return ret == SMC_RET_ENOTAVAIL;
 }
 
 void guest_drv_detach(struct vm *vm)

@@ -32,6 +32,12 @@ static int hyp_setup(void **state)
 	assert_non_null(vm_b);
 	assert_int_equal(guest_drv_probe(vm_a, err, sizeof(err)), 0);
 	assert_int_equal(guest_drv_probe(vm_b, err, sizeof(err)), 0);
+	/*
+	 * These tests watch a call's RPC argument come and go with it: the
+	 * RPC argument cache the driver enabled at probe is turned off.
+	 */
+	assert_true(guest_drv_disable_shm_cache(vm_a));
+	assert_true(guest_drv_disable_shm_cache(vm_b));
 	return 0;
 }
 
@@ -167,6 +173,7 @@ static void test_careless_hypervisor_is_reported(void **state)
 	vm_b = hyp_vm_create(2 << 20, err, sizeof(err));
 	assert_non_null(vm_b);
 	assert_int_equal(guest_drv_probe(vm_b, err, sizeof(err)), 0);
+	assert_true(guest_drv_disable_shm_cache(vm_b));
 	s = drv_open(vm_b);
 	memset(p, 0, sizeof(p));
 	p[0].type = DRV_PARAM_VALUE_OUTPUT;
@@ -175,13 +182,23 @@ static void test_careless_hypervisor_is_reported(void **state)
 	assert_true(vm_b->drv->rpcs >= 3);
 }
 
-static struct vm *fresh_vm(void)
+/* A new VM whose driver probed the TEE (and enabled the RPC cache). */
+static struct vm *probed_vm(void)
 {
 	char err[128] = "";
 	struct vm *vm = hyp_vm_create(2 << 20, err, sizeof(err));
 
 	assert_non_null(vm);
 	assert_int_equal(guest_drv_probe(vm, err, sizeof(err)), 0);
+	return vm;
+}
+
+/* A new VM whose calls each allocate and free their RPC argument. */
+static struct vm *fresh_vm(void)
+{
+	struct vm *vm = probed_vm();
+
+	assert_true(guest_drv_disable_shm_cache(vm));
 	return vm;
 }
 
@@ -336,30 +353,39 @@ static void test_thread_count_never_frees_an_rpc_argument(void **state)
 
 static void test_the_rpc_cache_enabled_before_any_call_holds(void **state)
 {
-	struct vm *vm = fresh_vm();
+	struct vm *vm = probed_vm();
 	uint64_t base = pinned_now();
 	struct drv_param p[4];
 	uint64_t regs[8];
+	uint64_t rpcs = 0;
 	uint32_t origin = 0;
 	uint32_t s = 0;
+	int n = 0;
 
 	(void)state;
-	/* As Linux does: enabled right after the probe, before any call. */
-	memset(regs, 0, sizeof(regs));
-	regs[0] = SMC_ENABLE_SHM_CACHE;
-	hyp_vm_smc(vm, regs);
-	assert_int_equal(regs[0], SMC_RET_OK);
+	/* As Linux's driver, it enabled the cache at probe. */
 	s = drv_open(vm);
-	memset(p, 0, sizeof(p));
-	p[0].type = DRV_PARAM_VALUE_OUTPUT;
-	assert_int_equal(guest_invoke(vm, s, TA_STORAGE_CMD_REE_TIME, p,
-				      &origin), 0);
-	assert_int_equal(pinned_now(), base + 1);
+	for (n = 0; n < 3; n++) {
+		memset(p, 0, sizeof(p));
+		p[0].type = DRV_PARAM_VALUE_OUTPUT;
+		rpcs = vm->drv->rpcs;
+		assert_int_equal(guest_invoke(vm, s, TA_STORAGE_CMD_REE_TIME,
+					      p, &origin), 0);
+		/*
+		 * The first call allocates the RPC argument (ALLOC, then the
+		 * GET_TIME command); the others reuse it: one RPC, no FREE.
+		 */
+		assert_int_equal(vm->drv->rpcs - rpcs, n ? 1 : 2);
+		assert_int_equal(pinned_now(), base + 1);
+	}
+	/* Turned off, as Linux at removal: handed back and unpinned. */
+	assert_true(guest_drv_disable_shm_cache(vm));
+	assert_int_equal(pinned_now(), base);
+	assert_null(vm->med.rpc_list);
 	memset(regs, 0, sizeof(regs));
 	regs[0] = SMC_DISABLE_SHM_CACHE;
 	hyp_vm_smc(vm, regs);
-	assert_int_equal(regs[0], SMC_RET_OK);
-	assert_int_equal(pinned_now(), base);
+	assert_int_equal(regs[0], SMC_RET_ENOTAVAIL);
 	hyp_vm_destroy(vm);
 }
 

@@ -63,6 +63,13 @@ struct guest_drv {
 
 /* Find the TEE, check it, negotiate. 0, or -1 with a reason in @err. */
 int guest_drv_probe(struct vm *vm, char *err, size_t err_size);
+/*
+ * The driver enables the TEE's RPC argument cache at probe, as Linux's
+ * does: a thread keeps its RPC argument from call to call. This turns it
+ * off again (the TEE hands back each cached argument, the driver frees
+ * it), as Linux at removal. False if calls in flight kept it on (EBUSY).
+ */
+bool guest_drv_disable_shm_cache(struct vm *vm);
 /* Drop the driver of a VM that is going away (frees its state only). */
 void guest_drv_detach(struct vm *vm);
 
