@@ -675,6 +675,68 @@ static void test_released_arg_page_unreachable(void **state)
 }
 
 /*
+ * A released call mapping of several pages is parked and known again by
+ * its whole page list: the same list maps to it again, any other list
+ * (the same pages in another order, one page more) is mapped anew.
+ */
+static void test_released_page_runs_are_reused_only_for_the_same_list(
+	void **state)
+{
+	struct shim_violation v;
+	struct shim_stats st0;
+	struct shim_stats st;
+	struct poke pk = { 0 };
+	paddr_t two[2] = { pa_init(nsec_page(51)), pa_init(nsec_page(50)) };
+	paddr_t swapped[2] = { two[1], two[0] };
+	paddr_t three[3] = { two[0], two[1], pa_init(nsec_page(52)) };
+	uint8_t *va = NULL;
+	uint8_t *other = NULL;
+
+	(void)state;
+	assert_int_equal(sim_vm_created(1), OK);
+	assert_int_equal(sim_vm_created(2), OK);
+	shim_get_stats(&st0);
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	va = arch_nsec_map(two, 2, true);
+	assert_non_null(va);
+	va[4096 + 1] = 0x33;
+	arch_nsec_unmap(va, true);
+	/* Released: its own guest faults on either page. */
+	pk.ptr = va + 4096 + 1;
+	assert_true(shim_try(poke, &pk, &v));
+	assert_int_equal(v.owner, SHIM_OWNER_NSEC_UNMAPPED);
+	pk.ptr = va;
+	assert_true(shim_try(poke, &pk, &v));
+	/* The same list: the same mapping, contents and all. */
+	assert_ptr_equal(arch_nsec_map(two, 2, true), va);
+	assert_int_equal(va[4096 + 1], 0x33);
+	arch_nsec_unmap(va, true);
+	/* Other lists of those pages: mappings of their own. */
+	other = arch_nsec_map(swapped, 2, true);
+	assert_non_null(other);
+	assert_ptr_not_equal(other, va);
+	assert_int_equal(other[1], 0x33);
+	arch_nsec_unmap(other, true);
+	other = arch_nsec_map(three, 3, true);
+	assert_non_null(other);
+	assert_ptr_not_equal(other, va);
+	arch_nsec_unmap(other, true);
+	virt_unset_guest();
+	shim_get_stats(&st);
+	assert_int_equal(st.ns_maps - st0.ns_maps, 3);
+	assert_int_equal(st.ns_map_cache_hits - st0.ns_map_cache_hits, 1);
+	/* Another guest, even in a call of its own, cannot reach it. */
+	assert_int_equal(virt_set_guest(2), TEE_SUCCESS);
+	other = arch_nsec_map(&three[2], 1, true);
+	pk.ptr = va + 4096 + 1;
+	assert_true(shim_try(poke, &pk, &v));
+	arch_nsec_unmap(other, true);
+	virt_unset_guest();
+	assert_int_equal(sim_vm_destroyed(1), OK);
+	assert_int_equal(sim_vm_destroyed(2), OK);
+}
+
+/*
  * A dead guest's released page is kept parked, out of everyone's reach,
  * until a guest maps that same physical page: it takes the mapping over.
  */
@@ -933,6 +995,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_nonsecure_pages_reach_only_their_guest),
 		cmocka_unit_test(test_mapping_cache_keeps_pages_to_their_guest),
 		cmocka_unit_test(test_released_arg_page_unreachable),
+		cmocka_unit_test(test_released_page_runs_are_reused_only_for_the_same_list),
 		cmocka_unit_test(test_a_dead_guests_page_passes_to_the_next_to_map_it),
 		cmocka_unit_test(test_reused_arg_pages_stay_strict_round_robin),
 		cmocka_unit_test(test_report_text_names_every_field),

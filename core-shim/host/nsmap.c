@@ -12,26 +12,28 @@
  * Mappings live in one reserved range, handed out in next-fit order so a
  * released range is not reused soon: a stale pointer faults.
  *
- * Reuse of single-page call mappings (the mediator's shadow argument
- * page, mostly), so a call need not cost an mmap and its undoing:
+ * Reuse of call mappings (the mediator's shadow argument page, page list
+ * pages, a call's temporary buffers), so a call need not cost an mmap per
+ * page and its undoing. A mapping is known again by its list of pages:
  *
  * - Strict (the default): a released one is parked — kept mapped, but
  *   reachable from no partition (the parked key, or PROT_NONE), so a stale
  *   pointer still faults, reported as unmapped memory. The same guest
- *   mapping the same page again un-parks it: one pkey_mprotect. With
+ *   mapping the same pages again un-parks it: one pkey_mprotect. With
  *   protection keys, better still: NS_CALL_KEYS keys are lent to the most
  *   recent guests; such a guest's argument page carries its call key,
  *   which PKRU enables only while that guest is active and has a live
  *   mapping on it. Releasing the page closes the key (WRPKRU); mapping it
  *   again opens it: no system call at all. At most one released page sits
  *   on a call key, and only while the key is closed.
- * - Cache (ns_map_cache, off by default): a released page stays mapped
- *   with its guest's key, reused the same way. The price: between its
- *   calls, that guest's partition can still reach its last argument pages.
+ * - Cache (ns_map_cache, off by default): a released mapping stays
+ *   mapped with its guest's key, reused the same way. The price: between
+ *   its calls, that guest's partition can still reach its last argument
+ *   pages and buffers.
  *
- * When a guest dies, its released single pages are not unmapped but kept
+ * When a guest dies, its released mappings are not unmapped but kept
  * parked, unowned (at most ORPHAN_MAX, the oldest go first): the next
- * guest to map the same page takes the mapping over. A page on the dead
+ * guest to map the same pages takes the mapping over. A page on the dead
  * guest's call key stays there, closed, until someone takes that key: its
  * heir, if it can have that very key, reuses the page with no system call
  * at all; anyone else parks it first. So a guest that follows another on
@@ -54,8 +56,11 @@
 /* Reserved address space for all non-secure mappings. */
 #define NS_AREA_SIZE	(64ull << 30)
 #define PAGE		4096u
-/* Released call mappings kept per guest (its arg pages, mostly). */
-#define CACHE_PER_GUEST	2
+/*
+ * Released call mappings kept per guest: its argument and RPC argument
+ * pages, page list pages, temporary buffers.
+ */
+#define CACHE_PER_GUEST	8
 /* Released pages of dead guests kept for their heirs. */
 #define ORPHAN_MAX	32
 
@@ -69,6 +74,7 @@ struct nsmap {
 	uintptr_t va;
 	size_t pages;
 	uint64_t first_pa;
+	uint64_t *pas;			/* every page's PA, if more than one */
 	struct arch_prtn *owner;
 	uint16_t guest_id;
 	enum nsmap_state state;
@@ -225,7 +231,31 @@ static void retire(struct nsmap *m)
 	ns.last_guest = m->guest_id;
 	unlink_map(m);
 	shim_stats_counters.ns_maps_live -= m->state == NSMAP_LIVE;
+	free(m->pas);
 	free(m);
+}
+
+static size_t span_of(const struct nsmap *m)
+{
+	return m->pages * PAGE;
+}
+
+/* Does @m map exactly @pages[0..@count), in that order? */
+static bool maps_pages(const struct nsmap *m, const paddr_t *pages,
+		       size_t count)
+{
+	size_t n = 0;
+
+	if (m->pages != count || m->first_pa != pa_addr(pages[0]))
+		return false;
+	if (count == 1)
+		return true;
+	if (!m->pas)
+		return false;
+	for (n = 1; n < count; n++)
+		if (m->pas[n] != pa_addr(pages[n]))
+			return false;
+	return true;
 }
 
 static bool map_runs(uintptr_t va, const paddr_t *pages, size_t count,
@@ -250,13 +280,13 @@ static bool map_runs(uintptr_t va, const paddr_t *pages, size_t count,
 	return true;
 }
 
-static struct nsmap *cache_lookup(struct arch_prtn *owner, uint64_t pa)
+static struct nsmap *cache_lookup(struct arch_prtn *owner,
+				  const paddr_t *pages, size_t count)
 {
 	struct nsmap *m = NULL;
 
 	for (m = *mmu_prtn_nsmaps(owner); m; m = m->owner_next)
-		if (m->state != NSMAP_LIVE && m->pages == 1 &&
-		    m->first_pa == pa)
+		if (m->state != NSMAP_LIVE && maps_pages(m, pages, count))
 			return m;
 	return NULL;
 }
@@ -319,15 +349,17 @@ static bool callkey_attach(struct arch_prtn *owner, struct nsmap *m)
 }
 
 /*
- * A dead guest's parked mapping of page @pa, now @owner's (parked, or on
+ * A dead guest's parked mapping of @pages, now @owner's (parked, or on
  * @owner's call key, closed); NULL if there is none.
  */
-static struct nsmap *inherit(struct arch_prtn *owner, uint64_t pa)
+static struct nsmap *inherit(struct arch_prtn *owner, const paddr_t *pages,
+			     size_t count)
 {
 	struct nsmap **head = mmu_prtn_nsmaps(owner);
 	struct nsmap *m = NULL;
 
-	for (m = ns.orphans; m && m->first_pa != pa; m = m->owner_next)
+	for (m = ns.orphans; m && !maps_pages(m, pages, count);
+	     m = m->owner_next)
 		;
 	if (!m)
 		return NULL;
@@ -360,7 +392,7 @@ static void orphan(struct nsmap *m, int call_slot)
 	m->call_slot = m->on_call_key ? call_slot : -1;
 	/* Off its owner's key: that key goes to another guest. */
 	if (!m->on_call_key && m->state == NSMAP_CACHED)
-		mmu_park_nsec((void *)m->va, PAGE);
+		mmu_park_nsec((void *)m->va, span_of(m));
 	m->on_call_key = false;
 	m->state = NSMAP_PARKED;
 	m->owner = NULL;
@@ -395,14 +427,16 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable)
 			return NULL;
 		r = pr;
 	}
-	if (cacheable && (ns.cache || ns.park) && count == 1) {
-		m = cache_lookup(owner, pa_addr(pages[0]));
+	if (cacheable && (ns.cache || ns.park)) {
+		m = cache_lookup(owner, pages, count);
 		if (!m)
-			m = inherit(owner, pa_addr(pages[0]));
+			m = inherit(owner, pages, count);
 		if (m) {
+			/* The call key is for single pages (argument pages). */
 			if (m->state == NSMAP_PARKED &&
-			    !callkey_attach(owner, m))
-				mmu_unpark_nsec((void *)m->va, PAGE, owner);
+			    !(count == 1 && callkey_attach(owner, m)))
+				mmu_unpark_nsec((void *)m->va, span_of(m),
+						owner);
 			m->state = NSMAP_LIVE;
 			ns.cached--;
 			shim_stats_counters.ns_map_cache_hits++;
@@ -413,7 +447,15 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable)
 
 	m = calloc(1, sizeof(*m));
 	va = alloc_va(count * PAGE);
-	if (!m || !va) {
+	/* A cacheable run of pages is known again by its whole list. */
+	if (m && cacheable && count > 1) {
+		m->pas = malloc(count * sizeof(*m->pas));
+		for (n = 0; m->pas && n < count; n++)
+			m->pas[n] = pa_addr(pages[n]);
+	}
+	if (!m || !va || (cacheable && count > 1 && !m->pas)) {
+		if (m)
+			free(m->pas);
 		free(m);
 		return NULL;
 	}
@@ -422,6 +464,7 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable)
 		mmap((void *)va, count * PAGE, PROT_NONE,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
 		     -1, 0);
+		free(m->pas);
 		free(m);
 		return NULL;
 	}
@@ -489,7 +532,8 @@ void arch_nsec_unmap(void *va, bool cacheable)
 			"non-secure mapping\n", va);
 		abort();
 	}
-	if (cacheable && (ns.cache || ns.park) && m->pages == 1) {
+	if (cacheable && (ns.cache || ns.park) &&
+	    (m->pages == 1 || m->pas)) {
 		cache_make_room(m->owner);
 		if (m->on_call_key) {
 			/*
@@ -501,7 +545,7 @@ void arch_nsec_unmap(void *va, bool cacheable)
 				m->on_call_key = false;
 			}
 		} else if (ns.park) {
-			mmu_park_nsec((void *)m->va, PAGE);
+			mmu_park_nsec((void *)m->va, span_of(m));
 		}
 		m->state = ns.park ? NSMAP_PARKED : NSMAP_CACHED;
 		m->cached_at = ++ns.tick;
@@ -513,8 +557,8 @@ void arch_nsec_unmap(void *va, bool cacheable)
 }
 
 /*
- * Every mapping of dying @owner: live ones leaked and go; released single
- * pages are kept for an heir.
+ * Every mapping of dying @owner: live ones leaked and go; released ones
+ * are kept for an heir.
  */
 void nsmap_release_all(struct arch_prtn *owner)
 {

@@ -193,7 +193,7 @@ struct nsbuf *thread_rpc_shm_alloc(size_t size)
 	if (p.attr != (OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
 		       OPTEE_MSG_ATTR_NONCONTIG) ||
 	    p.u.value.b < size ||
-	    nsbuf_map_noncontig(p.u.value.a, size, p.u.value.c, &b)) {
+	    nsbuf_map_noncontig(p.u.value.a, size, p.u.value.c, true, &b)) {
 		EMSG("bad SHM_ALLOC answer");
 		if (p.attr != OPTEE_MSG_ATTR_TYPE_VALUE_INPUT) {
 			struct thread_param f;

@@ -85,7 +85,8 @@ static TEE_Result set_tmem(const struct optee_msg_param *mp, size_t n,
 	/* Without reserved shared memory, only page lists can be mapped. */
 	if (!(mp->attr & OPTEE_MSG_ATTR_NONCONTIG))
 		return TEE_ERROR_BAD_PARAMETERS;
-	res = nsbuf_map_noncontig(t->buf_ptr, t->size, t->shm_ref, &tp->tmp[n]);
+	res = nsbuf_map_noncontig(t->buf_ptr, t->size, t->shm_ref, true,
+				  &tp->tmp[n]);
 	if (res)
 		return res;
 	nsbuf_note_call_scoped(tp->tmp[n]);
@@ -312,7 +313,7 @@ static void register_shm(struct msg *m)
 	    p->attr == (OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT |
 			OPTEE_MSG_ATTR_NONCONTIG)) {
 		res = nsbuf_map_noncontig(p->u.tmem.buf_ptr, p->u.tmem.size,
-					  p->u.tmem.shm_ref, &b);
+					  p->u.tmem.shm_ref, false, &b);
 		if (!res) {
 			res = nsbuf_register(b);
 			if (res)

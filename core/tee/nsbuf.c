@@ -32,22 +32,24 @@ static TEE_Result read_page_list(uint64_t list_pa, paddr_t *pages,
 
 		if (list_pa & SMALL_PAGE_MASK)
 			return TEE_ERROR_BAD_PARAMETERS;
-		entries = arch_nsec_map(&lp, 1, false);
+		/* Only read, and only now: the MMU may keep it for next time. */
+		entries = arch_nsec_map(&lp, 1, true);
 		if (!entries)
 			return TEE_ERROR_BAD_PARAMETERS;
-		thread_note_nsec_map((void *)entries, false);
+		thread_note_nsec_map((void *)entries, true);
 		for (n = 0; n < OPTEE_MSG_NONCONTIG_ENTRIES_PER_PAGE &&
 			    done < count; n++, done++)
 			pages[done] = pa_init(READ_ONCE(entries[n]));
 		list_pa = READ_ONCE(entries[OPTEE_MSG_NONCONTIG_ENTRIES_PER_PAGE]);
 		thread_forget_nsec_map((void *)entries);
-		arch_nsec_unmap((void *)entries, false);
+		arch_nsec_unmap((void *)entries, true);
 	}
 	return TEE_SUCCESS;
 }
 
 TEE_Result nsbuf_map_noncontig(uint64_t buf_ptr, uint64_t size,
-			       uint64_t cookie, struct nsbuf **out)
+			       uint64_t cookie, bool call_scoped,
+			       struct nsbuf **out)
 {
 	size_t offset = buf_ptr & SMALL_PAGE_MASK;
 	uint64_t span = 0;
@@ -72,11 +74,12 @@ TEE_Result nsbuf_map_noncontig(uint64_t buf_ptr, uint64_t size,
 	res = read_page_list(buf_ptr & ~(uint64_t)SMALL_PAGE_MASK, pages, count);
 	if (res)
 		goto out;
-	b->va = arch_nsec_map(pages, count, false);
+	b->va = arch_nsec_map(pages, count, call_scoped);
 	if (!b->va) {
 		res = TEE_ERROR_BAD_PARAMETERS;
 		goto out;
 	}
+	b->call_scoped = call_scoped;
 	b->offset = offset;
 	b->size = (size_t)size;
 	b->pages = count;
@@ -91,7 +94,7 @@ out:
 
 void nsbuf_note_call_scoped(struct nsbuf *b)
 {
-	thread_note_nsec_map(b->va, false);
+	thread_note_nsec_map(b->va, b->call_scoped);
 }
 
 void nsbuf_unmap(struct nsbuf *b)
@@ -100,7 +103,7 @@ void nsbuf_unmap(struct nsbuf *b)
 		return;
 	CHECK(!b->registered);
 	thread_forget_nsec_map(b->va);
-	arch_nsec_unmap(b->va, false);
+	arch_nsec_unmap(b->va, b->call_scoped);
 	free(b);
 }
 

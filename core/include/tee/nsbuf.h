@@ -24,6 +24,7 @@ struct nsbuf {
 	uint64_t cookie;
 	uint32_t users;		/* calls using a registered buffer now */
 	bool registered;
+	bool call_scoped;	/* mapped for one call: the MMU may keep it */
 	struct nsbuf *next;
 };
 
@@ -34,11 +35,14 @@ static inline void *nsbuf_data(const struct nsbuf *b)
 
 /*
  * Map the buffer described by a NONCONTIG tmem (@buf_ptr: PA of the first
- * list page, its low 12 bits the data offset). Returns BAD_PARAMETERS for
- * a malformed list or a page that is not non-secure RAM.
+ * list page, its low 12 bits the data offset). @call_scoped: for the
+ * running call only (a temporary memref, an RPC payload), not a
+ * registration. Returns BAD_PARAMETERS for a malformed list or a page
+ * that is not non-secure RAM.
  */
 TEE_Result nsbuf_map_noncontig(uint64_t buf_ptr, uint64_t size,
-			       uint64_t cookie, struct nsbuf **out);
+			       uint64_t cookie, bool call_scoped,
+			       struct nsbuf **out);
 void nsbuf_unmap(struct nsbuf *b);
 /* @b lives for the running call only (not a registered buffer). */
 void nsbuf_note_call_scoped(struct nsbuf *b);
