@@ -7,6 +7,7 @@
 #include <inttypes.h>
 
 #include <shim/shim.h>
+#include <sim/hyp.h>
 #include <sim/trace.h>
 
 #include "fuzz_common.h"
@@ -20,6 +21,8 @@ void fuzz_replay(const struct fuzz_target *t, const uint8_t *data,
 
 	/* A broken invariant: its line and status 1, not a core dump. */
 	fuzz_fail_exits(true);
+	/* Debugging: check the hypervisor's clean pages too. */
+	hyp_set_check_clean(true);
 	if (trace) {
 		sim_trace_start(out);
 		sim_trace_shim_events(true);

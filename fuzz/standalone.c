@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <sim/hyp.h>
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 static int run_file(const char *path)
@@ -51,6 +53,8 @@ int main(int argc, char **argv)
 	unsigned int runs = 0;
 	int i = 0;
 
+	/* A regression run: also check the hypervisor's clean pages. */
+	hyp_set_check_clean(true);
 	for (i = 1; i < argc; i++) {
 		struct dirent **list = NULL;
 		struct stat st;

@@ -5,6 +5,13 @@
  * in a shuffled order, so a VM's RAM is scattered over DRAM and every IPA
  * really needs its stage-2 translation. Free pages go back on top of the
  * pool, so the mediator's shadow pages are reused call after call.
+ *
+ * A page is handed out zeroed, but zeroed only if it may hold data: one
+ * that anything may have written since it was last zeroed (a pointer into
+ * it was handed out, the TEE was given it pinned) is "dirty". So a VM's
+ * creation costs the pages its predecessors touched, not its RAM size.
+ * With hyp_set_check_clean(true) (the tests), a clean page is checked to
+ * be zero when handed out: a write that went around the tracking aborts.
  */
 
 #define _GNU_SOURCE
@@ -33,6 +40,7 @@ static struct {
 	uint64_t pages;
 	uint32_t *owner;	/* client ID, OWNER_FREE or OWNER_HYP */
 	uint32_t *pins;
+	uint8_t *dirty;		/* 1: may hold data (see above) */
 	uint32_t *free_list;	/* page indexes, a stack */
 	uint32_t *shuffled;	/* the free list as hyp_init made it */
 	uint64_t free_count;
@@ -42,7 +50,15 @@ static struct {
 	uint32_t thread_limit;
 	uint64_t generations;
 	uint64_t undrained;
+	uint64_t zeroed;
 } hyp;
+
+static bool check_clean;
+
+void hyp_set_check_clean(bool on)
+{
+	check_clean = on;
+}
 
 static uint64_t idx_of(uint64_t pa)
 {
@@ -83,10 +99,11 @@ int hyp_init(struct sim_machine *m, char *err, size_t err_size)
 			MAP_SHARED, fd, 0);
 	hyp.owner = calloc(hyp.pages, sizeof(*hyp.owner));
 	hyp.pins = calloc(hyp.pages, sizeof(*hyp.pins));
+	hyp.dirty = malloc(hyp.pages);
 	hyp.free_list = calloc(hyp.pages, sizeof(*hyp.free_list));
 	hyp.shuffled = calloc(hyp.pages, sizeof(*hyp.shuffled));
 	if (fd < 0 || hyp.view == MAP_FAILED || !hyp.owner || !hyp.pins ||
-	    !hyp.free_list || !hyp.shuffled) {
+	    !hyp.dirty || !hyp.free_list || !hyp.shuffled) {
 		snprintf(err, err_size, "hypervisor: cannot take non-secure DRAM: %s",
 			 strerror(errno));
 		if (hyp.view == MAP_FAILED)
@@ -94,6 +111,8 @@ int hyp_init(struct sim_machine *m, char *err, size_t err_size)
 		hyp_fini();
 		return -1;
 	}
+	/* Whatever was written before the hypervisor came, it does not know. */
+	memset(hyp.dirty, 1, hyp.pages);
 	/* A seeded shuffle: scattered, and the same every run. */
 	for (n = 0; n < hyp.pages; n++)
 		hyp.free_list[n] = (uint32_t)n;
@@ -145,6 +164,7 @@ void hyp_fini(void)
 		munmap(hyp.view, hyp.pages * HYP_PAGE);
 	free(hyp.owner);
 	free(hyp.pins);
+	free(hyp.dirty);
 	free(hyp.free_list);
 	free(hyp.shuffled);
 	memset(&hyp, 0, sizeof(hyp));
@@ -163,7 +183,26 @@ static uint64_t take_page(uint32_t owner)
 		return 0;
 	idx = hyp.free_list[--hyp.free_count];
 	hyp.owner[idx] = owner;
-	memset(hyp.view + idx * HYP_PAGE, 0, HYP_PAGE);
+	if (hyp.dirty[idx]) {
+		memset(hyp.view + idx * HYP_PAGE, 0, HYP_PAGE);
+		hyp.dirty[idx] = 0;
+		hyp.zeroed++;
+	} else if (check_clean) {
+		const uint64_t *w = (const uint64_t *)(hyp.view +
+						       idx * HYP_PAGE);
+		size_t n = 0;
+
+		for (n = 0; n < HYP_PAGE / sizeof(*w); n++) {
+			if (w[n]) {
+				fprintf(stderr, "nexsim: hypervisor: page at "
+					"0x%llx was written behind the "
+					"hypervisor's back\n",
+					(unsigned long long)(hyp.base +
+							     idx * HYP_PAGE));
+				abort();
+			}
+		}
+	}
 	return hyp.base + idx * HYP_PAGE;
 }
 
@@ -177,7 +216,12 @@ static void give_back(uint64_t pa)
 
 uint64_t hyp_page_alloc(void)
 {
-	return take_page(OWNER_HYP);
+	uint64_t pa = take_page(OWNER_HYP);
+
+	/* The hypervisor's own pages carry data to and from the TEE. */
+	if (pa)
+		hyp.dirty[idx_of(pa)] = 1;
+	return pa;
 }
 
 void hyp_page_free(uint64_t pa)
@@ -190,14 +234,26 @@ void hyp_page_free(uint64_t pa)
 	give_back(pa);
 }
 
+/* The hypervisor's view of @pa; @write: it may be written through. */
+static uint8_t *view_of(uint64_t pa, bool write)
+{
+	if (!is_ns_page(pa & ~(uint64_t)(HYP_PAGE - 1)))
+		return NULL;
+	if (write)
+		hyp.dirty[idx_of(pa)] = 1;
+	return hyp.view + (pa - hyp.base);
+}
+
 void *hyp_pa_ptr(uint64_t pa)
 {
-	return is_ns_page(pa & ~(uint64_t)(HYP_PAGE - 1)) ?
-	       hyp.view + (pa - hyp.base) : NULL;
+	/* Whoever holds the pointer may write through it. */
+	return view_of(pa, true);
 }
 
 void hyp_pin(uint64_t pa)
 {
+	/* Pinned for the TEE, which may write it. */
+	hyp.dirty[idx_of(pa)] = 1;
 	if (!hyp.pins[idx_of(pa)]++)
 		hyp.pinned++;
 }
@@ -380,7 +436,9 @@ static int vm_copy(const struct vm *vm, ipaddr_t ipa, void *buf, size_t len,
 	uint8_t *b = buf;
 
 	while (len) {
-		uint8_t *p = hyp_ipa_ptr(vm, ipa);
+		uint64_t pa = 0;
+		uint8_t *p = hyp_ipa_to_pa(vm, ipa, &pa) ? view_of(pa, to_vm) :
+							  NULL;
 		size_t room = HYP_PAGE - ipa_addr(ipa) % HYP_PAGE;
 		size_t n = len < room ? len : room;
 
@@ -455,4 +513,5 @@ void hyp_get_stats(struct hyp_stats *st)
 	st->pages_pinned = hyp.pinned;
 	st->vms = hyp.vm_count;
 	st->undrained = hyp.undrained;
+	st->pages_zeroed = hyp.zeroed;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sim/hyp.h>
 #include <tests/harness.h>
 #include <tests/rawmsg.h>
 
@@ -15,6 +16,9 @@ static enum shim_bank_switch opt_bank = SHIM_BANK_AUTO;
 void harness_init(int argc, char **argv)
 {
 	int n = 0;
+
+	/* Every page the hypervisor hands out as clean must be zero. */
+	hyp_set_check_clean(true);
 
 	for (n = 1; n < argc; n++) {
 		const char *a = argv[n];

@@ -8,6 +8,10 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <signal.h>
 
 #include <nexsim/ta_ids.h>
 #include <sim/guest.h>
@@ -871,6 +875,85 @@ static void test_destroyed_vm_releases_everything(void **state)
 	assert_non_null(vms[3]);
 }
 
+/* A VM made, given @n written pages at the start of its RAM, destroyed. */
+static void vm_touching(size_t n)
+{
+	char err[128];
+	struct vm *vm = hyp_vm_create(2 << 20, err, sizeof(err));
+	size_t k = 0;
+
+	assert_non_null(vm);
+	for (k = 0; k < n; k++)
+		assert_int_equal(hyp_vm_write(vm, ipa_init(HYP_VM_IPA_BASE +
+							    k * HYP_PAGE),
+					      "dirty", 5), 0);
+	hyp_vm_destroy(vm);
+}
+
+/* The page at @pa is clean; write it without the hypervisor, take it. */
+static void child_writes_behind_the_hypervisors_back(uint64_t pa)
+{
+	char err[128];
+
+	assert_int_equal(sim_phys_write(&harness_machine, pa, "x", 1), 0);
+	(void)hyp_vm_create(2 << 20, err, sizeof(err));
+}
+
+/*
+ * A VM's RAM comes zeroed, but only the pages that may hold data are
+ * zeroed: its creation costs what its predecessors touched, not its size.
+ */
+static void test_vm_ram_is_zeroed_where_it_was_touched(void **state)
+{
+	struct hyp_stats st0;
+	struct hyp_stats st;
+	char got[5];
+	char err[128];
+	struct vm *vm = NULL;
+	uint64_t pa = 0;
+	size_t k = 0;
+	int status = 0;
+	pid_t pid = 0;
+
+	(void)state;
+	hyp_vm_destroy(vms[2]);
+	vms[2] = NULL;
+	vm_touching(0);		/* every page it takes is zeroed once */
+	vm_touching(3);
+	hyp_get_stats(&st0);
+	vm = hyp_vm_create(2 << 20, err, sizeof(err));
+	assert_non_null(vm);
+	hyp_get_stats(&st);
+	/* The same pages again (the free pages are a stack): three written. */
+	assert_int_equal(st.pages_zeroed - st0.pages_zeroed, 3);
+	for (k = 0; k < 4; k++) {
+		assert_int_equal(hyp_vm_read(vm, ipa_init(HYP_VM_IPA_BASE +
+							   k * HYP_PAGE),
+					     got, sizeof(got)), 0);
+		assert_memory_equal(got, "\0\0\0\0\0", sizeof(got));
+	}
+	/* Its first page: clean (zeroed as it was taken, never written). */
+	assert_true(hyp_ipa_to_pa(vm, ipa_init(HYP_VM_IPA_BASE), &pa));
+	hyp_vm_destroy(vm);
+	/* The tests check every clean page: a write around it aborts. */
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(1);
+		child_writes_behind_the_hypervisors_back(pa);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+	/* The memory is shared with the child: zero the page again. */
+	assert_int_equal(sim_phys_write(&harness_machine, pa, "", 1), 0);
+	vms[2] = hyp_vm_create(2 << 20, err, sizeof(err));
+	assert_non_null(vms[2]);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -887,6 +970,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_stage2_is_scattered_and_disjoint),
 		cmocka_unit_test(test_every_allocation_failure_leaves_nothing_behind),
 		cmocka_unit_test(test_destroyed_vm_releases_everything),
+		cmocka_unit_test(test_vm_ram_is_zeroed_where_it_was_touched),
 		cmocka_unit_test(test_hypervisor_reset_replays_a_fresh_start),
 	};
 

@@ -44,6 +44,7 @@ struct hyp_stats {
 	uint64_t pages_pinned;
 	uint32_t vms;
 	uint64_t undrained;	/* destroys whose drain gave up */
+	uint64_t pages_zeroed;	/* pages zeroed as they were handed out */
 };
 
 /* Take over the machine's non-secure DRAM. -1 with a reason in @err. */
@@ -56,6 +57,13 @@ bool hyp_ready(void);
  * no new mapping of it. -1 if there is no hypervisor.
  */
 int hyp_reset(void);
+/*
+ * Pages are zeroed when handed out only if they may hold data (sim/hyp.c
+ * tracks it). On: also check that every page taken as clean is zero, and
+ * abort if not. Off by default; the tests turn it on. Kept across
+ * hyp_init().
+ */
+void hyp_set_check_clean(bool on);
 
 /*
  * Create a VM with @ram_bytes of RAM and announce it (VM_CREATED): if the
