@@ -128,6 +128,11 @@ void arch_asan_unpoison(const void *addr, size_t size)
 #endif
 }
 
+void shim_expose_bank_for_scan(void)
+{
+	mmu_expose_bank();
+}
+
 static void shim_at_exit(void)
 {
 	/* LeakSanitizer and gcov read writable memory after main(). */
@@ -382,6 +387,7 @@ void shim_smc(unsigned int core, struct shim_regs *regs)
 		misuse("SMC on a core the platform does not have");
 
 	/* World switch: this core now runs the secure world. */
+	mmu_cover_bank();
 	if (machine.current_core != core) {
 		machine.current_core = core;
 		mmu_reload_core(core);

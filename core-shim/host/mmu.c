@@ -144,6 +144,8 @@ static struct {
 
 	/* mprotect backend: what is open right now */
 	bool bank_open;
+	/* Readable by anyone, key 0, for a host scan: mmu_expose_bank(). */
+	bool bank_exposed;
 	struct arch_prtn *open_prtn;	/* its window and non-secure maps */
 
 	/* private-range windows */
@@ -442,9 +444,46 @@ static void bank_swap_remap(struct arch_prtn *to)
 		mmu.bank_open = true;
 }
 
+/*
+ * A scan of the host's memory while the machine idles (LeakSanitizer's
+ * leak check between fuzz inputs, from a thread of its own, whose PKRU is
+ * not ours) reads every writable section of the executable, the bank
+ * included: let it, read-only. The bank is guarded again before any core
+ * code can run (mmu_cover_bank()).
+ */
+void mmu_expose_bank(void)
+{
+	void *bank = __nexsim_bank_start;
+
+	if (!mmu.up || mmu.bank_exposed)
+		return;
+	if (mmu.guard == SHIM_GUARD_PKEYS) {
+		if (pkey_mprotect(bank, bank_span(), PROT_READ, 0))
+			mmu_fatal("exposing the bank");
+	} else {
+		set_prot(bank, bank_span(), PROT_READ);
+	}
+	mmu.bank_exposed = true;
+}
+
+void mmu_cover_bank(void)
+{
+	void *bank = __nexsim_bank_start;
+
+	if (!mmu.bank_exposed)
+		return;
+	mmu.bank_exposed = false;
+	if (mmu.guard == SHIM_GUARD_PKEYS)
+		set_key(bank, bank_span(), mmu.key_bank);
+	else
+		set_prot(bank, bank_span(), mmu.bank_open ?
+			 PROT_READ | PROT_WRITE : PROT_NONE);
+}
+
 /* Make @to the owner of the bank's contents. */
 static void bank_switch_to(struct arch_prtn *to)
 {
+	mmu_cover_bank();
 	if (mmu.bank_owner == to)
 		return;
 	if (mmu.bank == SHIM_BANK_COPY)
@@ -712,6 +751,7 @@ static int ensure_key(struct arch_prtn *p)
 
 static void apply_default(void)
 {
+	mmu_cover_bank();
 	if (mmu.guard == SHIM_GUARD_PKEYS) {
 		pkru_allow(false, NULL, false);
 		return;
@@ -1326,6 +1366,7 @@ void mmu_machine_reset(void)
 {
 	size_t n = 0;
 
+	mmu_cover_bank();
 	for (n = 0; n < ARCH_MAX_CORES; n++)
 		mmu.core_prtn[n] = NULL;
 	while (mmu.live)

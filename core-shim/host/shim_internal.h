@@ -48,6 +48,9 @@ struct arch_prtn *mmu_find_prtn(uint16_t guest_id);
 uint64_t mmu_prtn_switches(const struct arch_prtn *prtn);
 void mmu_activate_on(unsigned int core, struct arch_prtn *prtn);
 void mmu_make_all_accessible(void);
+/* The bank readable by any thread while idle, and guarded again. */
+void mmu_expose_bank(void);
+void mmu_cover_bank(void);
 /* pkeys: every key of ours open, for host code running amid core code. */
 void mmu_open_keys(void);
 struct arch_prtn *mmu_current_prtn(void);

@@ -132,6 +132,15 @@ struct shim_stats {
 };
 
 void shim_get_stats(struct shim_stats *stats);
+
+/*
+ * While no call is in the secure world: let a scan of the host's memory
+ * from another thread (LeakSanitizer's leak check between fuzz inputs)
+ * read the bank, which it reads as part of the executable's data. The
+ * bank is guarded again before any core code runs (the next SMC, switch
+ * or reset).
+ */
+void shim_expose_bank_for_scan(void);
 uint64_t shim_prtn_switches_of(uint16_t guest_id);
 
 /* What the MMU is using for this machine. */
