@@ -597,6 +597,36 @@ static void test_nonsecure_pages_reach_only_their_guest(void **state)
 	assert_int_equal(sim_vm_destroyed(2), OK);
 }
 
+/* A read of non-secure RAM for the active guest: a copy, no mapping. */
+static void test_nonsecure_reads_copy_without_mapping(void **state)
+{
+	const struct arch_platform *p = &harness_machine.cfg.platform;
+	paddr_t end = pa_init(pa_addr(p->nsec_ddr_base) + p->nsec_ddr_size - 8);
+	struct shim_stats st0;
+	struct shim_stats st;
+	uint64_t got[2] = { 0 };
+
+	(void)state;
+	assert_int_equal(sim_phys_write(&harness_machine, nsec_page(60) + 8,
+					"listpage", 8), 0);
+	assert_int_equal(sim_vm_created(1), OK);
+	/* Only a guest partition reads non-secure memory. */
+	assert_false(arch_nsec_read(pa_init(nsec_page(60)), got, 16));
+	shim_get_stats(&st0);
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	assert_true(arch_nsec_read(pa_init(nsec_page(60)), got, 16));
+	assert_memory_equal(&got[1], "listpage", 8);
+	/* Secure RAM, or past the end of non-secure RAM: refused. */
+	assert_false(arch_nsec_read(p->tzdram_base, got, 8));
+	assert_false(arch_nsec_read(end, got, 16));
+	assert_true(arch_nsec_read(end, got, 8));
+	virt_unset_guest();
+	shim_get_stats(&st);
+	assert_int_equal(st.ns_maps, st0.ns_maps);
+	assert_int_equal(st.ns_maps_live, st0.ns_maps_live);
+	assert_int_equal(sim_vm_destroyed(1), OK);
+}
+
 static void test_mapping_cache_keeps_pages_to_their_guest(void **state)
 {
 	struct nexsim_config cfg;
@@ -1017,6 +1047,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_stale_pointer_stays_unreachable_as_keys_move),
 		cmocka_unit_test(test_window_keys_follow_the_ring),
 		cmocka_unit_test(test_nonsecure_pages_reach_only_their_guest),
+		cmocka_unit_test(test_nonsecure_reads_copy_without_mapping),
 		cmocka_unit_test(test_mapping_cache_keeps_pages_to_their_guest),
 		cmocka_unit_test(test_released_arg_page_unreachable),
 		cmocka_unit_test(test_released_page_runs_are_reused_only_for_the_same_list),

@@ -484,6 +484,20 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable)
 	return (void *)va;
 }
 
+bool arch_nsec_read(paddr_t pa, void *buf, size_t len)
+{
+	const struct shim_phys_region *r = NULL;
+	uint64_t a = pa_addr(pa);
+
+	if (!mmu_current_prtn() || !len)
+		return false;
+	r = mmu_region_of(a, len, false);
+	if (!r)
+		return false;
+	return pread(r->fd, buf, len, (off_t)(a - pa_addr(r->base))) ==
+	       (ssize_t)len;
+}
+
 static bool covers(const struct nsmap *m, uintptr_t va)
 {
 	return va >= m->va && va < m->va + m->pages * PAGE;

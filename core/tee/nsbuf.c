@@ -2,9 +2,9 @@
 /*
  * Non-contiguous buffers: a list of page lists in non-secure memory, each
  * list page holding 511 page addresses and, last, the address of the next
- * list page. Every address is read once, from a mapping of the list page
- * that exists only while it is read; then the data pages are mapped
- * contiguously for the core.
+ * list page. Every address is read once, copied out of non-secure memory
+ * (arch_nsec_read(): no mapping of the list page); then the data pages
+ * are mapped contiguously for the core.
  */
 
 #include <arch/mmu.h>
@@ -19,30 +19,44 @@
 
 static struct nsbuf *registered;
 
-/* Read the data page addresses of a page list into @pages. */
+/* Entries read from a list page at a time (on the thread's stack). */
+#define LIST_CHUNK	32u
+
+/*
+ * Read the data page addresses of a page list into @pages: each entry
+ * once, copied out of non-secure memory (so the normal world cannot
+ * change it under the core), with no mapping of the list page.
+ */
 static TEE_Result read_page_list(uint64_t list_pa, paddr_t *pages,
 				 size_t count)
 {
+	const size_t per_page = OPTEE_MSG_NONCONTIG_ENTRIES_PER_PAGE;
+	uint64_t chunk[LIST_CHUNK];
 	size_t done = 0;
 
 	while (done < count) {
-		paddr_t lp = pa_init(list_pa);
-		const uint64_t *entries = NULL;
+		size_t in_page = MIN(count - done, per_page);
 		size_t n = 0;
 
 		if (list_pa & SMALL_PAGE_MASK)
 			return TEE_ERROR_BAD_PARAMETERS;
-		/* Only read, and only now: the MMU may keep it for next time. */
-		entries = arch_nsec_map(&lp, 1, true);
-		if (!entries)
+		while (n < in_page) {
+			size_t k = MIN(in_page - n, (size_t)LIST_CHUNK);
+			size_t i = 0;
+
+			if (!arch_nsec_read(pa_init(list_pa + n * 8u), chunk,
+					    k * 8u))
+				return TEE_ERROR_BAD_PARAMETERS;
+			for (i = 0; i < k; i++)
+				pages[done + n + i] = pa_init(chunk[i]);
+			n += k;
+		}
+		done += in_page;
+		/* The last entry of a list page: the next one. */
+		if (done < count &&
+		    !arch_nsec_read(pa_init(list_pa + per_page * 8u), &list_pa,
+				    sizeof(list_pa)))
 			return TEE_ERROR_BAD_PARAMETERS;
-		thread_note_nsec_map((void *)entries, true);
-		for (n = 0; n < OPTEE_MSG_NONCONTIG_ENTRIES_PER_PAGE &&
-			    done < count; n++, done++)
-			pages[done] = pa_init(READ_ONCE(entries[n]));
-		list_pa = READ_ONCE(entries[OPTEE_MSG_NONCONTIG_ENTRIES_PER_PAGE]);
-		thread_forget_nsec_map((void *)entries);
-		arch_nsec_unmap((void *)entries, true);
 	}
 	return TEE_SUCCESS;
 }

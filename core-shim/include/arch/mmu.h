@@ -57,6 +57,14 @@ void arch_prtn_destroy(struct arch_prtn *prtn);
 void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable);
 void arch_nsec_unmap(void *va, bool cacheable);
 
+/*
+ * Copy @len bytes of non-secure RAM at @pa into @buf, for the guest
+ * partition active on this core: for what is read once (a page list),
+ * with no mapping made or left. False if there is no guest partition or
+ * the range is not all non-secure RAM.
+ */
+bool arch_nsec_read(paddr_t pa, void *buf, size_t len);
+
 /* Switch the current core to @prtn (one TTBR write on real hardware). */
 void arch_prtn_activate(struct arch_prtn *prtn);
 
