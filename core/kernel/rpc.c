@@ -60,6 +60,11 @@ static volatile struct optee_msg_arg *get_rpc_arg(uint64_t *cookie,
 						  TEE_Result *res)
 {
 	uint8_t *va = thread_get_rpc_arg(cookie);
+	/*
+	 * Kept by the thread from call to call (the RPC cache), it is no
+	 * call's mapping: it must not hold the call key open between calls.
+	 */
+	bool per_call = !thread_rpc_arg_outlives_call();
 	uint64_t pa = 0;
 	paddr_t page;
 
@@ -72,7 +77,7 @@ static volatile struct optee_msg_arg *get_rpc_arg(uint64_t *cookie,
 		return NULL;
 	}
 	page = pa_init(pa & ~(uint64_t)SMALL_PAGE_MASK);
-	va = rpc_arg_ok(pa) ? arch_nsec_map(&page, 1, true) : NULL;
+	va = rpc_arg_ok(pa) ? arch_nsec_map(&page, 1, per_call) : NULL;
 	if (!va) {
 		EMSG("RPC argument at bad PA %#llx", (unsigned long long)pa);
 		thread_rpc_free(*cookie);
@@ -80,7 +85,7 @@ static volatile struct optee_msg_arg *get_rpc_arg(uint64_t *cookie,
 		return NULL;
 	}
 	va += pa & SMALL_PAGE_MASK;
-	thread_set_rpc_arg(pa, *cookie, va);
+	thread_set_rpc_arg(pa, *cookie, va, per_call);
 	return (volatile void *)va;
 }
 

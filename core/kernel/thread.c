@@ -57,6 +57,7 @@ struct thread_ctx {
 	void *call_maps[THREAD_MAX_CALL_MAPS];
 	uint8_t call_map_strict;	/* bit n: call_maps[n] is strict */
 	uint8_t call_map_count;
+	bool rpc_arg_cacheable;		/* how its RPC argument was mapped */
 	/* The call's payload buffer cache (kernel/rpc.c), NULL if none. */
 	void *shm_cache;
 };
@@ -163,7 +164,8 @@ static void forget_rpc_arg(struct thread_ctx *t)
 {
 	if (t->rpc_arg_va)
 		arch_nsec_unmap((void *)((uintptr_t)t->rpc_arg_va &
-					 ~(uintptr_t)SMALL_PAGE_MASK), true);
+					 ~(uintptr_t)SMALL_PAGE_MASK),
+				t->rpc_arg_cacheable);
 	t->rpc_arg_va = NULL;
 	t->rpc_arg_cookie = 0;
 	t->rpc_arg_pa = 0;
@@ -366,7 +368,8 @@ void *thread_get_rpc_arg(uint64_t *cookie)
 	return t->rpc_arg_va;
 }
 
-void thread_set_rpc_arg(uint64_t pa, uint64_t cookie, void *va)
+void thread_set_rpc_arg(uint64_t pa, uint64_t cookie, void *va,
+			bool cacheable)
 {
 	struct thread_ctx *t = current_thread();
 
@@ -374,6 +377,12 @@ void thread_set_rpc_arg(uint64_t pa, uint64_t cookie, void *va)
 	t->rpc_arg_pa = pa;
 	t->rpc_arg_cookie = cookie;
 	t->rpc_arg_va = va;
+	t->rpc_arg_cacheable = cacheable;
+}
+
+bool thread_rpc_arg_outlives_call(void)
+{
+	return thread_prealloc_rpc_cache;
 }
 
 void thread_note_nsec_map(void *va, bool strict)
