@@ -702,6 +702,26 @@ static void test_registered_shm_lifecycle(void **state)
 	assert_int_equal(unreg_shm(1, 0xc0ffee), E_NOT_FOUND);
 	assert_int_equal(kv_get_rmem(1, s, 0xc0ffee, 5, 0xc0ffee, 0, 64, &size),
 			 E_BAD_PARAMS);
+	/*
+	 * Registered again on the same pages (under a new cookie): the kept
+	 * mapping, not a new one, and it works as before.
+	 */
+	{
+		struct shim_stats st0;
+		struct shim_stats st;
+
+		shim_get_stats(&st0);
+		assert_int_equal(reg_shm(1, buf, sizeof(area), 0xc0ffef, regd),
+				 SUCCESS);
+		shim_get_stats(&st);
+		/* One new mapping: the call's argument, on a fresh page. */
+		assert_int_equal(st.ns_maps, st0.ns_maps + 1);
+		assert_int_equal(st.ns_map_cache_hits,
+				 st0.ns_map_cache_hits + 1);
+		assert_int_equal(kv_get_rmem(1, s, 0xc0ffef, 5, 0xc0ffef, 4096,
+					     64, &size), SUCCESS);
+		assert_int_equal(unreg_shm(1, 0xc0ffef), SUCCESS);
+	}
 	assert_int_equal(raw_close_session(1, s), SUCCESS);
 }
 

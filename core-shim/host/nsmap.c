@@ -26,10 +26,10 @@
  *   mapping on it. Releasing the page closes the key (WRPKRU); mapping it
  *   again opens it: no system call at all. At most one released page sits
  *   on a call key, and only while the key is closed.
- * - Cache (ns_map_cache, off by default): a released mapping stays
- *   mapped with its guest's key, reused the same way. The price: between
- *   its calls, that guest's partition can still reach its last argument
- *   pages and buffers.
+ * - Cache (ns_map_cache, off by default): a released single page stays
+ *   mapped with its guest's key, reused the same way (runs of pages are
+ *   parked as in strict mode). The price: between its calls, that guest's
+ *   partition can still reach its last argument pages.
  *
  * When a guest dies, its released mappings are not unmapped but kept
  * parked, unowned (at most ORPHAN_MAX, the oldest go first): the next
@@ -558,10 +558,12 @@ void arch_nsec_unmap(void *va, bool cacheable)
 				mmu_park_nsec((void *)m->va, PAGE);
 				m->on_call_key = false;
 			}
-		} else if (ns.park) {
+		} else if (ns.park || m->pages > 1) {
 			mmu_park_nsec((void *)m->va, span_of(m));
 		}
-		m->state = ns.park ? NSMAP_PARKED : NSMAP_CACHED;
+		/* ns_map_cache leaves only single (argument) pages reachable. */
+		m->state = ns.park || m->pages > 1 ? NSMAP_PARKED :
+						     NSMAP_CACHED;
 		m->cached_at = ++ns.tick;
 		ns.cached++;
 		shim_stats_counters.ns_maps_live--;

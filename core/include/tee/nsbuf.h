@@ -24,7 +24,7 @@ struct nsbuf {
 	uint64_t cookie;
 	uint32_t users;		/* calls using a registered buffer now */
 	bool registered;
-	bool call_scoped;	/* mapped for one call: the MMU may keep it */
+	bool cacheable;		/* mapped cacheable: the MMU may keep it */
 	struct nsbuf *next;
 };
 
