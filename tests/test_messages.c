@@ -6,6 +6,7 @@
  * and TA state.
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include <nexsim/ta_ids.h>
@@ -899,6 +900,84 @@ static void test_stress_fills_one_share_only(void **state)
 	assert_int_equal(raw_close_session(2, s2), SUCCESS);
 }
 
+/* The host memory maps of this process (lines of /proc/self/maps). */
+static size_t host_maps(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	size_t n = 0;
+	int c = 0;
+
+	assert_non_null(f);
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/* An INVOKE from @guest whose tmem is @count pages, no two adjacent. */
+static void call_with_scattered_buffer(uint32_t guest, uint32_t s,
+				       uint64_t arg_pa, size_t count,
+				       size_t shift)
+{
+	const struct arch_platform *p = &harness_machine.cfg.platform;
+	static uint64_t list[512];
+	uint64_t first = raw_page();
+	uint64_t lp = first;
+	struct raw_arg a;
+	size_t k = 0;
+
+	memset(list, 0, sizeof(list));
+	for (k = 0; k < count; k++) {
+		list[k % 511] = pa_addr(p->nsec_ddr_base) +
+				2 * (k + shift) * 4096;
+		if (k % 511 == 510 && k + 1 < count) {
+			list[511] = raw_page();
+			assert_int_equal(sim_phys_write(&harness_machine, lp,
+							list, sizeof(list)), 0);
+			lp = list[511];
+			memset(list, 0, sizeof(list));
+		}
+	}
+	assert_int_equal(sim_phys_write(&harness_machine, lp, list,
+					sizeof(list)), 0);
+	raw_init(&a, OPTEE_MSG_CMD_INVOKE_COMMAND, 1);
+	a.hdr.session = s;
+	a.hdr.func = TA_KV_CMD_GET;
+	a.hdr.params[0].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT |
+			       OPTEE_MSG_ATTR_NONCONTIG;
+	a.hdr.params[0].u.tmem.buf_ptr = first;
+	a.hdr.params[0].u.tmem.size = count * 4096;
+	assert_int_equal(raw_call_at(guest, arg_pa, &a), T_OK);
+}
+
+/*
+ * Every run of scattered pages is a host memory map, and a process has a
+ * bounded number of them: buffers of many runs, call after call and
+ * guest after guest, must not pile up in the MMU's kept mappings.
+ */
+static void test_scattered_buffers_do_not_pile_up_host_maps(void **state)
+{
+	uint64_t arg_pa = raw_page();
+	size_t before = host_maps();
+	uint32_t s = 0;
+	int round = 0;
+	size_t n = 0;
+
+	(void)state;
+	for (round = 0; round < 4; round++) {
+		s = raw_open_session(2, &kv);
+		for (n = 0; n < 7; n++)
+			call_with_scattered_buffer(2, s, arg_pa, 600,
+						   n + 10 * (size_t)round);
+		assert_int_equal(raw_close_session(2, s), SUCCESS);
+		/* The guest dies and comes back: its kept mappings are orphaned. */
+		assert_int_equal(sim_vm_destroyed(2), T_OK);
+		assert_int_equal(sim_vm_created(2), T_OK);
+	}
+	/* 28 buffers of 600 maps each went by: next to none are kept. */
+	assert_true(host_maps() < before + 200);
+}
+
 static void test_no_mapping_outlives_its_call(void **state)
 {
 	struct shim_stats st;
@@ -934,6 +1013,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_pseudo_ta_keeps_per_guest_state),
 		cmocka_unit_test(test_pseudo_ta_stats_and_refusals),
 		cmocka_unit_test(test_stress_fills_one_share_only),
+		cmocka_unit_test(test_scattered_buffers_do_not_pile_up_host_maps),
 		cmocka_unit_test(test_no_mapping_outlives_its_call),
 	};
 

@@ -63,6 +63,14 @@
 #define CACHE_PER_GUEST	8
 /* Released pages of dead guests kept for their heirs. */
 #define ORPHAN_MAX	32
+/*
+ * Each run of contiguous pages of a mapping is a host memory map, and a
+ * process has at most vm.max_map_count (65530) of them: a released
+ * mapping of more runs than this is not kept, nor any once the kept ones
+ * hold KEPT_RUNS_MAX runs in all, whatever the guests and their buffers.
+ */
+#define CACHE_MAX_RUNS	8
+#define KEPT_RUNS_MAX	8192
 
 enum nsmap_state {
 	NSMAP_LIVE,
@@ -73,6 +81,7 @@ enum nsmap_state {
 struct nsmap {
 	uintptr_t va;
 	size_t pages;
+	size_t runs;			/* host maps: runs of contiguous PAs */
 	uint64_t first_pa;
 	uint64_t *pas;			/* every page's PA, if more than one */
 	struct arch_prtn *owner;
@@ -95,6 +104,7 @@ static struct {
 	struct nsmap *orphans;		/* dead guests' parked pages */
 	size_t orphan_count;
 	size_t cached;
+	size_t kept_runs;		/* runs of the released ones kept */
 	uint64_t tick;
 	bool cache;
 	bool park;			/* strict: park released arg pages */
@@ -222,10 +232,12 @@ static void retire(struct nsmap *m)
 		perror("nexsim: release of a non-secure mapping");
 		abort();
 	}
-	if (m->state != NSMAP_LIVE)
+	if (m->state != NSMAP_LIVE) {
 		ns.cached--;
-	else if (m->on_call_key)
+		ns.kept_runs -= m->runs;
+	} else if (m->on_call_key) {
 		mmu_callkey_close(m->owner);
+	}
 	ns.last_va = m->va;
 	ns.last_pages = m->pages;
 	ns.last_guest = m->guest_id;
@@ -258,9 +270,11 @@ static bool maps_pages(const struct nsmap *m, const paddr_t *pages,
 	return true;
 }
 
-static bool map_runs(uintptr_t va, const paddr_t *pages, size_t count,
-		     const struct shim_phys_region *r)
+/* Map @pages at @va, a host map per run of them; the runs, or 0. */
+static size_t map_runs(uintptr_t va, const paddr_t *pages, size_t count,
+		       const struct shim_phys_region *r)
 {
+	size_t runs = 0;
 	size_t n = 0;
 
 	while (n < count) {
@@ -274,10 +288,11 @@ static bool map_runs(uintptr_t va, const paddr_t *pages, size_t count,
 		if (mmap(at, run * PAGE, PROT_READ | PROT_WRITE,
 			 MAP_SHARED | MAP_FIXED | MAP_POPULATE, r->fd,
 			 (off_t)(pa_addr(pages[n]) - pa_addr(r->base))) != at)
-			return false;
+			return 0;
 		n += run;
+		runs++;
 	}
-	return true;
+	return runs;
 }
 
 static struct nsmap *cache_lookup(struct arch_prtn *owner,
@@ -439,6 +454,7 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable)
 						owner);
 			m->state = NSMAP_LIVE;
 			ns.cached--;
+			ns.kept_runs -= m->runs;
 			shim_stats_counters.ns_map_cache_hits++;
 			shim_stats_counters.ns_maps_live++;
 			return (void *)m->va;
@@ -459,11 +475,19 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable)
 		free(m);
 		return NULL;
 	}
-	if (!map_runs(va, pages, count, r)) {
-		/* Give the range back as it was: reserved, inaccessible. */
-		mmap((void *)va, count * PAGE, PROT_NONE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
-		     -1, 0);
+	m->runs = map_runs(va, pages, count, r);
+	if (!m->runs) {
+		/*
+		 * Give the range back as it was: reserved, inaccessible. If
+		 * even that fails (no host map left), pages mapped so far
+		 * would stay reachable from every partition: stop here.
+		 */
+		if (mmap((void *)va, count * PAGE, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED |
+			 MAP_NORESERVE, -1, 0) != (void *)va) {
+			perror("nexsim: undoing a failed non-secure mapping");
+			abort();
+		}
 		free(m->pas);
 		free(m);
 		return NULL;
@@ -547,8 +571,12 @@ void arch_nsec_unmap(void *va, bool cacheable)
 		abort();
 	}
 	if (cacheable && (ns.cache || ns.park) &&
-	    (m->pages == 1 || m->pas)) {
+	    (m->pages == 1 || m->pas) && m->runs <= CACHE_MAX_RUNS) {
 		cache_make_room(m->owner);
+		if (ns.kept_runs + m->runs > KEPT_RUNS_MAX) {
+			retire(m);
+			return;
+		}
 		if (m->on_call_key) {
 			/*
 			 * The last live page closes the key, out of reach as it
@@ -566,6 +594,7 @@ void arch_nsec_unmap(void *va, bool cacheable)
 						     NSMAP_CACHED;
 		m->cached_at = ++ns.tick;
 		ns.cached++;
+		ns.kept_runs += m->runs;
 		shim_stats_counters.ns_maps_live--;
 		return;
 	}
