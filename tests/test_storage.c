@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <arch/thread.h>
 #include <nexsim/ta_ids.h>
 #include <sim/guest.h>
 #include <sim/hyp.h>
@@ -290,6 +291,92 @@ static void test_a_calls_fs_operations_share_one_payload_buffer(void **state)
 	TEEC_CloseSession(&s);
 }
 
+/*
+ * Mutex points of guest 0's threads while the normal world holds a
+ * payload buffer for it, counted; at the @fault_at-th, a violation.
+ */
+static int points;
+static int fault_at;
+static uint8_t *other_guest_memory;
+
+static bool count_or_fault(unsigned int core, enum arch_preempt_kind kind,
+			   void *arg)
+{
+	struct supp_stats st;
+
+	(void)arg;
+	if (kind != ARCH_PREEMPT_MUTEX || !shim_core_in_thread(core))
+		return false;
+	supp_get_stats(vms[0]->drv->supp, &st);
+	if (st.payloads && ++points == fault_at)
+		other_guest_memory[0] = 1;	/* another guest's memory */
+	return false;
+}
+
+/*
+ * A call abandoned after an FS operation held a payload buffer of the
+ * normal world: the TEE still gives it back (SHM_FREE), from a fresh
+ * thread, before the call ends. Restarts the machine: the last test.
+ */
+static void test_an_abandoned_call_gives_its_payload_back(void **state)
+{
+	struct core_guest_info info;
+	struct nexsim_config cfg;
+	struct supp_stats st0;
+	struct supp_stats st;
+	struct shim_stats sh;
+	TEEC_Session s;
+	char err[256] = "";
+	size_t n = 0;
+
+	(void)state;
+	hyp_fini();
+	harness_stop();
+	harness_config(&cfg, "qemu_v8");
+	cfg.on_violation = SHIM_VIOLATION_END_CALL;
+	cfg.quiet_violations = true;
+	harness_start(&cfg);
+	assert_int_equal(hyp_init(&harness_machine, err, sizeof(err)), 0);
+	for (n = 0; n < 2; n++) {
+		vms[n] = hyp_vm_create(2 << 20, err, sizeof(err));
+		assert_non_null(vms[n]);
+		guest_select(vms[n]);
+		assert_int_equal(TEEC_InitializeContext(NULL, &ctx[n]),
+				 TEEC_SUCCESS);
+	}
+	open_session(1, &storage, &s);
+	TEEC_CloseSession(&s);
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(
+			(uint16_t)vms[1]->client_id), &info));
+	/* Its second thread's stack: never used, so ASan has no word on it. */
+	other_guest_memory = (uint8_t *)info.private_va + info.heap_size +
+			     info.stacks_size / 2 + 64;
+	open_session(0, &storage, &s);
+	/*
+	 * Once to count the points, then again with a violation at the last:
+	 * by then the TA has returned, so the call itself is abandoned.
+	 */
+	shim_set_preempt_hook(count_or_fault, NULL);
+	points = 0;
+	fault_at = -1;
+	assert_int_equal(put(&s, "abandon1", "data"), TEEC_SUCCESS);
+	assert_true(points > 0);
+	fault_at = points;
+	points = 0;
+	supp_get_stats(vms[0]->drv->supp, &st0);
+	assert_int_not_equal(put(&s, "abandon2", "data"), TEEC_SUCCESS);
+	shim_set_preempt_hook(NULL, NULL);
+	shim_get_stats(&sh);
+	assert_int_equal(sh.aborted_calls, 1);
+	supp_get_stats(vms[0]->drv->supp, &st);
+	/* It had a payload when it was abandoned, and gave it back. */
+	assert_true(st.payloads_allocated > st0.payloads_allocated);
+	assert_int_equal(st.payloads, 0);
+	/* The guest's storage still works. */
+	assert_int_equal(put(&s, "after", "ok"), TEEC_SUCCESS);
+	TEEC_CloseSession(&s);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +386,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_a_panicking_ta_leaves_no_object_open),
 		cmocka_unit_test(test_storage_misuse_panics_and_releases_everything),
 		cmocka_unit_test(test_a_calls_fs_operations_share_one_payload_buffer),
+		/* Restarts the machine: last. */
+		cmocka_unit_test(test_an_abandoned_call_gives_its_payload_back),
 	};
 
 	harness_init(argc, argv);

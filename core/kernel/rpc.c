@@ -11,6 +11,7 @@
 #include <kernel/panic.h>
 #include <kernel/thread.h>
 #include <lib/string.h>
+#include <mm/malloc.h>
 #include <optee_msg.h>
 #include <optee_rpc_cmd.h>
 #include <sm/optee_smc.h>
@@ -20,6 +21,13 @@
 #include <util.h>
 
 #define RPC_ARG_SIZE	OPTEE_MSG_GET_ARG_SIZE(OPTEE_RPC_MAX_PARAMS)
+
+/*
+ * Payload buffers of abandoned calls (thread_abort_current()): unmapped
+ * already, still the normal world's until SHM_FREE, which the guest's next
+ * call sends. Banked: each guest's own.
+ */
+static struct nsbuf *owed_payloads;
 
 uint64_t thread_rpc_alloc(size_t size, uint64_t *cookie)
 {
@@ -215,18 +223,53 @@ struct nsbuf *thread_rpc_shm_alloc(size_t size)
 	return b;
 }
 
-void thread_rpc_shm_free(struct nsbuf *b)
+static void send_shm_free(uint64_t cookie)
 {
 	struct thread_param f;
 
-	if (!b)
-		return;
 	memset(&f, 0, sizeof(f));
 	f.attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
 	f.u.value.a = OPTEE_RPC_SHM_TYPE_KERNEL;
-	f.u.value.b = b->cookie;
-	nsbuf_unmap(b);
+	f.u.value.b = cookie;
 	thread_rpc_cmd(OPTEE_RPC_CMD_SHM_FREE, 1, &f);
+}
+
+void thread_rpc_shm_free(struct nsbuf *b)
+{
+	uint64_t cookie = 0;
+
+	if (!b)
+		return;
+	cookie = b->cookie;
+	nsbuf_unmap(b);
+	send_shm_free(cookie);
+}
+
+void thread_rpc_owe_payload(void *payload)
+{
+	struct nsbuf *b = payload;
+
+	if (!b)
+		return;
+	b->next = owed_payloads;
+	owed_payloads = b;
+}
+
+bool thread_rpc_owes_payloads(void)
+{
+	return owed_payloads != NULL;
+}
+
+void thread_rpc_pay_owed_payloads(void)
+{
+	while (owed_payloads) {
+		struct nsbuf *b = owed_payloads;
+
+		/* Off the list first: this thread may be abandoned too. */
+		owed_payloads = b->next;
+		send_shm_free(b->cookie);
+		free(b);
+	}
 }
 
 struct nsbuf *thread_rpc_shm_cache_alloc(size_t size)

@@ -198,8 +198,12 @@ static void std_call_main(void *arg)
 	struct arch_smc_args a = t->regs;
 	uint32_t rv = 0;
 
-	/* Wake-ups an abandoned call owed its guest's sleepers. */
+	/*
+	 * What an abandoned call owed: wake-ups of its guest's sleepers, and
+	 * the normal world's payload buffers.
+	 */
 	mutex_pay_owed_sends();
+	thread_rpc_pay_owed_payloads();
 	rv = tee_entry_std_smc(a.a0, a.a1, a.a2, a.a3);
 	end_call(rv);
 }
@@ -241,11 +245,12 @@ void thread_handle_std_smc(struct arch_smc_args *args)
 				       std_call_main, t), args);
 }
 
-/* A thread that only pays owed wake-ups; the call ends with ENOTAVAIL. */
+/* A thread that only pays what is owed; the call ends with ENOTAVAIL. */
 static void pay_debts_main(void *arg)
 {
 	(void)arg;
 	mutex_pay_owed_sends();
+	thread_rpc_pay_owed_payloads();
 	end_call(OPTEE_SMC_RETURN_ENOTAVAIL);
 }
 
@@ -441,7 +446,8 @@ void thread_abort_current(void)
 	mutex_abort_thread();
 	ta_abort_thread();
 	release_call_maps(&threads[core_thread[core]]);
-	/* Its cached payload buffer was call-scoped: unmapped just now. */
+	/* Its cached payload, unmapped just now, is freed by the next call. */
+	thread_rpc_owe_payload(threads[core_thread[core]].shm_cache);
 	threads[core_thread[core]].shm_cache = NULL;
 	threads[core_thread[core]].state = THREAD_STATE_FREE;
 	/* The normal world keeps the buffer; this thread forgets it. */

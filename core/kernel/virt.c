@@ -603,7 +603,7 @@ bool core_abort_call(struct arch_smc_args *args)
 	if (!get_current_prtn())
 		return false;
 	thread_abort_current();
-	if (mutex_owes_sends())
+	if (mutex_owes_sends() || thread_rpc_owes_payloads())
 		goes_on = thread_pay_owed_sends(args);
 	virt_unset_guest();
 	return goes_on;

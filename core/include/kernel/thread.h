@@ -47,9 +47,9 @@ void thread_handle_std_smc(struct arch_smc_args *args);
 /* RETURN_FROM_RPC: resume the suspended thread a3 names (else ERESUME). */
 void thread_handle_resume(struct arch_smc_args *args);
 /*
- * After an abandoned call: send the wake-ups it owed from a fresh thread
- * (@args becomes an RPC, or ENOTAVAIL at the end). False if no thread is
- * free (the next std call of the guest sends them).
+ * After an abandoned call: pay what it owed (wake-ups, payload frees) from
+ * a fresh thread (@args becomes an RPC, or ENOTAVAIL at the end). False if
+ * no thread is free (the next std call of the guest pays them).
  */
 bool thread_pay_owed_sends(struct arch_smc_args *args);
 
@@ -113,6 +113,14 @@ struct nsbuf *thread_rpc_shm_cache_alloc(size_t size);
 void thread_rpc_shm_cache_clear(void);
 /* Where the running thread keeps that buffer; NULL outside a thread. */
 void **thread_shm_cache_slot(void);
+/*
+ * The cached payload of an abandoned call (already unmapped): owed to the
+ * normal world, which gets its SHM_FREE from the guest's next call
+ * (thread_rpc_pay_owed_payloads(), as the owed mutex sends).
+ */
+void thread_rpc_owe_payload(void *payload);
+bool thread_rpc_owes_payloads(void);
+void thread_rpc_pay_owed_payloads(void);
 
 /*
  * Where a normal-world interrupt may preempt this thread: at a preemption
