@@ -53,6 +53,7 @@ void fuzz_canary_start(struct fuzz_canary *c)
 	memset(c, 0, sizeof(*c));
 	if (!fuzz_canary_wanted())
 		return;
+	fuzz_coverage_pause();
 	c->vm = hyp_vm_create(CANARY_RAM, err, sizeof(err));
 	if (!c->vm || guest_drv_probe(c->vm, err, sizeof(err)))
 		fuzz_fail("canary: no VM: %s", err);
@@ -64,6 +65,7 @@ void fuzz_canary_start(struct fuzz_canary *c)
 	open_session(c, &c->hello, &hello_uuid, "hello world");
 	open_session(c, &c->storage, &storage_uuid, "storage");
 	c->vm->in_call--;
+	fuzz_coverage_resume();
 	c->value = 1000;
 	sim_trace("input canary: client %u, sessions open",
 		  (unsigned int)c->vm->client_id);
@@ -116,6 +118,12 @@ void fuzz_canary_step(struct fuzz_canary *c)
 {
 	if (!c->vm)
 		return;
+	/*
+	 * Interleaved with the input's vCPUs, the counters then also hold
+	 * what the input does meanwhile: they stay.
+	 */
+	if (!c->interleaved)
+		fuzz_coverage_pause();
 	/* The guest OS keeps its VM busy while a call is in progress. */
 	c->vm->in_call++;
 	if (c->steps % 4 == 3)
@@ -123,6 +131,8 @@ void fuzz_canary_step(struct fuzz_canary *c)
 	else
 		step_hello(c);
 	c->vm->in_call--;
+	if (!c->interleaved)
+		fuzz_coverage_resume();
 	c->steps++;
 }
 
@@ -130,6 +140,7 @@ void fuzz_canary_end(struct fuzz_canary *c)
 {
 	if (!c->vm)
 		return;
+	fuzz_coverage_pause();
 	c->vm->in_call++;
 	TEEC_CloseSession(&c->hello);
 	TEEC_CloseSession(&c->storage);
@@ -137,6 +148,7 @@ void fuzz_canary_end(struct fuzz_canary *c)
 	c->vm->in_call--;
 	sim_trace("input canary: %u calls, every one as expected", c->steps);
 	hyp_vm_destroy(c->vm);
+	fuzz_coverage_resume();
 	c->vm = NULL;
 }
 
@@ -157,7 +169,9 @@ static void raw_call(struct fuzz_raw_canary *c, struct msg_arg *m,
 	regs.x[1] = c->pa >> 32;
 	regs.x[2] = (uint32_t)c->pa;
 	regs.x[7] = FUZZ_CANARY_ID;
+	fuzz_coverage_pause();
 	shim_smc(0, &regs);
+	fuzz_coverage_resume();
 	if (regs.x[0])
 		fuzz_fail("canary: %s: the SMC gave a0 0x%llx (step %u)", what,
 			  (unsigned long long)regs.x[0], c->steps);
@@ -188,8 +202,10 @@ void fuzz_raw_canary_start(struct fuzz_raw_canary *c, uint64_t pa)
 	c->on = true;
 	c->pa = pa;
 	c->value = 2000;
+	fuzz_coverage_pause();
 	if (sim_vm_created(FUZZ_CANARY_ID))
 		fuzz_fail("canary: VM_CREATED of %u refused", FUZZ_CANARY_ID);
+	fuzz_coverage_resume();
 	fuzz_spare_guest(FUZZ_CANARY_ID);
 	memset(&m, 0, sizeof(m));
 	m.cmd = MSG_CMD_OPEN_SESSION;
@@ -237,6 +253,11 @@ void fuzz_raw_canary_end(struct fuzz_raw_canary *c)
 	m.session = c->session;
 	raw_call(c, &m, "CLOSE_SESSION", TEEC_ORIGIN_TEE);
 	sim_trace("input canary: %u calls, every one as expected", c->steps);
+	/* Gone before the input's guests, and as quietly as it came. */
+	fuzz_coverage_pause();
+	if (sim_vm_destroyed(FUZZ_CANARY_ID))
+		fuzz_fail("canary: VM_DESTROYED of %u refused", FUZZ_CANARY_ID);
+	fuzz_coverage_resume();
 }
 
 void fuzz_raw_canary_spare(uint32_t r[8])

@@ -26,6 +26,11 @@ struct fuzz_canary {
 	uint32_t value;		/* the hello world counter, as expected */
 	uint32_t count;		/* the storage count, as expected */
 	unsigned int steps;
+	/*
+	 * Its steps run as a vCPU among the input's (fuzz_sched): the
+	 * coverage they see is partly the input's (canary.c keeps it).
+	 */
+	bool interleaved;
 };
 
 /*

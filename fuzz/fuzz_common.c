@@ -103,6 +103,45 @@ static void start(void)
 	machine_up = 1;
 }
 
+/*
+ * Coverage of what runs alike for every input (the reset, the canary's
+ * calls, the invariant checks) is left out: libFuzzer's 8-bit counters
+ * (-fsanitize-coverage=inline-8bit-counters) are saved at the pause and
+ * put back at the resume. So what the input did is all that counts, and
+ * libFuzzer does not sift the same edges again after every input.
+ * Without those counters (other builds and engines) this does nothing.
+ */
+extern uint8_t __start___sancov_cntrs[] __attribute__((weak));
+extern uint8_t __stop___sancov_cntrs[] __attribute__((weak));
+static uint8_t saved_counters[64 * 1024];
+static unsigned int paused;
+
+static size_t counters_size(void)
+{
+	size_t n = 0;
+
+	if (!__start___sancov_cntrs || !__stop___sancov_cntrs)
+		return 0;
+	n = (size_t)(__stop___sancov_cntrs - __start___sancov_cntrs);
+	return n <= sizeof(saved_counters) ? n : 0;
+}
+
+void fuzz_coverage_pause(void)
+{
+	size_t n = counters_size();
+
+	if (!paused++ && n)
+		memcpy(saved_counters, __start___sancov_cntrs, n);
+}
+
+void fuzz_coverage_resume(void)
+{
+	size_t n = counters_size();
+
+	if (paused && !--paused && n)
+		memcpy(__start___sancov_cntrs, saved_counters, n);
+}
+
 void fuzz_reset(void)
 {
 	struct core_nexus_info nx;
@@ -110,12 +149,15 @@ void fuzz_reset(void)
 
 	failure.armed = false;
 	failure.spared = -1;
+	paused = 0;
+	fuzz_coverage_pause();
 	if (!machine_up)
 		start();
 	else if (sim_machine_reset(&fuzz_machine, err, sizeof(err)))
 		fuzz_fail("reset: %s", err);
 	core_get_nexus_info(&nx);
 	nex_heap_after_reset = nx.nex_heap_used;
+	fuzz_coverage_resume();
 }
 
 void fuzz_reset_with_hyp(void)
@@ -123,9 +165,11 @@ void fuzz_reset_with_hyp(void)
 	char err[256] = "cannot reset";
 
 	fuzz_reset();
+	fuzz_coverage_pause();
 	if (hyp_ready() ? hyp_reset() : hyp_init(&fuzz_machine, err,
 						  sizeof(err)))
 		fuzz_fail("hypervisor: %s", err);
+	fuzz_coverage_resume();
 }
 
 void fuzz_check_std_result(uint32_t fid, uint32_t a0)

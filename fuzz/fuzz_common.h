@@ -93,6 +93,13 @@ void fuzz_trace_smc_result(const struct fuzz_input *in,
 void fuzz_trace_arg(const struct fuzz_input *in, const char *what,
 		    uint64_t addr, const uint8_t *buf, size_t len);
 
+/*
+ * Between the two, code runs without adding to the input's coverage
+ * (libFuzzer's 8-bit counters are put back as they were); nests.
+ */
+void fuzz_coverage_pause(void);
+void fuzz_coverage_resume(void);
+
 /* The most fuzz_message() writes: a header and 7 params. */
 #define FUZZ_MSG_MAX	(32u + 7u * 32u)
 
