@@ -1155,25 +1155,24 @@ bool mmu_callkey_acquire(struct arch_prtn *owner,
 	    !mmu.call_holder[prefer]) {
 		slot = (size_t)prefer;
 		found = true;
-		n = mmu.call_key_count;		/* no search */
 	}
-	for (; n < mmu.call_key_count; n++) {
+	/* Else a free slot, or the one called least recently. */
+	for (n = 0; !found && n < mmu.call_key_count; n++) {
+		if (!mmu.call_holder[n]) {
+			slot = n;
+			found = true;
+		}
+	}
+	for (n = 0; !found && n < mmu.call_key_count; n++) {
 		struct arch_prtn *h = mmu.call_holder[n];
 
-		if (!h) {
-			slot = n;
-			victim = NULL;
-			found = true;
-			break;
-		}
-		if (h->call_live)
-			continue;
-		if (!found || h->call_tick < victim->call_tick) {
+		if (!h->call_live &&
+		    (!victim || h->call_tick < victim->call_tick)) {
 			victim = h;
 			slot = n;
-			found = true;
 		}
 	}
+	found = found || victim;
 	if (!found)
 		return false;
 	if (victim) {

@@ -191,6 +191,16 @@ static void end_call(uint32_t rv)
 	t->result = rv;
 }
 
+/*
+ * What an abandoned call of this guest owed: wake-ups of its sleepers, and
+ * the normal world's payload buffers.
+ */
+static void pay_owed(void)
+{
+	mutex_pay_owed_sends();
+	thread_rpc_pay_owed_payloads();
+}
+
 /* The body of a std call, on the thread's own stack. */
 static void std_call_main(void *arg)
 {
@@ -198,12 +208,7 @@ static void std_call_main(void *arg)
 	struct arch_smc_args a = t->regs;
 	uint32_t rv = 0;
 
-	/*
-	 * What an abandoned call owed: wake-ups of its guest's sleepers, and
-	 * the normal world's payload buffers.
-	 */
-	mutex_pay_owed_sends();
-	thread_rpc_pay_owed_payloads();
+	pay_owed();
 	rv = tee_entry_std_smc(a.a0, a.a1, a.a2, a.a3);
 	end_call(rv);
 }
@@ -249,8 +254,7 @@ void thread_handle_std_smc(struct arch_smc_args *args)
 static void pay_debts_main(void *arg)
 {
 	(void)arg;
-	mutex_pay_owed_sends();
-	thread_rpc_pay_owed_payloads();
+	pay_owed();
 	end_call(OPTEE_SMC_RETURN_ENOTAVAIL);
 }
 
