@@ -231,11 +231,21 @@ void fuzz_check_end(void)
 		core_get_nexus_info(&nx);
 		shim_get_stats(&st);
 		fprintf(stderr, "input: %llu fast and %llu std SMCs, %u guests "
-			"live, %llu partition switches\n",
+			"live, %llu partition switches, %llu key evictions, "
+			"%llu window keyings; non-secure: %llu maps made, "
+			"%llu reused, %llu inherited, %llu leaked; %llu secure "
+			"pages zeroed\n",
 			(unsigned long long)st.fast_smcs,
 			(unsigned long long)st.std_smcs,
 			(unsigned int)nx.guests_live,
-			(unsigned long long)st.prtn_switches);
+			(unsigned long long)st.prtn_switches,
+			(unsigned long long)st.key_evictions,
+			(unsigned long long)st.window_keyings,
+			(unsigned long long)st.ns_maps,
+			(unsigned long long)st.ns_map_cache_hits,
+			(unsigned long long)st.ns_maps_inherited,
+			(unsigned long long)st.ns_maps_leaked,
+			(unsigned long long)st.pages_zeroed);
 	}
 
 	fuzz_check_refcounts();

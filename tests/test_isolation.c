@@ -728,6 +728,77 @@ static void test_released_arg_page_unreachable(void **state)
 }
 
 /*
+ * A released page that outlived a call (registered memory) is parked, in
+ * strict mode and with ns_map_cache alike: its guest faults on it, and
+ * mapping that page again, for a call or beyond one, takes it back with no
+ * new mapping. Once back beyond a call it is the guest's until released,
+ * whatever key it rode before.
+ */
+static void test_released_registered_page_is_parked_and_reused(void **state)
+{
+	struct shim_violation v;
+	struct shim_stats st0;
+	struct shim_stats st;
+	struct poke pk = { 0 };
+	paddr_t page = pa_init(nsec_page(33));
+	uint8_t *va = NULL;
+	int cache = 0;
+
+	(void)state;
+	for (cache = 0; cache < 2; cache++) {
+		struct nexsim_config cfg;
+
+		harness_stop();
+		harness_config(&cfg, "default");
+		cfg.ns_map_cache = cache;
+		harness_start(&cfg);
+		assert_int_equal(sim_vm_created(1), OK);
+		assert_int_equal(sim_vm_created(2), OK);
+		shim_get_stats(&st0);
+		assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+		va = arch_nsec_map(&page, 1, false);
+		assert_non_null(va);
+		va[2] = 0x5a;
+		arch_nsec_unmap(va, false);
+		pk.ptr = va + 2;
+		assert_true(shim_try(poke, &pk, &v));
+		assert_int_equal(v.owner, SHIM_OWNER_NSEC_UNMAPPED);
+		/* Registered again: the same mapping, contents and all. */
+		assert_ptr_equal(arch_nsec_map(&page, 1, false), va);
+		assert_int_equal(va[2], 0x5a);
+		arch_nsec_unmap(va, false);
+		/*
+		 * Mapped for a call (released, it stays its guest's with
+		 * ns_map_cache only), then beyond one again.
+		 */
+		assert_ptr_equal(arch_nsec_map(&page, 1, true), va);
+		arch_nsec_unmap(va, true);
+		assert_true(shim_try(poke, &pk, &v) == !cache);
+		assert_ptr_equal(arch_nsec_map(&page, 1, false), va);
+		virt_unset_guest();
+		shim_get_stats(&st);
+		assert_int_equal(st.ns_maps - st0.ns_maps, 1);
+		assert_int_equal(st.ns_map_cache_hits - st0.ns_map_cache_hits,
+				 3);
+		/* Live: guest 2 cannot reach it, guest 1 can, in no call. */
+		assert_int_equal(virt_set_guest(2), TEE_SUCCESS);
+		assert_true(shim_try(poke, &pk, &v));
+		virt_unset_guest();
+		assert_int_equal(v.owner, SHIM_OWNER_NSEC);
+		assert_int_equal(v.owner_guest, 1);
+		assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+		assert_false(shim_try(poke, &pk, &v));
+		arch_nsec_unmap(va, false);
+		assert_true(shim_try(poke, &pk, &v));
+		assert_int_equal(v.owner, SHIM_OWNER_NSEC_UNMAPPED);
+		virt_unset_guest();
+		assert_int_equal(sim_vm_destroyed(1), OK);
+		assert_int_equal(sim_vm_destroyed(2), OK);
+	}
+	restart_with(SHIM_VIOLATION_ABORT);
+}
+
+/*
  * A released call mapping of several pages is parked and known again by
  * its whole page list: the same list maps to it again, any other list
  * (the same pages in another order, one page more) is mapped anew.
@@ -1051,6 +1122,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_mapping_cache_keeps_pages_to_their_guest),
 		cmocka_unit_test(test_released_arg_page_unreachable),
 		cmocka_unit_test(test_released_page_runs_are_reused_only_for_the_same_list),
+		cmocka_unit_test(test_released_registered_page_is_parked_and_reused),
 		cmocka_unit_test(test_a_dead_guests_page_passes_to_the_next_to_map_it),
 		cmocka_unit_test(test_reused_arg_pages_stay_strict_round_robin),
 		cmocka_unit_test(test_report_text_names_every_field),

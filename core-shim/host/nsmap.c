@@ -12,9 +12,9 @@
  * Mappings live in one reserved range, handed out in next-fit order so a
  * released range is not reused soon: a stale pointer faults.
  *
- * Reuse of call mappings (the mediator's shadow argument page, page list
- * pages, a call's temporary buffers), so a call need not cost an mmap per
- * page and its undoing. A mapping is known again by its list of pages:
+ * Reuse of mappings (the mediator's shadow argument page, a call's
+ * temporary buffers, registered memory), so a call need not cost an mmap
+ * per page and its undoing. A mapping is known again by its list of pages:
  *
  * - Strict (the default): a released one is parked — kept mapped, but
  *   reachable from no partition (the parked key, or PROT_NONE), so a stale
@@ -26,10 +26,11 @@
  *   mapping on it. Releasing the page closes the key (WRPKRU); mapping it
  *   again opens it: no system call at all. At most one released page sits
  *   on a call key, and only while the key is closed.
- * - Cache (ns_map_cache, off by default): a released single page stays
- *   mapped with its guest's key, reused the same way (runs of pages are
- *   parked as in strict mode). The price: between its calls, that guest's
- *   partition can still reach its last argument pages.
+ * - Cache (ns_map_cache, off by default): a released single page mapped
+ *   for one call stays mapped with its guest's key, reused the same way
+ *   (runs of pages, and what outlived a call, are parked as in strict
+ *   mode). The price: between its calls, that guest's partition can still
+ *   reach its last argument pages.
  *
  * When a guest dies, its released mappings are not unmapped but kept
  * parked, unowned (at most ORPHAN_MAX, the oldest go first): the next
@@ -423,7 +424,7 @@ static void orphan(struct nsmap *m, int call_slot)
 	retire(oldest);
 }
 
-void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable)
+void *arch_nsec_map(const paddr_t *pages, size_t count, bool per_call)
 {
 	struct arch_prtn *owner = mmu_current_prtn();
 	const struct shim_phys_region *r = NULL;
@@ -442,16 +443,22 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable)
 			return NULL;
 		r = pr;
 	}
-	if (cacheable && (ns.cache || ns.park)) {
+	if (ns.cache || ns.park) {
 		m = cache_lookup(owner, pages, count);
 		if (!m)
 			m = inherit(owner, pages, count);
 		if (m) {
-			/* The call key is for single pages (argument pages). */
+			/*
+			 * The call key is for single pages of one call; what
+			 * outlives the call goes on the guest's own key.
+			 */
 			if (m->state == NSMAP_PARKED &&
-			    !(count == 1 && callkey_attach(owner, m)))
+			    !(per_call && count == 1 &&
+			      callkey_attach(owner, m))) {
 				mmu_unpark_nsec((void *)m->va, span_of(m),
 						owner);
+				m->on_call_key = false;
+			}
 			m->state = NSMAP_LIVE;
 			ns.cached--;
 			ns.kept_runs -= m->runs;
@@ -463,13 +470,13 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable)
 
 	m = calloc(1, sizeof(*m));
 	va = alloc_va(count * PAGE);
-	/* A cacheable run of pages is known again by its whole list. */
-	if (m && cacheable && count > 1) {
+	/* A run of pages is known again by its whole list. */
+	if (m && count > 1) {
 		m->pas = malloc(count * sizeof(*m->pas));
 		for (n = 0; m->pas && n < count; n++)
 			m->pas[n] = pa_addr(pages[n]);
 	}
-	if (!m || !va || (cacheable && count > 1 && !m->pas)) {
+	if (!m || !va || (count > 1 && !m->pas)) {
 		if (m)
 			free(m->pas);
 		free(m);
@@ -501,7 +508,7 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable)
 	link_map(m);
 	m->on_call_key = false;
 	m->call_slot = -1;
-	if (!(cacheable && count == 1 && callkey_attach(owner, m)))
+	if (!(per_call && count == 1 && callkey_attach(owner, m)))
 		mmu_guard_nsec((void *)va, count * PAGE, owner);
 	shim_stats_counters.ns_maps++;
 	shim_stats_counters.ns_maps_live++;
@@ -561,7 +568,7 @@ static void cache_make_room(struct arch_prtn *owner)
 		retire(oldest);
 }
 
-void arch_nsec_unmap(void *va, bool cacheable)
+void arch_nsec_unmap(void *va, bool per_call)
 {
 	struct nsmap *m = find((uintptr_t)va);
 
@@ -570,8 +577,10 @@ void arch_nsec_unmap(void *va, bool cacheable)
 			"non-secure mapping\n", va);
 		abort();
 	}
-	if (cacheable && (ns.cache || ns.park) &&
-	    (m->pages == 1 || m->pas) && m->runs <= CACHE_MAX_RUNS) {
+	if ((ns.cache || ns.park) && m->runs <= CACHE_MAX_RUNS) {
+		/* Only one call's single page may stay reachable (cache). */
+		bool park = ns.park || m->pages > 1 || !per_call;
+
 		cache_make_room(m->owner);
 		if (ns.kept_runs + m->runs > KEPT_RUNS_MAX) {
 			retire(m);
@@ -586,12 +595,10 @@ void arch_nsec_unmap(void *va, bool cacheable)
 				mmu_park_nsec((void *)m->va, PAGE);
 				m->on_call_key = false;
 			}
-		} else if (ns.park || m->pages > 1) {
+		} else if (park) {
 			mmu_park_nsec((void *)m->va, span_of(m));
 		}
-		/* ns_map_cache leaves only single (argument) pages reachable. */
-		m->state = ns.park || m->pages > 1 ? NSMAP_PARKED :
-						     NSMAP_CACHED;
+		m->state = park ? NSMAP_PARKED : NSMAP_CACHED;
 		m->cached_at = ++ns.tick;
 		ns.cached++;
 		ns.kept_runs += m->runs;

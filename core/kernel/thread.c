@@ -57,7 +57,7 @@ struct thread_ctx {
 	void *call_maps[THREAD_MAX_CALL_MAPS];
 	uint8_t call_map_strict;	/* bit n: call_maps[n] is strict */
 	uint8_t call_map_count;
-	bool rpc_arg_cacheable;		/* how its RPC argument was mapped */
+	bool rpc_arg_per_call;		/* how its RPC argument was mapped */
 	/* The call's payload buffer cache (kernel/rpc.c), NULL if none. */
 	void *shm_cache;
 };
@@ -165,7 +165,7 @@ static void forget_rpc_arg(struct thread_ctx *t)
 	if (t->rpc_arg_va)
 		arch_nsec_unmap((void *)((uintptr_t)t->rpc_arg_va &
 					 ~(uintptr_t)SMALL_PAGE_MASK),
-				t->rpc_arg_cacheable);
+				t->rpc_arg_per_call);
 	t->rpc_arg_va = NULL;
 	t->rpc_arg_cookie = 0;
 	t->rpc_arg_pa = 0;
@@ -378,7 +378,7 @@ void *thread_get_rpc_arg(uint64_t *cookie)
 }
 
 void thread_set_rpc_arg(uint64_t pa, uint64_t cookie, void *va,
-			bool cacheable)
+			bool per_call)
 {
 	struct thread_ctx *t = current_thread();
 
@@ -386,7 +386,7 @@ void thread_set_rpc_arg(uint64_t pa, uint64_t cookie, void *va,
 	t->rpc_arg_pa = pa;
 	t->rpc_arg_cookie = cookie;
 	t->rpc_arg_va = va;
-	t->rpc_arg_cacheable = cacheable;
+	t->rpc_arg_per_call = per_call;
 }
 
 bool thread_rpc_arg_outlives_call(void)

@@ -88,12 +88,8 @@ TEE_Result nsbuf_map_noncontig(uint64_t buf_ptr, uint64_t size,
 	res = read_page_list(buf_ptr & ~(uint64_t)SMALL_PAGE_MASK, pages, count);
 	if (res)
 		goto out;
-	/*
-	 * Released, a mapping the MMU keeps is out of everyone's reach, but
-	 * a single page with ns_map_cache stays its guest's: only a call's.
-	 */
-	b->cacheable = call_scoped || count > 1;
-	b->va = arch_nsec_map(pages, count, b->cacheable);
+	b->per_call = call_scoped;
+	b->va = arch_nsec_map(pages, count, b->per_call);
 	if (!b->va) {
 		res = TEE_ERROR_BAD_PARAMETERS;
 		goto out;
@@ -112,7 +108,7 @@ out:
 
 void nsbuf_note_call_scoped(struct nsbuf *b)
 {
-	thread_note_nsec_map(b->va, b->cacheable);
+	thread_note_nsec_map(b->va, b->per_call);
 }
 
 void nsbuf_unmap(struct nsbuf *b)
@@ -121,7 +117,7 @@ void nsbuf_unmap(struct nsbuf *b)
 		return;
 	CHECK(!b->registered);
 	thread_forget_nsec_map(b->va);
-	arch_nsec_unmap(b->va, b->cacheable);
+	arch_nsec_unmap(b->va, b->per_call);
 	free(b);
 }
 

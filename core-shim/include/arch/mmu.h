@@ -50,15 +50,17 @@ void arch_prtn_destroy(struct arch_prtn *prtn);
 /*
  * Map @count non-secure pages (page-aligned PAs, in any order) at
  * contiguous addresses, for the guest partition active on this core: only
- * that partition can reach them, until arch_nsec_unmap(). @cacheable lets
- * the MMU keep the mapping once unmapped, out of every partition's reach,
- * for the next mapping of the same pages (by this guest, or by a later one
- * once it is gone). With ns_map_cache a kept single page stays reachable
- * to its guest between uses: pass @cacheable for a single page only when
- * it is mapped for one call. Returns NULL if a page is not non-secure RAM.
+ * that partition can reach them, until arch_nsec_unmap(). The MMU may keep
+ * a mapping once unmapped, out of every partition's reach, for the next
+ * mapping of the same pages (by this guest, or by a later one once it is
+ * gone). @per_call: the mapping lasts one call (an argument page, a
+ * temporary buffer); a single such page may then ride a key that opens
+ * only during the guest's calls, or with ns_map_cache stay reachable to
+ * its guest between uses. Pass false for what outlives a call (registered
+ * memory). Returns NULL if a page is not non-secure RAM.
  */
-void *arch_nsec_map(const paddr_t *pages, size_t count, bool cacheable);
-void arch_nsec_unmap(void *va, bool cacheable);
+void *arch_nsec_map(const paddr_t *pages, size_t count, bool per_call);
+void arch_nsec_unmap(void *va, bool per_call);
 
 /*
  * Copy @len bytes of non-secure RAM at @pa into @buf, for the guest

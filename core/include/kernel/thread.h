@@ -134,9 +134,9 @@ void thread_preempt_point(enum arch_preempt_kind kind);
  * it (kernel/rpc.c allocates it; NULL if there is none).
  */
 void *thread_get_rpc_arg(uint64_t *cookie);
-/* @cacheable: how it was mapped (arch_nsec_map()), to unmap it alike. */
+/* @per_call: how it was mapped (arch_nsec_map()), to unmap it alike. */
 void thread_set_rpc_arg(uint64_t pa, uint64_t cookie, void *va,
-			bool cacheable);
+			bool per_call);
 /* Does a thread keep its RPC argument after its call (the RPC cache)? */
 bool thread_rpc_arg_outlives_call(void);
 

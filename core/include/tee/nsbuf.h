@@ -24,7 +24,7 @@ struct nsbuf {
 	uint64_t cookie;
 	uint32_t users;		/* calls using a registered buffer now */
 	bool registered;
-	bool cacheable;		/* mapped cacheable: the MMU may keep it */
+	bool per_call;		/* mapped for one call (arch_nsec_map()) */
 	struct nsbuf *next;
 };
 
