@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* The canary VM of the fuzz targets (see canary.h). */
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,16 +155,33 @@ void fuzz_canary_end(struct fuzz_canary *c)
 
 /* ---- the raw canary of fuzz_smc_raw ---- */
 
+/* The bytes of @m up to its last param: all a call reads or writes. */
+static size_t msg_used(const struct msg_arg *m)
+{
+	return offsetof(struct msg_arg, params) +
+	       m->num_params * sizeof(m->params[0]);
+}
+
+/* A zeroed header and @num_params zeroed params (the rest is not sent). */
+static void msg_init(struct msg_arg *m, uint32_t cmd, uint32_t num_params)
+{
+	memset(m, 0, offsetof(struct msg_arg, params) +
+		     num_params * sizeof(m->params[0]));
+	m->cmd = cmd;
+	m->num_params = num_params;
+}
+
 /*
  * Write @m at the canary's page, CALL_WITH_ARG, read @m back: it must be a
- * success, from @origin.
+ * success, from @origin. The page beyond @m's params stays as it was.
  */
 static void raw_call(struct fuzz_raw_canary *c, struct msg_arg *m,
 		     const char *what, uint32_t origin)
 {
+	const size_t len = msg_used(m);
 	struct shim_regs regs;
 
-	sim_phys_write(&fuzz_machine, c->pa, m, sizeof(*m));
+	sim_phys_write(&fuzz_machine, c->pa, m, len);
 	memset(&regs, 0, sizeof(regs));
 	regs.x[0] = SMC_CALL_WITH_ARG;
 	regs.x[1] = c->pa >> 32;
@@ -175,7 +193,7 @@ static void raw_call(struct fuzz_raw_canary *c, struct msg_arg *m,
 	if (regs.x[0])
 		fuzz_fail("canary: %s: the SMC gave a0 0x%llx (step %u)", what,
 			  (unsigned long long)regs.x[0], c->steps);
-	sim_phys_read(&fuzz_machine, c->pa, m, sizeof(*m));
+	sim_phys_read(&fuzz_machine, c->pa, m, len);
 	if (m->ret || m->ret_origin != origin)
 		fuzz_fail("canary: %s gave 0x%x origin %u (step %u)", what,
 			  (unsigned int)m->ret, (unsigned int)m->ret_origin,
@@ -207,9 +225,7 @@ void fuzz_raw_canary_start(struct fuzz_raw_canary *c, uint64_t pa)
 		fuzz_fail("canary: VM_CREATED of %u refused", FUZZ_CANARY_ID);
 	fuzz_coverage_resume();
 	fuzz_spare_guest(FUZZ_CANARY_ID);
-	memset(&m, 0, sizeof(m));
-	m.cmd = MSG_CMD_OPEN_SESSION;
-	m.num_params = 2;
+	msg_init(&m, MSG_CMD_OPEN_SESSION, 2);
 	m.params[0].attr = MSG_ATTR_TYPE_VALUE_INPUT | MSG_ATTR_META;
 	uuid_words(&hello_uuid, &m.params[0].u.value.a, &m.params[0].u.value.b);
 	m.params[1].attr = MSG_ATTR_TYPE_VALUE_INPUT | MSG_ATTR_META;
@@ -226,11 +242,9 @@ void fuzz_raw_canary_step(struct fuzz_raw_canary *c)
 
 	if (!c->on)
 		return;
-	memset(&m, 0, sizeof(m));
-	m.cmd = MSG_CMD_INVOKE_COMMAND;
+	msg_init(&m, MSG_CMD_INVOKE_COMMAND, 1);
 	m.func = TA_HELLO_WORLD_CMD_INC_VALUE;
 	m.session = c->session;
-	m.num_params = 1;
 	m.params[0].attr = MSG_ATTR_TYPE_VALUE_INOUT;
 	m.params[0].u.value.a = c->value;
 	raw_call(c, &m, "INVOKE_COMMAND", TEEC_ORIGIN_TRUSTED_APP);
@@ -248,8 +262,7 @@ void fuzz_raw_canary_end(struct fuzz_raw_canary *c)
 
 	if (!c->on)
 		return;
-	memset(&m, 0, sizeof(m));
-	m.cmd = MSG_CMD_CLOSE_SESSION;
+	msg_init(&m, MSG_CMD_CLOSE_SESSION, 0);
 	m.session = c->session;
 	raw_call(c, &m, "CLOSE_SESSION", TEEC_ORIGIN_TEE);
 	sim_trace("input canary: %u calls, every one as expected", c->steps);
