@@ -5,6 +5,7 @@
  * what a Linux guest would send.
  */
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,10 +280,15 @@ size_t guest_pages_in_use(const struct vm *vm)
 
 /*
  * Send @arg (built in host memory) from a fresh guest page; the results
- * come back into @arg. Returns the SMC's a0.
+ * come back into @arg. Returns the SMC's a0. Only the header and the
+ * params in use move, as a driver sizes its argument by its params.
  */
 static uint64_t call(struct vm *vm, struct msg_arg *arg)
 {
+	size_t used = offsetof(struct msg_arg, params) +
+		      (arg->num_params < MSG_MAX_NUM_PARAMS ?
+		       arg->num_params : MSG_MAX_NUM_PARAMS) *
+		      sizeof(arg->params[0]);
 	uint64_t page = 0;
 	uint64_t regs[8] = { 0 };
 
@@ -292,12 +298,12 @@ static uint64_t call(struct vm *vm, struct msg_arg *arg)
 	page = guest_pages_alloc(vm, 1);
 	if (!page)
 		return SMC_RET_ENOMEM;
-	hyp_vm_write(vm, ipa_init(page), arg, sizeof(*arg));
+	hyp_vm_write(vm, ipa_init(page), arg, used);
 	regs[0] = SMC_CALL_WITH_ARG;
 	regs[1] = page >> 32;
 	regs[2] = (uint32_t)page;
 	std_smc(vm, regs);
-	hyp_vm_read(vm, ipa_init(page), arg, sizeof(*arg));
+	hyp_vm_read(vm, ipa_init(page), arg, used);
 	guest_pages_free(vm, page, 1);
 	vm->drv->calls++;
 	return regs[0];
