@@ -175,7 +175,8 @@ bool hyp_ready(void)
 	return hyp.up;
 }
 
-static uint64_t take_page(uint32_t owner)
+/* A free page for @owner, zeroed unless @overwritten (all of it, now). */
+static uint64_t take_page_for(uint32_t owner, bool overwritten)
 {
 	uint64_t idx = 0;
 
@@ -183,7 +184,9 @@ static uint64_t take_page(uint32_t owner)
 		return 0;
 	idx = hyp.free_list[--hyp.free_count];
 	hyp.owner[idx] = owner;
-	if (hyp.dirty[idx]) {
+	if (overwritten) {
+		hyp.dirty[idx] = 1;
+	} else if (hyp.dirty[idx]) {
 		memset(hyp.view + idx * HYP_PAGE, 0, HYP_PAGE);
 		hyp.dirty[idx] = 0;
 		hyp.zeroed++;
@@ -206,6 +209,11 @@ static uint64_t take_page(uint32_t owner)
 	return hyp.base + idx * HYP_PAGE;
 }
 
+static uint64_t take_page(uint32_t owner)
+{
+	return take_page_for(owner, false);
+}
+
 static void give_back(uint64_t pa)
 {
 	uint64_t idx = idx_of(pa);
@@ -221,6 +229,19 @@ uint64_t hyp_page_alloc(void)
 	/* The hypervisor's own pages carry data to and from the TEE. */
 	if (pa)
 		hyp.dirty[idx_of(pa)] = 1;
+	return pa;
+}
+
+uint64_t hyp_page_alloc_copy(uint64_t src_pa)
+{
+	uint64_t pa = 0;
+
+	if (!is_ns_page(src_pa))
+		return 0;
+	pa = take_page_for(OWNER_HYP, true);
+	if (pa)
+		memcpy(hyp.view + idx_of(pa) * HYP_PAGE,
+		       hyp.view + idx_of(src_pa) * HYP_PAGE, HYP_PAGE);
 	return pa;
 }
 

@@ -599,8 +599,9 @@ static void std_call(struct vm *vm, uint64_t regs[8])
 		return;
 	}
 	mc = calloc(1, sizeof(*mc));
+	/* The shadow: a copy of the guest's whole page. */
 	if (mc)
-		mc->c.shadow = hyp_page_alloc();
+		mc->c.shadow = hyp_page_alloc_copy(guest_pa);
 	if (!mc || !mc->c.shadow) {
 		free(mc);
 		regs[0] = SMC_RET_ENOMEM;
@@ -608,7 +609,6 @@ static void std_call(struct vm *vm, uint64_t regs[8])
 	}
 	mc->arg_ipa = arg_ipa;
 	shadow = hyp_pa_ptr(mc->c.shadow);
-	memcpy(shadow, hyp_pa_ptr(guest_pa), PAGE);
 	if (shadow->num_params > MSG_MAX_NUM_PARAMS ||
 	    shadow->cmd > MSG_CMD_UNREGISTER_SHM) {
 		regs[0] = shadow->num_params > MSG_MAX_NUM_PARAMS ?

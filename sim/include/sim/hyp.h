@@ -100,6 +100,8 @@ int hyp_vm_read(const struct vm *vm, ipaddr_t ipa, void *buf, size_t len);
 
 /* The hypervisor's own pages (mediator shadows), and page pinning. */
 uint64_t hyp_page_alloc(void);
+/* A page of the hypervisor's holding a copy of the page at @src_pa. */
+uint64_t hyp_page_alloc_copy(uint64_t src_pa);
 void hyp_page_free(uint64_t pa);
 void *hyp_pa_ptr(uint64_t pa);
 void hyp_pin(uint64_t pa);
