@@ -44,6 +44,11 @@ static struct {
 	uint32_t *free_list;	/* page indexes, a stack */
 	uint32_t *shuffled;	/* the free list as hyp_init made it */
 	uint64_t free_count;
+	/*
+	 * The lowest free_count since hyp_init or hyp_reset: below it the
+	 * stack is as shuffled, and no page there was ever taken.
+	 */
+	uint64_t low_free;
 	uint64_t pinned;
 	struct vm *vms[HYP_MAX_VMS];
 	uint32_t vm_count;
@@ -128,6 +133,7 @@ int hyp_init(struct sim_machine *m, char *err, size_t err_size)
 	}
 	memcpy(hyp.shuffled, hyp.free_list, hyp.pages * sizeof(*hyp.shuffled));
 	hyp.free_count = hyp.pages;
+	hyp.low_free = hyp.pages;
 	query_thread_limit();
 	hyp.up = true;
 	return 0;
@@ -142,10 +148,15 @@ int hyp_reset(void)
 	for (n = 0; n < HYP_MAX_VMS; n++)
 		if (hyp.vms[n])
 			hyp_vm_destroy(hyp.vms[n]);
-	memcpy(hyp.free_list, hyp.shuffled, hyp.pages * sizeof(*hyp.free_list));
-	memset(hyp.owner, 0, hyp.pages * sizeof(*hyp.owner));
-	memset(hyp.pins, 0, hyp.pages * sizeof(*hyp.pins));
+	/* Only the pages ever taken since the last reset need it. */
+	for (n = (uint32_t)hyp.low_free; n < hyp.pages; n++) {
+		hyp.owner[hyp.shuffled[n]] = OWNER_FREE;
+		hyp.pins[hyp.shuffled[n]] = 0;
+	}
+	memcpy(hyp.free_list + hyp.low_free, hyp.shuffled + hyp.low_free,
+	       (hyp.pages - hyp.low_free) * sizeof(*hyp.free_list));
 	hyp.free_count = hyp.pages;
+	hyp.low_free = hyp.pages;
 	hyp.pinned = 0;
 	hyp.generations = 0;
 	hyp.undrained = 0;
@@ -183,6 +194,8 @@ static uint64_t take_page_for(uint32_t owner, bool overwritten)
 	if (!hyp.free_count)
 		return 0;
 	idx = hyp.free_list[--hyp.free_count];
+	if (hyp.free_count < hyp.low_free)
+		hyp.low_free = hyp.free_count;
 	hyp.owner[idx] = owner;
 	if (overwritten) {
 		hyp.dirty[idx] = 1;

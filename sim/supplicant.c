@@ -77,9 +77,10 @@ void supp_free(struct vm *vm, struct supp *s)
 	if (!s)
 		return;
 	for (n = 0; n < MAX_FILES; n++) {
-		if (s->files[n])
+		if (s->files[n]) {
 			free(s->files[n]->data);
-		free(s->files[n]);
+			free(s->files[n]);
+		}
 	}
 	for (n = 0; n < MAX_PAYLOADS; n++)
 		if (s->payloads[n])
