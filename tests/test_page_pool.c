@@ -109,6 +109,66 @@ static void test_fragmented_pool_finds_the_only_fitting_run(void **state)
 	assert_ptr_equal(run, p[150]);
 }
 
+/*
+ * Thousands of random allocations and frees, each checked against a plain
+ * model (one byte per page): first fit, sizes, and the used count agree,
+ * runs crossing bitmap words and the pool's last page included.
+ */
+static void test_random_allocations_match_a_first_fit_model(void **state)
+{
+	uint8_t model[PAGES] = { 0 };	/* 0 free, else the owner's slot + 1 */
+	uint8_t *live[32] = { NULL };
+	size_t live_pages[32] = { 0 };
+	uint64_t seed = 12345;
+	size_t used = 0;
+	int step = 0;
+
+	(void)state;
+	for (step = 0; step < 20000; step++) {
+		size_t slot = 0;
+		size_t pages = 0;
+		size_t first = 0;
+		size_t n = 0;
+		struct page_pool_stats st;
+
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		slot = (seed >> 33) % 32;
+		if (live[slot]) {
+			assert_int_equal(page_pool_alloc_size(&pool, live[slot]),
+					 live_pages[slot] * PAGE);
+			first = (size_t)(live[slot] - base) / PAGE;
+			for (n = first; n < first + live_pages[slot]; n++)
+				model[n] = 0;
+			page_pool_free(&pool, live[slot]);
+			used -= live_pages[slot];
+			live[slot] = NULL;
+			continue;
+		}
+		/* Mostly small, sometimes up to a third of the pool. */
+		pages = (seed >> 20) % 8 ? 1 + (seed >> 40) % 9 :
+					   1 + (seed >> 40) % (PAGES / 3);
+		/* The model's first fit. */
+		for (first = 0; first + pages <= PAGES; first++) {
+			for (n = 0; n < pages && !model[first + n]; n++)
+				;
+			if (n == pages)
+				break;
+		}
+		live[slot] = page_pool_alloc(&pool, pages * PAGE - (seed & 7));
+		if (first + pages > PAGES) {
+			assert_null(live[slot]);
+			continue;
+		}
+		assert_ptr_equal(live[slot], base + first * PAGE);
+		for (n = first; n < first + pages; n++)
+			model[n] = (uint8_t)(slot + 1);
+		live_pages[slot] = pages;
+		used += pages;
+		page_pool_get_stats(&pool, &st);
+		assert_int_equal(st.used, used * PAGE);
+	}
+}
+
 /* ---- TA RAM shares ---- */
 
 static void test_guest_filling_its_ta_ram_leaves_others_theirs(void **state)
@@ -153,6 +213,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_adjacent_allocations_free_independently, pool_setup, pool_teardown),
 		cmocka_unit_test_setup_teardown(test_exhaustion_and_bad_sizes_fail, pool_setup, pool_teardown),
 		cmocka_unit_test_setup_teardown(test_fragmented_pool_finds_the_only_fitting_run, pool_setup, pool_teardown),
+		cmocka_unit_test_setup_teardown(test_random_allocations_match_a_first_fit_model, pool_setup, pool_teardown),
 		cmocka_unit_test(test_guest_filling_its_ta_ram_leaves_others_theirs),
 	};
 

@@ -24,6 +24,57 @@ static inline void bit_clear(uint64_t *map, size_t n)
 	map[n / WORD_BITS] &= ~(1ull << (n % WORD_BITS));
 }
 
+/* Set (or clear) bits [@first, @first + @len) of @map, a word at a time. */
+static void bits_update(uint64_t *map, size_t first, size_t len, bool set)
+{
+	while (len) {
+		size_t bit = first % WORD_BITS;
+		size_t take = MIN(len, (size_t)WORD_BITS - bit);
+		uint64_t mask = (take == WORD_BITS ? ~0ull :
+				 (1ull << take) - 1) << bit;
+
+		if (set)
+			map[first / WORD_BITS] |= mask;
+		else
+			map[first / WORD_BITS] &= ~mask;
+		first += take;
+		len -= take;
+	}
+}
+
+/*
+ * The first page n >= @from whose bit is set in (@a ^ @flip) | @b (@b may
+ * be NULL), or page_count if none is: a word at a time.
+ */
+static size_t next_page(const struct page_pool *pool, const uint64_t *a,
+			uint64_t flip, const uint64_t *b, size_t from)
+{
+	size_t w = from / WORD_BITS;
+	uint64_t word = 0;
+
+	if (from >= pool->page_count)
+		return pool->page_count;
+	word = ((a[w] ^ flip) | (b ? b[w] : 0)) &
+	       (~0ull << (from % WORD_BITS));
+	while (!word) {
+		if (++w * WORD_BITS >= pool->page_count)
+			return pool->page_count;
+		word = (a[w] ^ flip) | (b ? b[w] : 0);
+	}
+	return MIN(w * WORD_BITS + (size_t)__builtin_ctzll(word),
+		   pool->page_count);
+}
+
+static size_t next_free(const struct page_pool *pool, size_t from)
+{
+	return next_page(pool, pool->used, ~0ull, NULL, from);
+}
+
+static size_t next_used(const struct page_pool *pool, size_t from)
+{
+	return next_page(pool, pool->used, 0, NULL, from);
+}
+
 size_t page_pool_bitmap_words(size_t size)
 {
 	size_t pages = size / SMALL_PAGE_SIZE;
@@ -47,21 +98,14 @@ void page_pool_init(struct page_pool *pool, void *base, size_t size,
 /* First run of @pages free pages; returns its index or page_count. */
 static size_t find_run(struct page_pool *pool, size_t pages)
 {
-	size_t n = 0;
+	size_t n = next_free(pool, 0);
 
 	while (n + pages <= pool->page_count) {
-		size_t len = 0;
+		size_t end = next_used(pool, n);
 
-		/* Skip whole used words quickly. */
-		if (n % WORD_BITS == 0 && pool->used[n / WORD_BITS] == ~0ull) {
-			n += WORD_BITS;
-			continue;
-		}
-		while (len < pages && !bit_get(pool->used, n + len))
-			len++;
-		if (len == pages)
+		if (end - n >= pages)
 			return n;
-		n += len + 1;
+		n = next_free(pool, end);
 	}
 	return pool->page_count;
 }
@@ -70,7 +114,6 @@ void *page_pool_alloc(struct page_pool *pool, size_t size)
 {
 	size_t pages = 0;
 	size_t first = 0;
-	size_t n = 0;
 	void *p = NULL;
 
 	cpu_spin_lock(&pool->lock);
@@ -82,8 +125,7 @@ void *page_pool_alloc(struct page_pool *pool, size_t size)
 	first = find_run(pool, pages);
 	if (first == pool->page_count)
 		goto fail;
-	for (n = first; n < first + pages; n++)
-		bit_set(pool->used, n);
+	bits_update(pool->used, first, pages, true);
 	bit_set(pool->start, first);
 	pool->pages_used += pages;
 	pool->max_pages_used = MAX(pool->max_pages_used, pool->pages_used);
@@ -112,21 +154,17 @@ static size_t alloc_index(struct page_pool *pool, const void *ptr)
 	return idx;
 }
 
+/* An allocation ends at a free page or at the start of the next one. */
 static size_t run_length(struct page_pool *pool, size_t first)
 {
-	size_t n = first + 1;
-
-	while (n < pool->page_count && bit_get(pool->used, n) &&
-	       !bit_get(pool->start, n))
-		n++;
-	return n - first;
+	return next_page(pool, pool->used, ~0ull, pool->start, first + 1) -
+	       first;
 }
 
 void page_pool_free(struct page_pool *pool, void *ptr)
 {
 	size_t first = 0;
 	size_t len = 0;
-	size_t n = 0;
 
 	if (!ptr)
 		return;
@@ -135,8 +173,7 @@ void page_pool_free(struct page_pool *pool, void *ptr)
 	if (first == pool->page_count)
 		panic("page pool: free of an address it never returned");
 	len = run_length(pool, first);
-	for (n = first; n < first + len; n++)
-		bit_clear(pool->used, n);
+	bits_update(pool->used, first, len, false);
 	bit_clear(pool->start, first);
 	pool->pages_used -= len;
 	cpu_spin_unlock(&pool->lock);
