@@ -181,7 +181,7 @@ static void raw_call(struct fuzz_raw_canary *c, struct msg_arg *m,
 	const size_t len = msg_used(m);
 	struct shim_regs regs;
 
-	sim_phys_write(&fuzz_machine, c->pa, m, len);
+	fuzz_nsec_write(c->pa, m, len);
 	memset(&regs, 0, sizeof(regs));
 	regs.x[0] = SMC_CALL_WITH_ARG;
 	regs.x[1] = c->pa >> 32;

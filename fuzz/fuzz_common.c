@@ -160,6 +160,70 @@ void fuzz_reset(void)
 	fuzz_coverage_resume();
 }
 
+/* Pages the harness wrote since the last fuzz_reset_nsec(). */
+#define NSEC_WRITTEN_MAX	128
+static uint64_t nsec_written[NSEC_WRITTEN_MAX];
+static size_t nsec_written_count;
+static bool nsec_written_overflow;
+
+static void note_written(uint64_t page)
+{
+	size_t n = 0;
+
+	for (n = 0; n < nsec_written_count; n++)
+		if (nsec_written[n] == page)
+			return;
+	if (nsec_written_count == NSEC_WRITTEN_MAX)
+		nsec_written_overflow = true;
+	else
+		nsec_written[nsec_written_count++] = page;
+}
+
+void fuzz_nsec_write(uint64_t pa, const void *buf, size_t len)
+{
+	uint64_t page = 0;
+
+	if (!len)
+		return;
+	for (page = pa & ~4095ull; page < pa + len; page += 4096)
+		note_written(page);
+	if (sim_phys_write(&fuzz_machine, pa, buf, len))
+		fuzz_fail("harness write of %zu bytes at 0x%llx outside "
+			  "memory", len, (unsigned long long)pa);
+}
+
+static void zero_page(uint64_t pa, void *arg)
+{
+	static const uint8_t zeros[4096];
+
+	(void)arg;
+	if (sim_phys_write(&fuzz_machine, pa, zeros, sizeof(zeros)))
+		fuzz_fail("reset of non-secure page 0x%llx",
+			  (unsigned long long)pa);
+}
+
+void fuzz_reset_nsec(void)
+{
+	const struct arch_platform *p = &fuzz_machine.cfg.platform;
+	uint64_t pa = 0;
+	size_t n = 0;
+
+	fuzz_coverage_pause();
+	shim_nsec_take_touched(zero_page, NULL);
+	if (nsec_written_overflow) {
+		for (pa = pa_addr(p->nsec_ddr_base);
+		     pa < pa_addr(p->nsec_ddr_base) + p->nsec_ddr_size;
+		     pa += 4096)
+			zero_page(pa, NULL);
+	} else {
+		for (n = 0; n < nsec_written_count; n++)
+			zero_page(nsec_written[n], NULL);
+	}
+	nsec_written_count = 0;
+	nsec_written_overflow = false;
+	fuzz_coverage_resume();
+}
+
 void fuzz_reset_with_hyp(void)
 {
 	char err[256] = "cannot reset";

@@ -23,6 +23,14 @@ extern struct sim_machine fuzz_machine;
 void fuzz_reset(void);
 /* The same, and the hypervisor: made once, then reset with the machine. */
 void fuzz_reset_with_hyp(void);
+/*
+ * Without a hypervisor (fuzz_smc_raw): the harness writes non-secure
+ * memory with fuzz_nsec_write(), and after fuzz_reset() puts every page
+ * that it or the secure world wrote back to zeros, as at power-on, with
+ * fuzz_reset_nsec(). So no input sees what the last one left there.
+ */
+void fuzz_nsec_write(uint64_t pa, const void *buf, size_t len);
+void fuzz_reset_nsec(void);
 
 /*
  * Stop the process: @fmt says which invariant broke. One line on stderr,

@@ -21,8 +21,9 @@
  * A canary guest (FUZZ_CANARY_ID, canary.h), whose ID the input's SMCs
  * never carry, makes a call every CANARY_EVERY operations and at the end.
  * The machine is reset to
- * power-on first; after the sequence every guest is destroyed and the
- * invariants checked (fuzz_common.c).
+ * power-on first, non-secure memory included: every page the last input,
+ * the canary or the secure world wrote is zeros again. After the sequence
+ * every guest is destroyed and the invariants checked (fuzz_common.c).
  */
 
 #include <string.h>
@@ -85,7 +86,7 @@ static void memory(struct fuzz_input *in)
 		len = (uint8_t)(4096 - off);
 	fuzz_trace_op(in, "MEMORY pa=0x%llx len=%u",
 		      (unsigned long long)(page_pa(page) + off), len);
-	sim_phys_write(&fuzz_machine, page_pa(page) + off, buf, len);
+	fuzz_nsec_write(page_pa(page) + off, buf, len);
 }
 
 static void message(struct fuzz_input *in)
@@ -95,7 +96,7 @@ static void message(struct fuzz_input *in)
 	size_t len = fuzz_message(in, buf);
 
 	fuzz_trace_arg(in, "ARG pa", page_pa(page), buf, len);
-	sim_phys_write(&fuzz_machine, page_pa(page), buf, len);
+	fuzz_nsec_write(page_pa(page), buf, len);
 }
 
 unsigned int fuzz_smc_raw_run(const uint8_t *data, size_t size)
@@ -103,6 +104,7 @@ unsigned int fuzz_smc_raw_run(const uint8_t *data, size_t size)
 	struct fuzz_input in = { .data = data, .size = size };
 
 	fuzz_reset();
+	fuzz_reset_nsec();
 	fuzz_raw_canary_start(&canary, page_pa(0) + CANARY_PAGE * 4096);
 	while (fuzz_next_op(&in, MAX_OPS)) {
 		uint8_t op = fuzz_u8(&in);

@@ -798,6 +798,50 @@ static void test_released_registered_page_is_parked_and_reused(void **state)
 	restart_with(SHIM_VIOLATION_ABORT);
 }
 
+struct touched_list {
+	uint64_t pa[8];
+	size_t count;
+};
+
+static void note_page(uint64_t pa, void *arg)
+{
+	struct touched_list *l = arg;
+
+	if (l->count < 8)
+		l->pa[l->count] = pa;
+	l->count++;
+}
+
+/* The pages the secure world mapped are told once each, then forgotten. */
+static void test_touched_nonsecure_pages_are_told_once(void **state)
+{
+	paddr_t two[2] = { pa_init(nsec_page(41)), pa_init(nsec_page(40)) };
+	paddr_t one = pa_init(nsec_page(40));
+	struct touched_list l = { { 0 }, 0 };
+	uint8_t *va = NULL;
+
+	(void)state;
+	shim_nsec_take_touched(note_page, &l);	/* what earlier tests left */
+	l.count = 0;
+	assert_int_equal(sim_vm_created(1), OK);
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	va = arch_nsec_map(two, 2, true);
+	assert_non_null(va);
+	arch_nsec_unmap(va, true);
+	va = arch_nsec_map(&one, 1, false);
+	assert_non_null(va);
+	arch_nsec_unmap(va, false);
+	virt_unset_guest();
+	shim_nsec_take_touched(note_page, &l);
+	assert_int_equal(l.count, 2);
+	assert_int_equal(l.pa[0], nsec_page(40));	/* in address order */
+	assert_int_equal(l.pa[1], nsec_page(41));
+	l.count = 0;
+	shim_nsec_take_touched(note_page, &l);
+	assert_int_equal(l.count, 0);
+	assert_int_equal(sim_vm_destroyed(1), OK);
+}
+
 /*
  * A released call mapping of several pages is parked and known again by
  * its whole page list: the same list maps to it again, any other list
@@ -1123,6 +1167,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_released_arg_page_unreachable),
 		cmocka_unit_test(test_released_page_runs_are_reused_only_for_the_same_list),
 		cmocka_unit_test(test_released_registered_page_is_parked_and_reused),
+		cmocka_unit_test(test_touched_nonsecure_pages_are_told_once),
 		cmocka_unit_test(test_a_dead_guests_page_passes_to_the_next_to_map_it),
 		cmocka_unit_test(test_reused_arg_pages_stay_strict_round_robin),
 		cmocka_unit_test(test_report_text_names_every_field),

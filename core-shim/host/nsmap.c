@@ -97,6 +97,13 @@ struct nsmap {
 	struct nsmap *owner_next;
 };
 
+/* The pages mapped since shim_nsec_take_touched(): a bit per page. */
+struct touched {
+	const struct shim_phys_region *region;
+	uint64_t *bits;
+	size_t words;
+};
+
 static struct {
 	uint8_t *base;
 	uintptr_t cursor;
@@ -113,6 +120,7 @@ static struct {
 	uintptr_t last_va;
 	size_t last_pages;
 	uint16_t last_guest;
+	struct touched touched[SHIM_MAX_REGIONS];
 } ns;
 
 int nsmap_init(bool cache, char *err, size_t err_size)
@@ -424,6 +432,54 @@ static void orphan(struct nsmap *m, int call_slot)
 	retire(oldest);
 }
 
+/* Note @pages[0..@count) of region @r as mapped (made on first use). */
+static bool note_touched(const struct shim_phys_region *r,
+			 const paddr_t *pages, size_t count)
+{
+	struct touched *t = NULL;
+	size_t n = 0;
+
+	for (n = 0; n < SHIM_MAX_REGIONS && !t; n++)
+		if (ns.touched[n].region == r || !ns.touched[n].region)
+			t = &ns.touched[n];
+	if (!t)
+		return false;
+	if (!t->region) {
+		t->words = (size_t)((r->size / PAGE + 63) / 64);
+		t->bits = calloc(t->words, sizeof(*t->bits));
+		if (!t->bits)
+			return false;
+		t->region = r;
+	}
+	for (n = 0; n < count; n++) {
+		uint64_t idx = (pa_addr(pages[n]) - pa_addr(r->base)) / PAGE;
+
+		t->bits[idx / 64] |= 1ull << (idx % 64);
+	}
+	return true;
+}
+
+void shim_nsec_take_touched(void (*fn)(uint64_t pa, void *arg), void *arg)
+{
+	size_t n = 0;
+	size_t w = 0;
+
+	for (n = 0; n < SHIM_MAX_REGIONS && ns.touched[n].region; n++) {
+		struct touched *t = &ns.touched[n];
+
+		for (w = 0; w < t->words; w++) {
+			while (t->bits[w]) {
+				unsigned int b = (unsigned int)__builtin_ctzll(
+					t->bits[w]);
+
+				t->bits[w] &= t->bits[w] - 1;
+				fn(pa_addr(t->region->base) +
+				   ((uint64_t)w * 64 + b) * PAGE, arg);
+			}
+		}
+	}
+}
+
 void *arch_nsec_map(const paddr_t *pages, size_t count, bool per_call)
 {
 	struct arch_prtn *owner = mmu_current_prtn();
@@ -443,6 +499,9 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool per_call)
 			return NULL;
 		r = pr;
 	}
+	/* Not knowing what it may write, map nothing. */
+	if (!note_touched(r, pages, count))
+		return NULL;
 	if (ns.cache || ns.park) {
 		m = cache_lookup(owner, pages, count);
 		if (!m)
@@ -676,8 +735,12 @@ bool nsmap_classify(uintptr_t addr, struct shim_violation *v)
 
 void nsmap_fini(void)
 {
+	size_t n = 0;
+
 	while (ns.list)
 		retire(ns.list);
+	for (n = 0; n < SHIM_MAX_REGIONS; n++)
+		free(ns.touched[n].bits);
 	if (ns.base)
 		munmap(ns.base, NS_AREA_SIZE);
 	memset(&ns, 0, sizeof(ns));

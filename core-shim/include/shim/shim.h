@@ -141,6 +141,14 @@ void shim_get_stats(struct shim_stats *stats);
  * or reset).
  */
 void shim_expose_bank_for_scan(void);
+
+/*
+ * The non-secure pages the secure world mapped (so may have written)
+ * since the last call, each given once to @fn; then forgotten. For a
+ * harness playing the hypervisor that puts non-secure memory back as it
+ * was between runs (fuzz_smc_raw).
+ */
+void shim_nsec_take_touched(void (*fn)(uint64_t pa, void *arg), void *arg);
 uint64_t shim_prtn_switches_of(uint16_t guest_id);
 
 /* What the MMU is using for this machine. */
