@@ -145,7 +145,8 @@ int hyp_reset(void)
 
 	if (!hyp.up)
 		return -1;
-	for (n = 0; n < HYP_MAX_VMS; n++)
+	/* Until none is left (VMs take the lowest free slots: soon). */
+	for (n = 0; n < HYP_MAX_VMS && hyp.vm_count; n++)
 		if (hyp.vms[n])
 			hyp_vm_destroy(hyp.vms[n]);
 	/* Only the pages ever taken since the last reset need it. */
@@ -168,7 +169,8 @@ void hyp_fini(void)
 {
 	uint32_t n = 0;
 
-	for (n = 0; n < HYP_MAX_VMS; n++)
+	/* Until none is left (VMs take the lowest free slots: soon). */
+	for (n = 0; n < HYP_MAX_VMS && hyp.vm_count; n++)
 		if (hyp.vms[n])
 			hyp_vm_destroy(hyp.vms[n]);
 	if (hyp.view)

@@ -36,6 +36,7 @@ struct payload {
 
 struct supp {
 	struct file *files[MAX_FILES];
+	size_t files_end;	/* no file at or past this slot */
 	struct file *fds[MAX_FDS];
 	struct payload *payloads[MAX_PAYLOADS];
 	uint64_t next_cookie;
@@ -76,7 +77,7 @@ void supp_free(struct vm *vm, struct supp *s)
 
 	if (!s)
 		return;
-	for (n = 0; n < MAX_FILES; n++) {
+	for (n = 0; n < s->files_end; n++) {
 		if (s->files[n]) {
 			free(s->files[n]->data);
 			free(s->files[n]);
@@ -200,7 +201,7 @@ static struct file **find_file(struct supp *s, const char *name)
 {
 	size_t n = 0;
 
-	for (n = 0; n < MAX_FILES; n++)
+	for (n = 0; n < s->files_end; n++)
 		if (s->files[n] && !strcmp(s->files[n]->name, name))
 			return &s->files[n];
 	return NULL;
@@ -210,9 +211,14 @@ static struct file **free_file_slot(struct supp *s)
 {
 	size_t n = 0;
 
-	for (n = 0; n < MAX_FILES; n++)
-		if (!s->files[n])
+	for (n = 0; n < MAX_FILES; n++) {
+		if (!s->files[n]) {
+			/* The caller may fill it: within the slots looked at. */
+			if (n >= s->files_end)
+				s->files_end = n + 1;
 			return &s->files[n];
+		}
+	}
 	return NULL;
 }
 
@@ -508,7 +514,7 @@ void supp_get_stats(const struct supp *s, struct supp_stats *st)
 	memset(st, 0, sizeof(*st));
 	if (!s)
 		return;
-	for (n = 0; n < MAX_FILES; n++) {
+	for (n = 0; n < s->files_end; n++) {
 		if (s->files[n]) {
 			st->files++;
 			st->bytes += s->files[n]->size;
@@ -527,7 +533,7 @@ const char *supp_file_name(const struct supp *s, uint32_t index)
 {
 	size_t n = 0;
 
-	for (n = 0; s && n < MAX_FILES; n++)
+	for (n = 0; s && n < s->files_end; n++)
 		if (s->files[n] && !index--)
 			return s->files[n]->name;
 	return NULL;
