@@ -142,6 +142,17 @@ void fuzz_coverage_resume(void)
 		memcpy(__start___sancov_cntrs, saved_counters, n);
 }
 
+void fuzz_setup_begin(void)
+{
+	paused = 0;
+	fuzz_coverage_pause();
+}
+
+void fuzz_setup_end(void)
+{
+	fuzz_coverage_resume();
+}
+
 void fuzz_reset(void)
 {
 	struct core_nexus_info nx;
@@ -149,7 +160,6 @@ void fuzz_reset(void)
 
 	failure.armed = false;
 	failure.spared = -1;
-	paused = 0;
 	fuzz_coverage_pause();
 	if (!machine_up)
 		start();

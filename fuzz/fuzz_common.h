@@ -107,6 +107,14 @@ void fuzz_trace_arg(const struct fuzz_input *in, const char *what,
  */
 void fuzz_coverage_pause(void);
 void fuzz_coverage_resume(void);
+/*
+ * An input's fixed set-up (the resets, the canary's start) or wind-down
+ * (the canary's last calls): a pause around all of it, so the pauses
+ * within (each a copy of the counters) cost nothing more. The begin of
+ * the set-up also drops any pause a broken input left open.
+ */
+void fuzz_setup_begin(void);
+void fuzz_setup_end(void);
 
 /* The most fuzz_message() writes: a header and 7 params. */
 #define FUZZ_MSG_MAX	(32u + 7u * 32u)

@@ -229,9 +229,11 @@ unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
 	struct fuzz_canary canary;
 	size_t n = 0;
 
+	fuzz_setup_begin();
 	fuzz_reset_with_hyp();
 	memset(vms, 0, sizeof(vms));
 	fuzz_canary_start(&canary);
+	fuzz_setup_end();
 	while (fuzz_next_op(&in, MAX_OPS)) {
 		uint64_t regs[8] = { 0 };
 		uint8_t op = fuzz_u8(&in);
@@ -301,8 +303,10 @@ unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
 	}
 	fuzz_trace_end(&in);
 	fuzz_check_refcounts();
+	fuzz_setup_begin();
 	fuzz_canary_step(&canary);
 	fuzz_canary_end(&canary);
+	fuzz_setup_end();
 	/* Every VM goes, as a careful hypervisor makes it go. */
 	for (n = 0; n < FUZZ_VMS; n++)
 		destroy((uint8_t)n);

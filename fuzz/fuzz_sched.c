@@ -284,7 +284,9 @@ unsigned int fuzz_sched_run(const uint8_t *data, size_t size)
 	unsigned int n = 0;
 	unsigned int vm = 0;
 
+	fuzz_setup_begin();
 	fuzz_reset_with_hyp();
+	fuzz_setup_end();
 	memset(vms, 0, sizeof(vms));
 	memset(in_flight, 0, sizeof(in_flight));
 	sp.preempt_permille = fuzz_u8(&in) * 1000u / 255u;

@@ -103,9 +103,11 @@ unsigned int fuzz_smc_raw_run(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in = { .data = data, .size = size };
 
+	fuzz_setup_begin();
 	fuzz_reset();
 	fuzz_reset_nsec();
 	fuzz_raw_canary_start(&canary, page_pa(0) + CANARY_PAGE * 4096);
+	fuzz_setup_end();
 	while (fuzz_next_op(&in, MAX_OPS)) {
 		uint8_t op = fuzz_u8(&in);
 		unsigned int core = op >> 2;
@@ -148,8 +150,10 @@ unsigned int fuzz_smc_raw_run(const uint8_t *data, size_t size)
 			fuzz_raw_canary_step(&canary);
 	}
 	fuzz_trace_end(&in);
+	fuzz_setup_begin();
 	fuzz_raw_canary_step(&canary);
 	fuzz_raw_canary_end(&canary);
+	fuzz_setup_end();
 	fuzz_check_end();
 	return in.ops;
 }
