@@ -199,12 +199,12 @@ static uint64_t take_page_for(uint32_t owner, bool overwritten)
 	if (hyp.free_count < hyp.low_free)
 		hyp.low_free = hyp.free_count;
 	hyp.owner[idx] = owner;
-	if (overwritten) {
-		hyp.dirty[idx] = 1;
-	} else if (hyp.dirty[idx]) {
-		memset(hyp.view + idx * HYP_PAGE, 0, HYP_PAGE);
-		hyp.dirty[idx] = 0;
-		hyp.zeroed++;
+	if (hyp.dirty[idx]) {
+		if (!overwritten) {
+			memset(hyp.view + idx * HYP_PAGE, 0, HYP_PAGE);
+			hyp.dirty[idx] = 0;
+			hyp.zeroed++;
+		}
 	} else if (check_clean) {
 		const uint64_t *w = (const uint64_t *)(hyp.view +
 						       idx * HYP_PAGE);
@@ -221,6 +221,9 @@ static uint64_t take_page_for(uint32_t owner, bool overwritten)
 			}
 		}
 	}
+	/* What the caller writes now makes it dirty. */
+	if (overwritten)
+		hyp.dirty[idx] = 1;
 	return hyp.base + idx * HYP_PAGE;
 }
 

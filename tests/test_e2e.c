@@ -891,12 +891,43 @@ static void vm_touching(size_t n)
 }
 
 /* The page at @pa is clean; write it without the hypervisor, take it. */
-static void child_writes_behind_the_hypervisors_back(uint64_t pa)
+static void child_writes_behind_the_hypervisors_back(uint64_t pa,
+						     uint64_t unused)
 {
 	char err[128];
 
+	(void)unused;
 	assert_int_equal(sim_phys_write(&harness_machine, pa, "x", 1), 0);
 	(void)hyp_vm_create(2 << 20, err, sizeof(err));
+}
+
+/* The same, the page taken for the mediator's copy of an argument. */
+static void child_writes_behind_the_mediators_back(uint64_t pa,
+						   uint64_t src)
+{
+	assert_int_equal(sim_phys_write(&harness_machine, pa, "x", 1), 0);
+	(void)hyp_page_alloc_copy(src);
+}
+
+/* Fork: @child(@pa, @src) must abort, its stderr muted. */
+static void assert_child_aborts(void (*child)(uint64_t, uint64_t),
+				uint64_t pa, uint64_t src)
+{
+	int status = 0;
+	pid_t pid = 0;
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(1);
+		child(pa, src);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
 }
 
 /*
@@ -911,9 +942,8 @@ static void test_vm_ram_is_zeroed_where_it_was_touched(void **state)
 	char err[128];
 	struct vm *vm = NULL;
 	uint64_t pa = 0;
+	uint64_t last = 0;
 	size_t k = 0;
-	int status = 0;
-	pid_t pid = 0;
 
 	(void)state;
 	hyp_vm_destroy(vms[2]);
@@ -932,24 +962,24 @@ static void test_vm_ram_is_zeroed_where_it_was_touched(void **state)
 					     got, sizeof(got)), 0);
 		assert_memory_equal(got, "\0\0\0\0\0", sizeof(got));
 	}
-	/* Its first page: clean (zeroed as it was taken, never written). */
+	/*
+	 * Its first and last pages: clean (zeroed as they were taken, never
+	 * written). Freed last, the last one is the next page handed out.
+	 */
 	assert_true(hyp_ipa_to_pa(vm, ipa_init(HYP_VM_IPA_BASE), &pa));
+	assert_true(hyp_ipa_to_pa(vm, ipa_init(HYP_VM_IPA_BASE +
+					       (vm->ram_pages - 1) * HYP_PAGE),
+				  &last));
 	hyp_vm_destroy(vm);
-	/* The tests check every clean page: a write around it aborts. */
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		if (!freopen("/dev/null", "w", stderr))
-			_exit(1);
-		child_writes_behind_the_hypervisors_back(pa);
-		_exit(0);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGABRT);
-	/* The memory is shared with the child: zero the page again. */
+	/*
+	 * The tests check every clean page: a write around it aborts, be it
+	 * taken for a VM or for the mediator's copy of an argument.
+	 */
+	assert_child_aborts(child_writes_behind_the_hypervisors_back, pa, 0);
+	assert_child_aborts(child_writes_behind_the_mediators_back, last, pa);
+	/* The memory is shared with the children: zero the pages again. */
 	assert_int_equal(sim_phys_write(&harness_machine, pa, "", 1), 0);
+	assert_int_equal(sim_phys_write(&harness_machine, last, "", 1), 0);
 	vms[2] = hyp_vm_create(2 << 20, err, sizeof(err));
 	assert_non_null(vms[2]);
 }
