@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* The fuzz targets by name (see fuzz_targets.h). */
 
+#define _DEFAULT_SOURCE		/* fileno */
+
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fuzz_targets.h"
 
@@ -55,4 +60,41 @@ const char *fuzz_target_names(void)
 		used += (size_t)snprintf(names + used, sizeof(names) - used,
 					 "%s%s", used ? "|" : "", t->name);
 	return names;
+}
+
+int fuzz_read_input(const char *path, uint8_t **data, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	struct stat st = { 0 };
+	int saved = 0;
+
+	if (!f)
+		return -1;
+	if (fstat(fileno(f), &st)) {
+		saved = errno;
+		goto err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		saved = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		goto err;
+	}
+	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!buf) {
+		saved = ENOMEM;
+		goto err;
+	}
+	if (fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+		saved = ferror(f) ? errno : EIO;
+		goto err;
+	}
+	fclose(f);
+	*data = buf;
+	*size = (size_t)st.st_size;
+	return 0;
+err:
+	free(buf);
+	fclose(f);
+	errno = saved;
+	return -1;
 }

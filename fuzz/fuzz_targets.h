@@ -37,6 +37,13 @@ const struct fuzz_target *fuzz_target_by_name(const char *name);
  */
 const struct fuzz_target *fuzz_target_from_path(const char *path);
 
+/*
+ * All of the input file @path into a new buffer (@size bytes, freed by
+ * the caller); -1 with errno set if it cannot be read, or is not a
+ * regular file.
+ */
+int fuzz_read_input(const char *path, uint8_t **data, size_t *size);
+
 /* The names of every target, "a|b|c", for messages. */
 const char *fuzz_target_names(void);
 

@@ -4,14 +4,13 @@
  * 2 the command line was wrong (with one line saying what was expected).
  */
 
-#define _DEFAULT_SOURCE		/* fileno, realpath */
+#define _DEFAULT_SOURCE		/* realpath */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <sim/bench.h>
 #include <sim/config.h>
@@ -367,44 +366,6 @@ static int cmd_run(int argc, char **argv)
 	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-/* All of @path into a new buffer; -1 with errno set if it cannot be. */
-static int read_whole_file(const char *path, uint8_t **data, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	struct stat st = { 0 };
-	int saved = 0;
-
-	if (!f)
-		return -1;
-	if (fstat(fileno(f), &st)) {
-		saved = errno;
-		goto err;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		saved = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-		goto err;
-	}
-	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!buf) {
-		saved = ENOMEM;
-		goto err;
-	}
-	if (fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-		saved = ferror(f) ? errno : EIO;
-		goto err;
-	}
-	fclose(f);
-	*data = buf;
-	*size = (size_t)st.st_size;
-	return 0;
-err:
-	free(buf);
-	fclose(f);
-	errno = saved;
-	return -1;
-}
-
 static int cmd_replay(int argc, char **argv)
 {
 	struct arg_cursor c = { .argc = argc, .argv = argv, .i = 0 };
@@ -444,7 +405,7 @@ static int cmd_replay(int argc, char **argv)
 			return usage_error("replay: unknown target '%s' (%s)",
 					   target, fuzz_target_names());
 	}
-	if (read_whole_file(path, &data, &size)) {
+	if (fuzz_read_input(path, &data, &size)) {
 		fprintf(stderr, "nexsim: replay: cannot read '%s': %s\n", path,
 			strerror(errno));
 		return EXIT_USAGE;

@@ -116,30 +116,6 @@ static void test_raw_memory_does_not_outlive_its_input(void **state)
 	free(fresh);
 }
 
-static int load(const char *path, struct input *in)
-{
-	FILE *f = fopen(path, "rb");
-	long size = 0;
-
-	if (!f)
-		return -1;
-	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET)) {
-		fclose(f);
-		return -1;
-	}
-	in->size = (size_t)size;
-	in->data = malloc(in->size ? in->size : 1);
-	if (!in->data ||
-	    fread(in->data, 1, in->size, f) != in->size) {
-		fclose(f);
-		free(in->data);
-		return -1;
-	}
-	fclose(f);
-	return 0;
-}
-
 static int by_name(const struct dirent **a, const struct dirent **b)
 {
 	return strcmp((*a)->d_name, (*b)->d_name);
@@ -173,7 +149,8 @@ static void check_corpus(const char *name)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/%s", corpus_root, name,
 			 list[n]->d_name);
-		assert_int_equal(load(path, &ins[n]), 0);
+		assert_int_equal(fuzz_read_input(path, &ins[n].data,
+						 &ins[n].size), 0);
 	}
 	/* Each one fresh from the one before it, then after all others. */
 	for (n = 0; n < count; n++)

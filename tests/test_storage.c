@@ -25,15 +25,13 @@ static const TEEC_UUID probe = TA_API_PROBE_UUID;
 static struct vm *vms[2];
 static TEEC_Context ctx[2];
 
-static int setup(void **state)
+/* Start @cfg's machine, the hypervisor, two VMs with a context each. */
+static void start_with_vms(const struct nexsim_config *cfg)
 {
-	struct nexsim_config cfg;
 	char err[256] = "";
 	size_t n = 0;
 
-	(void)state;
-	harness_config(&cfg, "qemu_v8");
-	harness_start(&cfg);
+	harness_start(cfg);
 	assert_int_equal(hyp_init(&harness_machine, err, sizeof(err)), 0);
 	for (n = 0; n < 2; n++) {
 		vms[n] = hyp_vm_create(2 << 20, err, sizeof(err));
@@ -42,6 +40,15 @@ static int setup(void **state)
 		assert_int_equal(TEEC_InitializeContext(NULL, &ctx[n]),
 				 TEEC_SUCCESS);
 	}
+}
+
+static int setup(void **state)
+{
+	struct nexsim_config cfg;
+
+	(void)state;
+	harness_config(&cfg, "qemu_v8");
+	start_with_vms(&cfg);
 	return 0;
 }
 
@@ -326,8 +333,6 @@ static void test_an_abandoned_call_gives_its_payload_back(void **state)
 	struct supp_stats st;
 	struct shim_stats sh;
 	TEEC_Session s;
-	char err[256] = "";
-	size_t n = 0;
 
 	(void)state;
 	hyp_fini();
@@ -335,15 +340,7 @@ static void test_an_abandoned_call_gives_its_payload_back(void **state)
 	harness_config(&cfg, "qemu_v8");
 	cfg.on_violation = SHIM_VIOLATION_END_CALL;
 	cfg.quiet_violations = true;
-	harness_start(&cfg);
-	assert_int_equal(hyp_init(&harness_machine, err, sizeof(err)), 0);
-	for (n = 0; n < 2; n++) {
-		vms[n] = hyp_vm_create(2 << 20, err, sizeof(err));
-		assert_non_null(vms[n]);
-		guest_select(vms[n]);
-		assert_int_equal(TEEC_InitializeContext(NULL, &ctx[n]),
-				 TEEC_SUCCESS);
-	}
+	start_with_vms(&cfg);
 	open_session(1, &storage, &s);
 	TEEC_CloseSession(&s);
 	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(
