@@ -27,7 +27,7 @@ bool sim_trace_on(void)
 	return trace_out != NULL;
 }
 
-void sim_trace(const char *fmt, ...)
+void sim_trace_line(const char *fmt, ...)
 {
 	va_list ap;
 

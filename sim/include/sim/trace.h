@@ -13,7 +13,16 @@
 void sim_trace_start(FILE *out);
 void sim_trace_stop(void);
 bool sim_trace_on(void);
-void sim_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sim_trace_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * A line on the timeline. Its arguments are evaluated only when tracing:
+ * off, a line costs one test, not the names and values it would print.
+ */
+#define sim_trace(...)                                                      \
+	do {                                                                \
+		if (sim_trace_on())                                         \
+			sim_trace_line(__VA_ARGS__);                        \
+	} while (0)
 /*
  * The core-shim's events on the timeline too (or no longer): partition
  * switches, and core threads starting, suspending, resuming, ending calls.
