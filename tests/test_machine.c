@@ -383,6 +383,7 @@ static void scrub_round(enum shim_scrub scrub)
 {
 	struct nexsim_config cfg;
 	struct core_guest_info g;
+	struct shim_stats st0;
 	struct shim_stats st;
 	uint64_t resident_boot = 0;
 	uint64_t resident_used[3] = { 0 };
@@ -422,6 +423,24 @@ static void scrub_round(enum shim_scrub scrub)
 		else
 			assert_true(resident_after < resident_used[id]);
 	}
+	/*
+	 * A guest that never ran: its window was never open, so its share
+	 * is not scanned nor zeroed again (its bank copy is) and stays zero.
+	 */
+	shim_get_stats(&st0);
+	assert_int_equal(sim_vm_created(3), T_OK);
+	assert_true(core_get_slot_info(0, &g));
+	assert_int_equal(g.id, 3);
+	assert_false(secure_zero(g.bank_pa, arch_bank_size()));
+	assert_int_equal(sim_vm_destroyed(3), T_OK);
+	shim_get_stats(&st);
+	assert_int_equal(st.pages_zeroed, st0.pages_zeroed);
+	assert_int_equal(st.scrub_scans, st0.scrub_scans);
+	assert_true(secure_zero(g.private_pa, share));
+	assert_true(secure_zero(g.bank_pa, arch_bank_size()));
+	assert_int_equal(sim_machine_resident(&harness_machine,
+					      SIM_REGION_TZDRAM),
+			 resident_after);
 	shim_get_stats(&st);
 	if (scrub == SHIM_SCRUB_IN_PLACE) {
 		assert_true(st.pages_zeroed > 0);
