@@ -874,8 +874,12 @@ struct arch_prtn *arch_prtn_create(uint16_t guest_id, paddr_t bank_pa,
 	/* A fresh window may carry the shadow of an older guest's heap. */
 	arch_asan_unpoison(va, mmu.win_size);
 
-	/* The bank copy: pristine .data, zeroed .bss (zero in the image). */
-	phys_write(p->bank_off, bank_pristine(), bank_span());
+	/*
+	 * The bank copy: pristine .data, zeroed .bss (zero in the image).
+	 * Past them, up to the page end, no variable: zero from the memfd's
+	 * start, and no one writes there (every copy moves bank_used()).
+	 */
+	phys_write(p->bank_off, bank_pristine(), bank_used());
 	if (mmu.guard == SHIM_GUARD_PKEYS)
 		mmu_reload_core(machine_current_core());
 
@@ -1063,7 +1067,7 @@ static void destroy(struct arch_prtn *p)
 	 * written and there is nothing to scrub. Its bank copy was (create).
 	 */
 	if (mmu.params.scrub == SHIM_SCRUB_IN_PLACE) {
-		zero_in_place(p->bank_off, bank_span());
+		zero_in_place(p->bank_off, bank_used());
 		if (p->switches)
 			scrub_in_place(p->private_off, p->private_size);
 	} else if (mmu.guard == SHIM_GUARD_PKEYS) {
@@ -1072,7 +1076,7 @@ static void destroy(struct arch_prtn *p)
 		 * for the slot's next guest, saving a page fault per create.
 		 */
 		pkru_allow(false, NULL, true);
-		memset(mmu.phys_map + p->bank_off, 0, bank_span());
+		memset(mmu.phys_map + p->bank_off, 0, bank_used());
 		mmu_reload_core(machine_current_core());
 		if (p->switches)
 			punch(p->private_off, p->private_size);
