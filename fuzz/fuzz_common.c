@@ -304,13 +304,15 @@ void fuzz_check_end(void)
 	if (getenv("NEXSIM_FUZZ_VERBOSE")) {
 		core_get_nexus_info(&nx);
 		shim_get_stats(&st);
-		fprintf(stderr, "input: %llu fast and %llu std SMCs, %u guests "
-			"live, %llu partition switches, %llu key evictions, "
+		fprintf(stderr, "input: %llu fast and %llu std SMCs, %llu "
+			"guests made, %u live, %llu partition switches, %llu "
+			"key evictions, "
 			"%llu window keyings; non-secure: %llu maps made, "
 			"%llu reused, %llu inherited, %llu leaked; %llu secure "
 			"pages zeroed\n",
 			(unsigned long long)st.fast_smcs,
 			(unsigned long long)st.std_smcs,
+			(unsigned long long)st.partitions_created,
 			(unsigned int)nx.guests_live,
 			(unsigned long long)st.prtn_switches,
 			(unsigned long long)st.key_evictions,
