@@ -9,6 +9,7 @@
 #include <arch/entry.h>
 #include <shim/shim.h>
 #include <sim/hyp.h>
+#include <sim/optee_abi.h>
 #include <sim/trace.h>
 
 #include "fuzz_common.h"
@@ -256,6 +257,134 @@ void fuzz_check_std_result(uint32_t fid, uint32_t a0)
 		return;
 	fuzz_fail("std call %#x answered a0 = %#x, not an ABI code",
 		  (unsigned int)fid, (unsigned int)a0);
+}
+
+enum fuzz_fast_caller fuzz_fast_caller_of(uint64_t a7)
+{
+	int32_t slot = 0;
+
+	if (!(uint32_t)a7)
+		return FUZZ_FAST_HYP;
+	fuzz_coverage_pause();
+	slot = (uint32_t)a7 <= 0xffffu ?
+	       core_find_guest_slot((uint16_t)a7) : -1;
+	fuzz_coverage_resume();
+	return slot >= 0 ? FUZZ_FAST_GUEST : FUZZ_FAST_UNKNOWN;
+}
+
+static bool fast_result_fails(enum fuzz_fast_caller caller,
+			      const uint64_t in[8], const uint64_t out[8],
+			      unsigned int *returned)
+{
+	const struct arch_platform *p = &fuzz_machine.cfg.platform;
+	const bool mediated = caller == FUZZ_FAST_MEDIATED;
+	const uint32_t a0 = (uint32_t)out[0];
+	const uint32_t a1 = (uint32_t)out[1];
+
+	*returned = 1u << 0;
+	/* A fast call names its guest in a7: an unknown one is refused. */
+	if (caller == FUZZ_FAST_UNKNOWN)
+		return a0 != SMC_RET_ENOTAVAIL;
+	switch ((uint32_t)in[0]) {
+	case SMC_CALLS_COUNT:
+		return a0 != SMC_CALLS_COUNT_VIRT;
+	case SMC_CALLS_UID:
+		*returned = 0xf;
+		return a0 != SMC_MSG_UID_0 || a1 != SMC_MSG_UID_1 ||
+		       (uint32_t)out[2] != SMC_MSG_UID_2 ||
+		       (uint32_t)out[3] != SMC_MSG_UID_3;
+	case SMC_CALLS_REVISION:
+		*returned = 0x3;
+		return a0 != SMC_MSG_REVISION_MAJOR ||
+		       a1 != SMC_MSG_REVISION_MINOR;
+	case SMC_GET_OS_UUID:
+		*returned = 0xf;
+		return a0 != SMC_OS_UUID_0 || a1 != SMC_OS_UUID_1 ||
+		       (uint32_t)out[2] != SMC_OS_UUID_2 ||
+		       (uint32_t)out[3] != SMC_OS_UUID_3;
+	case SMC_GET_OS_REVISION:
+		*returned = 0x7;
+		return a0 != p->os_revision_major ||
+		       a1 != p->os_revision_minor ||
+		       (uint32_t)out[2] != p->os_build_id;
+	case SMC_EXCHANGE_CAPABILITIES:
+		/* Only UNIPROCESSOR is a normal-world capability. */
+		if ((uint32_t)in[1] & ~SMC_NSEC_CAP_UNIPROCESSOR)
+			return a0 != SMC_RET_ENOTAVAIL;
+		*returned = 0xf;
+		if (a0 != SMC_RET_OK || !(a1 & SMC_CAP_DYNAMIC_SHM) ||
+		    (uint32_t)out[3] != SMC_RPC_NUM_PARAMS)
+			return true;
+		/* A guest sees what its mediator passes on, no more. */
+		if (mediated)
+			return a1 & ~(SMC_CAP_DYNAMIC_SHM |
+				      SMC_CAP_UNREGISTERED_SHM |
+				      SMC_CAP_MEMREF_NULL);
+		return !(a1 & SMC_CAP_VIRTUALIZATION) || a1 >> 7;
+	case SMC_DISABLE_SHM_CACHE:
+	case SMC_ENABLE_SHM_CACHE:
+		/* The cache is a guest's: the hypervisor has none. */
+		if (caller == FUZZ_FAST_HYP)
+			return a0 != SMC_RET_ENOTAVAIL;
+		if (a0 == SMC_RET_OK && (uint32_t)in[0] == SMC_DISABLE_SHM_CACHE)
+			*returned = 0x7;
+		return a0 != SMC_RET_OK && a0 != SMC_RET_EBUSY &&
+		       a0 != SMC_RET_ENOTAVAIL;
+	case SMC_GET_THREAD_COUNT_ID:
+		*returned = 0x3;
+		return a0 != SMC_RET_OK || a1 != p->thread_count;
+	case SMC_GET_SHM_CONFIG:
+		/* No reserved shared memory: none to tell of. */
+		if (mediated)
+			return a0 != SMC_RET_ENOTAVAIL;
+		return a0 != SMC_RET_UNKNOWN_FUNCTION &&
+		       a0 != SMC_RET_ENOTAVAIL;
+	case SMC_VM_CREATED:
+	case SMC_VM_DESTROYED:
+		/* The hypervisor's own calls: a guest gets nothing of them. */
+		if (mediated)
+			return a0 != SMC_RET_UNKNOWN_FUNCTION;
+		if (caller != FUZZ_FAST_HYP ||
+		    ((uint32_t)in[0] == SMC_VM_CREATED && !(uint32_t)in[1]))
+			return a0 != SMC_RET_ENOTAVAIL;
+		if ((uint32_t)in[0] == SMC_VM_DESTROYED)
+			return a0 != SMC_RET_OK;
+		return a0 != SMC_RET_OK && a0 != SMC_RET_ENOTAVAIL;
+	case SMC_BOOT_SECONDARY:
+		/* Cores are released by the platform here, not on request. */
+		if (mediated)
+			return a0 != SMC_RET_UNKNOWN_FUNCTION;
+		return a0 != SMC_RET_OK && a0 != SMC_RET_ENOTAVAIL;
+	default:
+		return a0 != SMC_RET_UNKNOWN_FUNCTION;
+	}
+}
+
+void fuzz_check_fast_result(enum fuzz_fast_caller caller, const uint64_t in[8],
+			    const uint64_t out[8])
+{
+	unsigned int returned = 0;
+	unsigned int n = 0;
+
+	if (fast_result_fails(caller, in, out, &returned))
+		fuzz_fail("fast call %#x from %s answered a0 = %#x a1 = %#x "
+			  "a2 = %#x a3 = %#x, not as the ABI has it",
+			  (unsigned int)in[0],
+			  caller == FUZZ_FAST_HYP ? "the hypervisor" :
+			  caller == FUZZ_FAST_GUEST ? "a live guest" :
+			  caller == FUZZ_FAST_UNKNOWN ? "no live guest" :
+			  "a guest through its mediator",
+			  (unsigned int)out[0], (unsigned int)out[1],
+			  (unsigned int)out[2], (unsigned int)out[3]);
+	/* Through a mediator, its own registers are its business. */
+	if (caller == FUZZ_FAST_MEDIATED)
+		return;
+	for (n = 0; n < 8; n++)
+		if (!(returned & 1u << n) && out[n] != (uint32_t)in[n])
+			fuzz_fail("fast call %#x changed a%u from %#x to %#llx, "
+				  "a register it does not return",
+				  (unsigned int)in[0], n, (unsigned int)in[n],
+				  (unsigned long long)out[n]);
 }
 
 void fuzz_check_hyp_end(void)

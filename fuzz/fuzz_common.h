@@ -43,6 +43,26 @@ void fuzz_fail_exits(bool exit_not_abort);
 /* An SMC's a0 after a std call: only the ABI's codes are allowed. */
 void fuzz_check_std_result(uint32_t fid, uint32_t a0);
 
+/* Who made a fast call, and so which answers the ABI allows it. */
+enum fuzz_fast_caller {
+	FUZZ_FAST_HYP,		/* a7 = 0, straight to the TEE */
+	FUZZ_FAST_GUEST,	/* a7 a live guest, straight to the TEE */
+	FUZZ_FAST_UNKNOWN,	/* a7 no live guest, straight to the TEE */
+	FUZZ_FAST_MEDIATED,	/* a guest, through the hypervisor's mediator */
+};
+
+/*
+ * A fast call's answer @out to @in, checked against the ABI (ABI.md
+ * §1, §3, §4): a0 a code the function may give, the registers it
+ * returns as the ABI fixes them and, straight to the TEE, every other
+ * register as it was sent.
+ */
+void fuzz_check_fast_result(enum fuzz_fast_caller caller, const uint64_t in[8],
+			    const uint64_t out[8]);
+
+/* Which caller a7 makes of a raw fast call, right now. */
+enum fuzz_fast_caller fuzz_fast_caller_of(uint64_t a7);
+
 /*
  * After an input: destroy every guest, then check that the nexus holds
  * nothing more than after the reset (heap, guests, non-secure mappings).

@@ -160,16 +160,20 @@ static void smc(const struct fuzz_input *in, unsigned int slot,
 {
 	struct vm *vm = vms[slot];
 	uint32_t fid = (uint32_t)regs[0];
+	uint64_t sent[8];
 
 	if (!vm) {
 		fuzz_trace_op(in, "SMC slot %u: no VM, skipped", slot);
 		return;
 	}
+	memcpy(sent, regs, sizeof(sent));
 	fuzz_trace_smc(in, regs, false, "slot %u (client %u)", slot,
 		       vm->client_id);
 	hyp_vm_smc(vm, regs);
 	fuzz_trace_smc_result(in, regs);
-	if (!(fid & 0x80000000u))
+	if (fid & 0x80000000u)
+		fuzz_check_fast_result(FUZZ_FAST_MEDIATED, sent, regs);
+	else
 		fuzz_check_std_result(fid, (uint32_t)regs[0]);
 }
 

@@ -58,17 +58,23 @@ static uint64_t page_pa(uint16_t page)
 static void smc(const struct fuzz_input *in, unsigned int core,
 		uint32_t r[8])
 {
+	enum fuzz_fast_caller caller = FUZZ_FAST_HYP;
+	uint64_t sent[8];
 	struct shim_regs regs;
 	size_t n = 0;
 
 	fuzz_raw_canary_spare(r);
 	for (n = 0; n < 8; n++)
-		regs.x[n] = r[n];
+		sent[n] = regs.x[n] = r[n];
 	core %= FUZZ_CORES;
+	if (r[0] & 0x80000000u)
+		caller = fuzz_fast_caller_of(r[7]);
 	fuzz_trace_smc(in, regs.x, true, "core %u", core);
 	shim_smc(core, &regs);
 	fuzz_trace_smc_result(in, regs.x);
-	if (!(r[0] & 0x80000000u))
+	if (r[0] & 0x80000000u)
+		fuzz_check_fast_result(caller, sent, regs.x);
+	else
 		fuzz_check_std_result(r[0], (uint32_t)regs.x[0]);
 }
 

@@ -19,9 +19,11 @@
 #define SMC_RETURN_FROM_RPC		0x32000003u
 #define SMC_CALL_WITH_ARG		0x32000004u
 #define SMC_GET_SHM_CONFIG		0xb2000007u
+#define SMC_L2CC_MUTEX			0xb2000008u
 #define SMC_EXCHANGE_CAPABILITIES	0xb2000009u
 #define SMC_DISABLE_SHM_CACHE		0xb200000au
 #define SMC_ENABLE_SHM_CACHE		0xb200000bu
+#define SMC_BOOT_SECONDARY		0xb200000cu
 #define SMC_VM_CREATED			0xb200000du
 #define SMC_VM_DESTROYED		0xb200000eu
 #define SMC_GET_THREAD_COUNT_ID		0xb200000fu
@@ -75,7 +77,21 @@
 #define SMC_CAP_MEMREF_NULL		(1u << 4)
 
 #define SMC_MSG_UID_0			0x384fb3e0u
+#define SMC_MSG_UID_1			0xe7f811e3u
+#define SMC_MSG_UID_2			0xaf630002u
+#define SMC_MSG_UID_3			0xa5d5c51bu
 #define SMC_MSG_REVISION_MAJOR		2u
+#define SMC_MSG_REVISION_MINOR		0u
+#define SMC_OS_UUID_0			0x486178e0u
+#define SMC_OS_UUID_1			0xe7f811e3u
+#define SMC_OS_UUID_2			0xbc5e0002u
+#define SMC_OS_UUID_3			0xa5d5c51bu
+/* CALLS_COUNT: OP-TEE's 12 fast calls, and VM_CREATED and VM_DESTROYED. */
+#define SMC_CALLS_COUNT_VIRT		14u
+/* EXCHANGE_CAPABILITIES: a3, the params of an RPC argument. */
+#define SMC_RPC_NUM_PARAMS		4u
+/* Normal-world capabilities (EXCHANGE_CAPABILITIES a1 in) */
+#define SMC_NSEC_CAP_UNIPROCESSOR	(1u << 0)
 
 /* Message parameters */
 #define MSG_ATTR_TYPE_NONE		0x0u

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The fuzz targets' check of fast-call answers (fuzz_check_fast_result):
+ * every answer of the real machine passes it, and an answer off the ABI
+ * in any way it checks stops the process with its one-line message.
+ */
+
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <shim/shim.h>
+#include <sim/optee_abi.h>
+
+#include "fuzz_common.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+static const uint32_t fast_ids[] = {
+	SMC_CALLS_COUNT, SMC_CALLS_UID, SMC_CALLS_REVISION, SMC_GET_OS_UUID,
+	SMC_GET_OS_REVISION, SMC_GET_SHM_CONFIG, SMC_L2CC_MUTEX,
+	SMC_EXCHANGE_CAPABILITIES, SMC_DISABLE_SHM_CACHE, SMC_ENABLE_SHM_CACHE,
+	SMC_BOOT_SECONDARY, SMC_VM_CREATED, SMC_VM_DESTROYED,
+	SMC_GET_THREAD_COUNT_ID, 0xb2000010u, 0xb2000011u, 0xb2001234u,
+	0xbf00ff02u, 0x80000000u,
+};
+
+/* Send @in straight to the TEE on core 0; the answer in @out. */
+static void send(const uint64_t in[8], uint64_t out[8])
+{
+	struct shim_regs regs;
+
+	memcpy(regs.x, in, sizeof(regs.x));
+	shim_smc(0, &regs);
+	memcpy(out, regs.x, sizeof(regs.x));
+}
+
+static void regs_of(uint64_t r[8], uint32_t fid, uint32_t a1, uint32_t a7)
+{
+	size_t n = 0;
+
+	/* Registers the call does not return must come back as sent. */
+	for (n = 0; n < 8; n++)
+		r[n] = 0x1110u * (n + 1);
+	r[0] = fid;
+	r[1] = a1;
+	r[7] = a7;
+}
+
+/* Run @fn in a child: it must stop with exit status 1, naming @what. */
+static void assert_check_fails(void (*fn)(void *arg), void *arg,
+			       const char *what)
+{
+	char buf[512] = "";
+	int pipefd[2];
+	int status = 0;
+	ssize_t got = 0;
+	pid_t pid = 0;
+
+	assert_int_equal(pipe(pipefd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		dup2(pipefd[1], STDERR_FILENO);
+		close(pipefd[0]);
+		fuzz_fail_exits(true);
+		fn(arg);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	/* All of it, to the child's end: its message comes in pieces. */
+	while (got < (ssize_t)sizeof(buf) - 1) {
+		ssize_t n = read(pipefd[0], buf + got,
+				 sizeof(buf) - 1 - (size_t)got);
+
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	close(pipefd[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status))
+		fail_msg("the check ended by signal %d: %s", WTERMSIG(status), buf);
+	assert_int_equal(WEXITSTATUS(status), 1);
+	assert_true(got > 0);
+	if (!strstr(buf, what))
+		fail_msg("expected '%s' in: %s", what, buf);
+}
+
+/*
+ * Every fast call, from the hypervisor, from a live guest and from no
+ * guest, straight to the TEE: the check passes each real answer. So
+ * does each answer a guest gets through the hypervisor (fuzz_guest's
+ * corpus runs that way in the corpus tests).
+ */
+static void test_real_answers_pass(void **state)
+{
+	const uint32_t callers[] = { 0, 1, 77 };
+	uint64_t in[8];
+	uint64_t out[8];
+	size_t c = 0;
+	size_t f = 0;
+
+	(void)state;
+	fuzz_reset();
+	regs_of(in, SMC_VM_CREATED, 1, 0);
+	send(in, out);
+	assert_int_equal(out[0], SMC_RET_OK);
+	for (c = 0; c < sizeof(callers) / sizeof(callers[0]); c++) {
+		for (f = 0; f < sizeof(fast_ids) / sizeof(fast_ids[0]); f++) {
+			enum fuzz_fast_caller who = fuzz_fast_caller_of(callers[c]);
+
+			/* A VM_CREATED or VM_DESTROYED of guest 9: no harm. */
+			regs_of(in, fast_ids[f], 9, callers[c]);
+			send(in, out);
+			fuzz_check_fast_result(who, in, out);
+		}
+	}
+	assert_int_equal(fuzz_fast_caller_of(0), FUZZ_FAST_HYP);
+	assert_int_equal(fuzz_fast_caller_of(1), FUZZ_FAST_GUEST);
+	assert_int_equal(fuzz_fast_caller_of(77), FUZZ_FAST_UNKNOWN);
+	assert_int_equal(fuzz_fast_caller_of(0x10001), FUZZ_FAST_UNKNOWN);
+	/* Exchange capabilities with an unknown normal-world bit. */
+	regs_of(in, SMC_EXCHANGE_CAPABILITIES, 0x2, 1);
+	send(in, out);
+	assert_int_equal(out[0], SMC_RET_ENOTAVAIL);
+	fuzz_check_fast_result(FUZZ_FAST_GUEST, in, out);
+}
+
+struct bad_answer {
+	enum fuzz_fast_caller caller;
+	uint64_t in[8];
+	uint64_t out[8];
+};
+
+static void check_bad(void *arg)
+{
+	struct bad_answer *b = arg;
+
+	fuzz_check_fast_result(b->caller, b->in, b->out);
+}
+
+/* A real answer to @fid from @a7, to spoil. */
+static void real_answer(struct bad_answer *b, uint32_t fid, uint32_t a1,
+			uint32_t a7)
+{
+	fuzz_reset();
+	if (a7) {
+		uint64_t in[8];
+		uint64_t out[8];
+
+		regs_of(in, SMC_VM_CREATED, a7, 0);
+		send(in, out);
+		assert_int_equal(out[0], SMC_RET_OK);
+	}
+	regs_of(b->in, fid, a1, a7);
+	b->caller = fuzz_fast_caller_of(a7);
+	send(b->in, b->out);
+	fuzz_check_fast_result(b->caller, b->in, b->out);
+}
+
+static void test_wrong_answers_stop_the_input(void **state)
+{
+	struct bad_answer b;
+
+	(void)state;
+	/* A return code the function cannot give. */
+	real_answer(&b, SMC_GET_THREAD_COUNT_ID, 0, 1);
+	b.out[0] = SMC_RET_EBUSY;
+	assert_check_fails(check_bad, &b, "not as the ABI has it");
+	/* A value the ABI fixes. */
+	real_answer(&b, SMC_CALLS_UID, 0, 0);
+	b.out[2] ^= 1;
+	assert_check_fails(check_bad, &b, "not as the ABI has it");
+	real_answer(&b, SMC_CALLS_COUNT, 0, 1);
+	b.out[0] = 12;
+	assert_check_fails(check_bad, &b, "not as the ABI has it");
+	/* A register the call does not return, changed. */
+	real_answer(&b, SMC_CALLS_REVISION, 0, 0);
+	b.out[5] = 0;
+	assert_check_fails(check_bad, &b, "a register it does not return");
+	/* A call from no live guest that was not refused. */
+	real_answer(&b, SMC_CALLS_COUNT, 0, 0);
+	b.caller = FUZZ_FAST_UNKNOWN;
+	b.in[7] = 42;
+	assert_check_fails(check_bad, &b, "from no live guest");
+	/* A guest announcing a guest, answered OK. */
+	real_answer(&b, SMC_VM_CREATED, 5, 1);
+	assert_int_equal(b.out[0], SMC_RET_ENOTAVAIL);
+	b.out[0] = SMC_RET_OK;
+	assert_check_fails(check_bad, &b, "not as the ABI has it");
+	/* A guest through its mediator sees no VIRTUALIZATION capability. */
+	real_answer(&b, SMC_EXCHANGE_CAPABILITIES, 0, 1);
+	b.caller = FUZZ_FAST_MEDIATED;
+	assert_check_fails(check_bad, &b, "through its mediator");
+	b.out[1] &= ~(uint64_t)SMC_CAP_VIRTUALIZATION;
+	check_bad(&b);
+	/* Nor anything the mediator does not handle but an unknown call. */
+	real_answer(&b, SMC_VM_DESTROYED, 1, 0);
+	b.caller = FUZZ_FAST_MEDIATED;
+	assert_check_fails(check_bad, &b, "through its mediator");
+	/* The hypervisor has no RPC argument cache to enable. */
+	real_answer(&b, SMC_ENABLE_SHM_CACHE, 0, 0);
+	assert_int_equal(b.out[0], SMC_RET_ENOTAVAIL);
+	b.out[0] = SMC_RET_OK;
+	assert_check_fails(check_bad, &b, "the hypervisor");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_real_answers_pass),
+		cmocka_unit_test(test_wrong_answers_stop_the_input),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
