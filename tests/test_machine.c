@@ -4,6 +4,7 @@
  * core refuses at boot, the equal split of ABI.md §3, and power-on reset.
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -315,6 +316,65 @@ static bool secure_zero(paddr_t pa, size_t len)
 	return zero;
 }
 
+/* The MMU's view of secure RAM: the memfd's mapping of its whole size. */
+static volatile uint8_t *find_phys_map(uint64_t size)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	volatile uint8_t *found = NULL;
+
+	assert_non_null(f);
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned long lo = 0, hi = 0, off = 0;
+
+		if (sscanf(line, "%lx-%lx %*s %lx", &lo, &hi, &off) == 3 &&
+		    strstr(line, "memfd:") && strstr(line, SIM_REGION_TZDRAM) &&
+		    off == 0 && hi - lo == size)
+			found = (volatile uint8_t *)lo;
+	}
+	fclose(f);
+	return found;
+}
+
+static void read_byte(void *arg)
+{
+	volatile uint8_t *p = arg;
+
+	(void)*p;
+}
+
+/*
+ * Default partition: the MMU's view of secure RAM is guarded, before and
+ * after a guest that never ran is created and destroyed.
+ */
+static void test_phys_view_guarded_after_unrun_guest(void **state)
+{
+	struct nexsim_config cfg;
+	struct shim_violation v;
+	volatile uint8_t *phys = NULL;
+	bool guarded[3] = { false, false, false };
+
+	(void)state;
+	harness_config(&cfg, "default");
+	cfg.scrub = SHIM_SCRUB_IN_PLACE;
+	harness_start(&cfg);
+	if (shim_guard_in_use() != SHIM_GUARD_PKEYS) {
+		harness_stop();
+		return;	/* only protection keys guard it by PKRU */
+	}
+	phys = find_phys_map(cfg.platform.tzdram_size);
+	assert_non_null(phys);
+	guarded[0] = shim_try(read_byte, (void *)phys, &v);
+	assert_int_equal(sim_vm_created(3), T_OK);
+	guarded[1] = shim_try(read_byte, (void *)phys, &v);
+	assert_int_equal(sim_vm_destroyed(3), T_OK);
+	guarded[2] = shim_try(read_byte, (void *)phys, &v);
+	harness_stop();
+	assert_true(guarded[0]);	/* at boot */
+	assert_true(guarded[1]);	/* after VM_CREATED */
+	assert_true(guarded[2]);	/* after VM_DESTROYED of the unrun guest */
+}
+
 static void test_reset_returns_to_power_on(void **state)
 {
 	struct nexsim_config cfg;
@@ -540,6 +600,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_reset_returns_to_power_on),
 		cmocka_unit_test(test_scrub_release_gives_pages_back),
 		cmocka_unit_test(test_scrub_in_place_zeroes_and_keeps_pages),
+		cmocka_unit_test(test_phys_view_guarded_after_unrun_guest),
 		cmocka_unit_test(test_failed_runtime_init_is_retried),
 	};
 

@@ -900,7 +900,11 @@ static void punch(off_t off, size_t len)
 			  (unsigned long long)off);
 }
 
-/* Zero @len bytes of secure RAM at @off, leaving its pages in place. */
+/*
+ * Zero @len bytes of secure RAM at @off, leaving its pages in place. With
+ * pkeys it leaves the MMU's view of secure RAM open: the caller closes it
+ * (mmu_reload_core()) before any core code runs.
+ */
 static void zero_in_place(off_t off, size_t len)
 {
 	static const uint8_t zeros[4096];
@@ -1028,8 +1032,6 @@ static void scrub_in_place(off_t off, size_t len)
 		shim_stats_counters.pages_zeroed += run;
 		n += run;
 	}
-	if (mmu.guard == SHIM_GUARD_PKEYS)
-		mmu_reload_core(machine_current_core());
 }
 
 static void unlink_prtn(struct arch_prtn *p)
@@ -1070,6 +1072,9 @@ static void destroy(struct arch_prtn *p)
 		zero_in_place(p->bank_off, bank_used());
 		if (p->switches)
 			scrub_in_place(p->private_off, p->private_size);
+		/* With pkeys, zeroing opened the view of secure RAM: close it. */
+		if (mmu.guard == SHIM_GUARD_PKEYS)
+			mmu_reload_core(machine_current_core());
 	} else if (mmu.guard == SHIM_GUARD_PKEYS) {
 		/*
 		 * The bank copy is zeroed in place: its page stays resident
