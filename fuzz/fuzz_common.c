@@ -272,6 +272,48 @@ enum fuzz_fast_caller fuzz_fast_caller_of(uint64_t a7)
 	return slot >= 0 ? FUZZ_FAST_GUEST : FUZZ_FAST_UNKNOWN;
 }
 
+/* What a VM_CREATED's check needs of the machine before the call. */
+static struct {
+	bool armed;	/* fuzz_fast_before() saw a VM_CREATED */
+	bool refused;	/* its ID was taken or too wide, or no slot was free */
+} vm_created_before;
+
+void fuzz_fast_before(const uint64_t in[8])
+{
+	const uint32_t id = (uint32_t)in[1];
+	struct core_nexus_info info;
+
+	vm_created_before.armed = (uint32_t)in[0] == SMC_VM_CREATED;
+	if (!vm_created_before.armed)
+		return;
+	fuzz_coverage_pause();
+	core_get_nexus_info(&info);
+	vm_created_before.refused = id > 0xffffu || !info.slots_free ||
+				    (id && core_find_guest_slot((uint16_t)id) >= 0);
+	fuzz_coverage_resume();
+}
+
+/* VM_CREATED from the hypervisor, of a guest ID other than 0. */
+static bool vm_created_fails(const uint64_t in[8], uint32_t a0)
+{
+	const uint32_t id = (uint32_t)in[1];
+	bool armed = vm_created_before.armed;
+	int32_t slot = -1;
+
+	vm_created_before.armed = false;
+	if (a0 != SMC_RET_OK)
+		return a0 != SMC_RET_ENOTAVAIL;
+	/* An ID in use or above 16 bits, or no slot: refused (ABI.md §3). */
+	if (armed && vm_created_before.refused)
+		return true;
+	if (id > 0xffffu)
+		return true;
+	fuzz_coverage_pause();
+	slot = core_find_guest_slot((uint16_t)id);
+	fuzz_coverage_resume();
+	return slot < 0;
+}
+
 static bool fast_result_fails(enum fuzz_fast_caller caller,
 			      const uint64_t in[8], const uint64_t out[8],
 			      unsigned int *returned)
@@ -326,7 +368,10 @@ static bool fast_result_fails(enum fuzz_fast_caller caller,
 		/* The cache is a guest's: the hypervisor has none. */
 		if (caller == FUZZ_FAST_HYP)
 			return a0 != SMC_RET_ENOTAVAIL;
-		if (a0 == SMC_RET_OK && (uint32_t)in[0] == SMC_DISABLE_SHM_CACHE)
+		if ((uint32_t)in[0] == SMC_ENABLE_SHM_CACHE)
+			return a0 != SMC_RET_OK && a0 != SMC_RET_EBUSY;
+		/* Disabled, a cached argument's cookie comes back in a1/a2. */
+		if (a0 == SMC_RET_OK)
 			*returned = 0x7;
 		return a0 != SMC_RET_OK && a0 != SMC_RET_EBUSY &&
 		       a0 != SMC_RET_ENOTAVAIL;
@@ -349,7 +394,7 @@ static bool fast_result_fails(enum fuzz_fast_caller caller,
 			return a0 != SMC_RET_ENOTAVAIL;
 		if ((uint32_t)in[0] == SMC_VM_DESTROYED)
 			return a0 != SMC_RET_OK;
-		return a0 != SMC_RET_OK && a0 != SMC_RET_ENOTAVAIL;
+		return vm_created_fails(in, a0);
 	case SMC_BOOT_SECONDARY:
 		/* Cores are released by the platform here, not on request. */
 		if (mediated)

@@ -62,6 +62,11 @@ void fuzz_check_fast_result(enum fuzz_fast_caller caller, const uint64_t in[8],
 
 /* Which caller a7 makes of a raw fast call, right now. */
 enum fuzz_fast_caller fuzz_fast_caller_of(uint64_t a7);
+/*
+ * Before a fast call straight to the TEE: note what its check needs of
+ * the machine as it was (a VM_CREATED's ID in use, a free slot).
+ */
+void fuzz_fast_before(const uint64_t in[8]);
 
 /*
  * After an input: destroy every guest, then check that the nexus holds

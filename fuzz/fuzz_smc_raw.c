@@ -67,8 +67,10 @@ static void smc(const struct fuzz_input *in, unsigned int core,
 	for (n = 0; n < 8; n++)
 		sent[n] = regs.x[n] = r[n];
 	core %= FUZZ_CORES;
-	if (r[0] & 0x80000000u)
+	if (r[0] & 0x80000000u) {
 		caller = fuzz_fast_caller_of(r[7]);
+		fuzz_fast_before(sent);
+	}
 	fuzz_trace_smc(in, regs.x, true, "core %u", core);
 	shim_smc(core, &regs);
 	fuzz_trace_smc_result(in, regs.x);

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <shim/shim.h>
+#include <sim/guest.h>
+#include <sim/hyp.h>
 #include <sim/optee_abi.h>
 
 #include "fuzz_common.h"
@@ -205,6 +207,10 @@ static void test_wrong_answers_stop_the_input(void **state)
 	real_answer(&b, SMC_VM_DESTROYED, 1, 0);
 	b.caller = FUZZ_FAST_MEDIATED;
 	assert_check_fails(check_bad, &b, "through its mediator");
+	/* A guest's cache is there to enable: done, or busy, no more. */
+	real_answer(&b, SMC_ENABLE_SHM_CACHE, 0, 1);
+	b.out[0] = SMC_RET_ENOTAVAIL;
+	assert_check_fails(check_bad, &b, "a live guest");
 	/* The hypervisor has no RPC argument cache to enable. */
 	real_answer(&b, SMC_ENABLE_SHM_CACHE, 0, 0);
 	assert_int_equal(b.out[0], SMC_RET_ENOTAVAIL);
@@ -212,11 +218,200 @@ static void test_wrong_answers_stop_the_input(void **state)
 	assert_check_fails(check_bad, &b, "the hypervisor");
 }
 
+/* The registers @fid returns with a fixed value (ABI.md §1), as a mask. */
+static unsigned int fixed_regs(uint32_t fid)
+{
+	switch (fid) {
+	case SMC_CALLS_UID:
+	case SMC_GET_OS_UUID:
+		return 0xe;
+	case SMC_CALLS_REVISION:
+	case SMC_GET_THREAD_COUNT_ID:
+		return 0x2;
+	case SMC_GET_OS_REVISION:
+		return 0x6;
+	case SMC_EXCHANGE_CAPABILITIES:
+		return 0x8;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Every function from every caller: a real answer passes; the same with
+ * a0 = EBADCMD (no fast call gives it), with a fixed register changed, or
+ * (straight to the TEE) with a register it does not return changed,
+ * stops the input.
+ */
+static void spoil_each(struct bad_answer *b)
+{
+	const uint32_t fid = (uint32_t)b->in[0];
+	const bool refused = b->caller == FUZZ_FAST_UNKNOWN ||
+			     (fid == SMC_EXCHANGE_CAPABILITIES &&
+			      ((uint32_t)b->in[1] & ~SMC_NSEC_CAP_UNIPROCESSOR));
+	const unsigned int fixed = refused ? 0 : fixed_regs(fid);
+	struct bad_answer w;
+	unsigned int n = 0;
+
+	fuzz_check_fast_result(b->caller, b->in, b->out);
+	w = *b;
+	w.out[0] = SMC_RET_EBADCMD;
+	assert_check_fails(check_bad, &w, "not as the ABI has it");
+	for (n = 1; n < 4; n++) {
+		if (!(fixed & 1u << n))
+			continue;
+		w = *b;
+		w.out[n] ^= 0x100;
+		assert_check_fails(check_bad, &w, "not as the ABI has it");
+	}
+}
+
+static void test_every_wrong_answer_stops(void **state)
+{
+	const uint32_t callers[] = { 0, 1, 77 };
+	struct bad_answer b;
+	size_t c = 0;
+	size_t f = 0;
+	uint64_t in[8];
+	uint64_t out[8];
+
+	(void)state;
+	for (c = 0; c < sizeof(callers) / sizeof(callers[0]); c++) {
+		for (f = 0; f < sizeof(fast_ids) / sizeof(fast_ids[0]); f++) {
+			fuzz_reset();
+			regs_of(in, SMC_VM_CREATED, 1, 0);
+			send(in, out);
+			regs_of(b.in, fast_ids[f], 9, callers[c]);
+			if (fast_ids[f] == SMC_EXCHANGE_CAPABILITIES)
+				b.in[1] = 0;
+			b.caller = fuzz_fast_caller_of(callers[c]);
+			send(b.in, b.out);
+			spoil_each(&b);
+		}
+	}
+	/* Exchange capabilities with an unknown normal-world bit: refused. */
+	fuzz_reset();
+	regs_of(b.in, SMC_EXCHANGE_CAPABILITIES, 0x2, 0);
+	b.caller = FUZZ_FAST_HYP;
+	send(b.in, b.out);
+	spoil_each(&b);
+	b.out[0] = SMC_RET_OK;
+	assert_check_fails(check_bad, &b, "not as the ABI has it");
+	/* Straight to the TEE: VIRTUALIZATION is offered, nothing past bit 6. */
+	regs_of(b.in, SMC_EXCHANGE_CAPABILITIES, 0, 0);
+	send(b.in, b.out);
+	b.out[1] &= ~(uint64_t)SMC_CAP_VIRTUALIZATION;
+	assert_check_fails(check_bad, &b, "not as the ABI has it");
+	send(b.in, b.out);
+	b.out[1] |= 1u << 7;
+	assert_check_fails(check_bad, &b, "not as the ABI has it");
+	/* DISABLE_SHM_CACHE handing back a cookie returns a1 and a2. */
+	regs_of(b.in, SMC_DISABLE_SHM_CACHE, 0, 1);
+	memcpy(b.out, b.in, sizeof(b.out));
+	b.out[0] = SMC_RET_OK;
+	b.out[1] = 0x12;
+	b.out[2] = 0x345000;
+	b.caller = FUZZ_FAST_GUEST;
+	check_bad(&b);
+}
+
+/* Every fast ID a guest may send, through the real mediator. */
+static void test_mediated_answers(void **state)
+{
+	static const uint32_t ids[] = {
+		SMC_CALLS_COUNT, SMC_CALLS_UID, SMC_CALLS_REVISION,
+		SMC_GET_OS_UUID, SMC_GET_OS_REVISION, SMC_GET_SHM_CONFIG,
+		SMC_L2CC_MUTEX, SMC_EXCHANGE_CAPABILITIES,
+		SMC_DISABLE_SHM_CACHE, SMC_ENABLE_SHM_CACHE,
+		SMC_BOOT_SECONDARY, SMC_VM_CREATED, SMC_VM_DESTROYED,
+		SMC_GET_THREAD_COUNT_ID, 0xb2000010u, 0xb2000011u,
+		0xb2001234u, 0xf2000001u, 0x84000000u,
+	};
+	struct bad_answer b;
+	char err[128] = "";
+	struct vm *vm = NULL;
+	size_t f = 0;
+	size_t a = 0;
+
+	(void)state;
+	fuzz_reset_with_hyp();
+	vm = hyp_vm_create(256 * 1024, err, sizeof(err));
+	assert_non_null(vm);
+	assert_int_equal(guest_drv_probe(vm, err, sizeof(err)), 0);
+	for (f = 0; f < sizeof(ids) / sizeof(ids[0]); f++) {
+		for (a = 0; a < 2; a++) {
+			regs_of(b.in, ids[f], a ? 0x2 : 0, 0);
+			memcpy(b.out, b.in, sizeof(b.out));
+			b.caller = FUZZ_FAST_MEDIATED;
+			hyp_vm_smc(vm, b.out);
+			spoil_each(&b);
+		}
+	}
+	hyp_vm_destroy(vm);
+}
+
+/*
+ * VM_CREATED from the hypervisor: an ID already in use, or above 16 bits,
+ * or with no slot left, must be refused (ABI.md §3, nexsim's own rule);
+ * OK means the guest exists now.
+ */
+static void test_vm_created_refusals(void **state)
+{
+	const uint32_t ids[] = { 1, 0x10002 };
+	struct bad_answer b;
+	uint64_t in[8];
+	uint64_t out[8];
+	size_t n = 0;
+
+	(void)state;
+	for (n = 0; n < sizeof(ids) / sizeof(ids[0]); n++) {
+		fuzz_reset();
+		regs_of(in, SMC_VM_CREATED, 1, 0);
+		send(in, out);
+		assert_int_equal(out[0], SMC_RET_OK);
+		regs_of(b.in, SMC_VM_CREATED, ids[n], 0);
+		b.caller = FUZZ_FAST_HYP;
+		fuzz_fast_before(b.in);
+		send(b.in, b.out);
+		assert_int_equal(b.out[0], SMC_RET_ENOTAVAIL);
+		fuzz_check_fast_result(b.caller, b.in, b.out);
+		fuzz_fast_before(b.in);
+		b.out[0] = SMC_RET_OK;
+		assert_check_fails(check_bad, &b, "not as the ABI has it");
+	}
+	/* Every slot taken: the next is refused. */
+	fuzz_reset();
+	for (n = 1; n <= FUZZ_GUESTS; n++) {
+		regs_of(in, SMC_VM_CREATED, (uint32_t)n, 0);
+		send(in, out);
+		assert_int_equal(out[0], SMC_RET_OK);
+	}
+	regs_of(b.in, SMC_VM_CREATED, FUZZ_GUESTS + 1, 0);
+	b.caller = FUZZ_FAST_HYP;
+	fuzz_fast_before(b.in);
+	send(b.in, b.out);
+	assert_int_equal(b.out[0], SMC_RET_ENOTAVAIL);
+	fuzz_check_fast_result(b.caller, b.in, b.out);
+	fuzz_fast_before(b.in);
+	b.out[0] = SMC_RET_OK;
+	assert_check_fails(check_bad, &b, "not as the ABI has it");
+	/* OK for a guest that is not there afterwards. */
+	fuzz_reset();
+	regs_of(b.in, SMC_VM_CREATED, 5, 0);
+	fuzz_fast_before(b.in);
+	b.out[0] = SMC_RET_OK;
+	memcpy(b.out + 1, b.in + 1, 7 * sizeof(b.in[0]));
+	assert_check_fails(check_bad, &b, "not as the ABI has it");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_answers_pass),
 		cmocka_unit_test(test_wrong_answers_stop_the_input),
+		cmocka_unit_test(test_every_wrong_answer_stops),
+		cmocka_unit_test(test_mediated_answers),
+		cmocka_unit_test(test_vm_created_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
