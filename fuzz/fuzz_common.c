@@ -350,19 +350,25 @@ static bool fast_result_fails(enum fuzz_fast_caller caller,
 		       a1 != p->os_revision_minor ||
 		       (uint32_t)out[2] != p->os_build_id;
 	case SMC_EXCHANGE_CAPABILITIES:
-		/* Only UNIPROCESSOR is a normal-world capability. */
-		if ((uint32_t)in[1] & ~SMC_NSEC_CAP_UNIPROCESSOR)
-			return a0 != SMC_RET_ENOTAVAIL;
 		*returned = 0xf;
-		if (a0 != SMC_RET_OK || !(a1 & SMC_CAP_DYNAMIC_SHM) ||
-		    (uint32_t)out[3] != SMC_RPC_NUM_PARAMS)
-			return true;
-		/* A guest sees what its mediator passes on, no more. */
+		/*
+		 * A guest's: the mediator drops what it does not know of its
+		 * capabilities, and passes on no more of the TEE's than a
+		 * guest may use (not RPC_ARG: a3 means nothing then).
+		 */
 		if (mediated)
-			return a1 & ~(SMC_CAP_DYNAMIC_SHM |
-				      SMC_CAP_UNREGISTERED_SHM |
-				      SMC_CAP_MEMREF_NULL);
-		return !(a1 & SMC_CAP_VIRTUALIZATION) || a1 >> 7;
+			return a0 != SMC_RET_OK || !(a1 & SMC_CAP_DYNAMIC_SHM) ||
+			       (a1 & ~(SMC_CAP_DYNAMIC_SHM |
+				       SMC_CAP_UNREGISTERED_SHM |
+				       SMC_CAP_MEMREF_NULL));
+		/* Only UNIPROCESSOR is a normal-world capability. */
+		if ((uint32_t)in[1] & ~SMC_NSEC_CAP_UNIPROCESSOR) {
+			*returned = 0x1;
+			return a0 != SMC_RET_ENOTAVAIL;
+		}
+		return a0 != SMC_RET_OK || !(a1 & SMC_CAP_DYNAMIC_SHM) ||
+		       (uint32_t)out[3] != SMC_RPC_NUM_PARAMS ||
+		       !(a1 & SMC_CAP_VIRTUALIZATION) || a1 >> 7;
 	case SMC_DISABLE_SHM_CACHE:
 	case SMC_ENABLE_SHM_CACHE:
 		/* The cache is a guest's: the hypervisor has none. */

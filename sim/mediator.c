@@ -781,6 +781,8 @@ static void disable_shm_cache(struct vm *vm, uint64_t regs[8])
 
 static void exchange_capabilities(struct vm *vm, uint64_t regs[8])
 {
+	/* The guest's capabilities the mediator does not know are dropped. */
+	regs[1] &= SMC_NSEC_CAP_UNIPROCESSOR;
 	if (fast_call(vm, regs) != SMC_RET_OK)
 		return;
 	/* The TEE must offer dynamic shared memory: it is all we pass. */
