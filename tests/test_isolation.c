@@ -19,6 +19,7 @@
 #include <arch/mmu.h>
 #include <kernel/virtualization.h>
 #include <mm/malloc.h>
+#include <tests/child.h>
 #include <tests/core_probe.h>
 #include <tests/harness.h>
 #include <tests/smc_ids.h>
@@ -1055,36 +1056,9 @@ static void test_reused_arg_pages_stay_strict_round_robin(void **state)
 	restart_with(SHIM_VIOLATION_ABORT);
 }
 
-/* Run @fn in a child; returns its wait status and its stderr in @out. */
-static int run_child(void (*fn)(void), char *out, size_t size)
+static void child_reads_bank(void *arg)
 {
-	int pipefd[2];
-	ssize_t n = 0;
-	size_t got = 0;
-	int status = 0;
-	pid_t pid = 0;
-
-	assert_int_equal(pipe(pipefd), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		close(pipefd[0]);
-		dup2(pipefd[1], STDERR_FILENO);
-		fn();
-		_exit(0);
-	}
-	close(pipefd[1]);
-	while (got + 1 < size &&
-	       (n = read(pipefd[0], out + got, size - 1 - got)) > 0)
-		got += (size_t)n;
-	out[got] = '\0';
-	close(pipefd[0]);
-	waitpid(pid, &status, 0);
-	return status;
-}
-
-static void child_reads_bank(void)
-{
+	(void)arg;
 	(void)probe_read_data();
 }
 
@@ -1094,7 +1068,7 @@ static void test_abort_mode_reports_and_aborts(void **state)
 	int status = 0;
 
 	(void)state;
-	status = run_child(child_reads_bank, out, sizeof(out));
+	status = test_run_child(child_reads_bank, NULL, out, sizeof(out));
 	assert_true(WIFSIGNALED(status));
 	assert_int_equal(WTERMSIG(status), SIGABRT);
 	assert_non_null(strstr(out, "ISOLATION VIOLATION: read of banked symbol 'probe_data'"));
@@ -1112,8 +1086,9 @@ static void late_handler(int sig)
 	_exit(42);
 }
 
-static void child_wild_write(void)
+static void child_wild_write(void *arg)
 {
+	(void)arg;
 	volatile int *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	struct sigaction sa;
@@ -1139,7 +1114,7 @@ static void test_other_faults_go_to_the_handler_behind(void **state)
 	int status = 0;
 
 	(void)state;
-	status = run_child(child_wild_write, out, sizeof(out));
+	status = test_run_child(child_wild_write, NULL, out, sizeof(out));
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 42)
 		print_message("# child said: %s\n", out);
 	assert_null(strstr(out, "ISOLATION VIOLATION"));

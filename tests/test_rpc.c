@@ -16,6 +16,7 @@
 #include <optee_msg.h>
 #include <optee_rpc_cmd.h>
 #include <tee_client_api.h>
+#include <tests/child.h>
 #include <tests/harness.h>
 #include <tests/rawmsg.h>
 #include <tests/smc_ids.h>
@@ -483,6 +484,14 @@ static bool abort_in_thread(unsigned int core, enum arch_preempt_kind kind,
 	return false;
 }
 
+/* The child: this program afresh, told to abort in a core thread. */
+static void exec_abort_child(void *arg)
+{
+	(void)arg;
+	execl("/proc/self/exe", "test_rpc", ABORT_CHILD_ARG, NULL);
+	_exit(75);
+}
+
 /*
  * A crash signal raised on a core thread's stack (a panic aborts there)
  * reaches the program's handler (a fuzzer's, which writes the crash
@@ -493,10 +502,7 @@ static void test_crash_signal_amid_core_code(void **state)
 {
 	struct sigaction sa;
 	char out[4096] = "";
-	int pipefd[2];
-	ssize_t got = 0;
 	int status = 0;
-	pid_t pid = 0;
 
 	(void)state;
 	memset(&sa, 0, sizeof(sa));
@@ -510,26 +516,7 @@ static void test_crash_signal_amid_core_code(void **state)
 	 * The child is this program afresh, with a machine of its own: a
 	 * forked one would share the guests' memory with this one.
 	 */
-	assert_int_equal(pipe(pipefd), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		close(pipefd[0]);
-		dup2(pipefd[1], STDERR_FILENO);
-		execl("/proc/self/exe", "test_rpc", ABORT_CHILD_ARG, NULL);
-		_exit(75);
-	}
-	close(pipefd[1]);
-	while (got >= 0 && (size_t)got < sizeof(out) - 1) {
-		ssize_t n = read(pipefd[0], out + got, sizeof(out) - 1 -
-			       (size_t)got);
-
-		if (n <= 0)
-			break;
-		got += n;
-	}
-	close(pipefd[0]);
-	waitpid(pid, &status, 0);
+	status = test_run_child(exec_abort_child, NULL, out, sizeof(out));
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 77);
 	assert_non_null(strstr(out, "abort handler ran"));
