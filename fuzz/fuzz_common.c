@@ -115,7 +115,7 @@ static void start(void)
 extern uint8_t __start___sancov_cntrs[] __attribute__((weak));
 extern uint8_t __stop___sancov_cntrs[] __attribute__((weak));
 static uint8_t saved_counters[64 * 1024];
-static unsigned int paused;
+unsigned int fuzz_coverage_paused;
 
 static size_t counters_size(void)
 {
@@ -131,7 +131,7 @@ void fuzz_coverage_pause(void)
 {
 	size_t n = counters_size();
 
-	if (!paused++ && n)
+	if (!fuzz_coverage_paused++ && n)
 		memcpy(saved_counters, __start___sancov_cntrs, n);
 }
 
@@ -139,13 +139,13 @@ void fuzz_coverage_resume(void)
 {
 	size_t n = counters_size();
 
-	if (paused && !--paused && n)
+	if (fuzz_coverage_paused && !--fuzz_coverage_paused && n)
 		memcpy(__start___sancov_cntrs, saved_counters, n);
 }
 
 void fuzz_setup_begin(void)
 {
-	paused = 0;
+	fuzz_coverage_paused = 0;
 	fuzz_coverage_pause();
 }
 

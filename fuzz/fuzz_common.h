@@ -128,10 +128,13 @@ void fuzz_trace_arg(const struct fuzz_input *in, const char *what,
 
 /*
  * Between the two, code runs without adding to the input's coverage
- * (libFuzzer's 8-bit counters are put back as they were); nests.
+ * (libFuzzer's 8-bit counters are put back as they were, and its
+ * comparison callbacks return at once: cmp_gate.c); nests.
  */
 void fuzz_coverage_pause(void);
 void fuzz_coverage_resume(void);
+/* How many pauses are open (0: none). */
+extern unsigned int fuzz_coverage_paused;
 /*
  * An input's fixed set-up (the resets, the canary's start) or wind-down
  * (the canary's last calls): a pause around all of it, so the pauses
