@@ -375,6 +375,66 @@ static void test_phys_view_guarded_after_unrun_guest(void **state)
 	assert_true(guarded[2]);	/* after VM_DESTROYED of the unrun guest */
 }
 
+/* The start of the private window of a new guest @id. */
+static void *window_of_new_guest(uint32_t id)
+{
+	struct core_guest_info g;
+	int32_t slot = 0;
+
+	assert_int_equal(sim_vm_created(id), T_OK);
+	slot = core_find_guest_slot((uint16_t)id);
+	assert_true(slot >= 0);
+	assert_true(core_get_slot_info((uint32_t)slot, &g));
+	return g.private_va;
+}
+
+/*
+ * Within a run, a share's guests go round its windows (a stale pointer of
+ * a dead guest faults); after a reset the rings start over, so the same
+ * guests get the same windows whatever ran before.
+ */
+static void test_reset_starts_the_window_rings_over(void **state)
+{
+	struct nexsim_config cfg;
+	void *a[2];
+	void *b[3];
+	void *c[3];
+	char err[128];
+	uint32_t n = 0;
+
+	(void)state;
+	harness_config(&cfg, "default");
+	harness_start(&cfg);
+	for (n = 0; n < 2; n++) {
+		a[n] = window_of_new_guest(10 + n);
+		assert_int_equal(sim_vm_destroyed(10 + n), T_OK);
+	}
+	assert_ptr_not_equal(a[0], a[1]);
+	assert_int_equal(sim_machine_reset(&harness_machine, err, sizeof(err)),
+			 0);
+	for (n = 0; n < 3; n++) {
+		b[n] = window_of_new_guest(20 + n);
+		assert_int_equal(sim_vm_destroyed(20 + n), T_OK);
+	}
+	assert_int_equal(sim_machine_reset(&harness_machine, err, sizeof(err)),
+			 0);
+	for (n = 0; n < 3; n++) {
+		c[n] = window_of_new_guest(30 + n);
+		assert_int_equal(sim_vm_destroyed(30 + n), T_OK);
+	}
+	harness_stop();
+	/* The windows of before the reset, in order, then a new one. */
+	assert_ptr_equal(b[0], a[0]);
+	assert_ptr_equal(b[1], a[1]);
+	assert_ptr_not_equal(b[2], a[0]);
+	assert_ptr_not_equal(b[2], a[1]);
+	/* From the lowest address up. */
+	assert_true((uintptr_t)a[0] < (uintptr_t)a[1] &&
+		    (uintptr_t)a[1] < (uintptr_t)b[2]);
+	for (n = 0; n < 3; n++)
+		assert_ptr_equal(c[n], b[n]);
+}
+
 static void test_reset_returns_to_power_on(void **state)
 {
 	struct nexsim_config cfg;
@@ -598,6 +658,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_every_guest_gets_the_same_share),
 		cmocka_unit_test(test_shares_do_not_overlap),
 		cmocka_unit_test(test_reset_returns_to_power_on),
+		cmocka_unit_test(test_reset_starts_the_window_rings_over),
 		cmocka_unit_test(test_scrub_release_gives_pages_back),
 		cmocka_unit_test(test_scrub_in_place_zeroes_and_keeps_pages),
 		cmocka_unit_test(test_phys_view_guarded_after_unrun_guest),

@@ -154,6 +154,7 @@ static struct {
 	size_t win_stride;
 	size_t win_count;
 	uint64_t retires;
+	uint64_t reset_mark;	/* retires at the last reset */
 	struct window *wins;
 
 	/* banks */
@@ -557,7 +558,9 @@ static int reserve_windows(size_t private_size)
  * instead of reaching a new guest. Reusing a window still mapped over
  * @off costs no system call; while the ring is not full, a window never
  * used is mapped afresh (and, should every window be taken, the one
- * retired longest ago).
+ * retired longest ago). A window retired before the last reset is taken
+ * first, whether the ring is full or not: no pointer outlives a power-on
+ * (mmu_machine_reset()).
  */
 static struct window *take_window(off_t off)
 {
@@ -584,8 +587,9 @@ static struct window *take_window(off_t off)
 			oldest = w;
 		}
 	}
-	/* The ring is full: its window retired longest ago. */
-	if (same && same_count >= WINDOWS_PER_SHARE)
+	/* The ring is full, or starts over: its window retired longest ago. */
+	if (same && (same_count >= WINDOWS_PER_SHARE ||
+		     same->retired_at <= mmu.reset_mark))
 		return same;
 	if (fresh)
 		return fresh;
@@ -1397,6 +1401,20 @@ void mmu_machine_reset(void)
 		mmu.core_prtn[n] = NULL;
 	while (mmu.live)
 		destroy(mmu.live);
+	/*
+	 * No pointer of the secure world outlives a power-on, so the rings
+	 * of windows start over: a share's guests take the windows it had
+	 * before in the order of their addresses, as if retired in that
+	 * order, and only then new ones (take_window()). The first guests of
+	 * each input get the same windows, whatever ran before, with no
+	 * system call, and a window used after every reset keeps its key
+	 * (of the retired windows, pick_key() takes the last one's key).
+	 */
+	for (n = 0; n < mmu.win_count; n++)
+		if (mmu.wins[n].state == WIN_RETIRED)
+			mmu.wins[n].retired_at = n + 1;
+	mmu.retires = mmu.win_count;
+	mmu.reset_mark = mmu.retires;
 	mmu.bank_owner = NULL;
 	apply_default();
 }
