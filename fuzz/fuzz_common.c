@@ -501,9 +501,12 @@ void fuzz_check_end(void)
 	struct core_nexus_info nx;
 	struct shim_stats st;
 	uint32_t slot = 0;
+	static int verbose = -1;
 
 	/* NEXSIM_FUZZ_VERBOSE=1: what the input made the machine do. */
-	if (getenv("NEXSIM_FUZZ_VERBOSE")) {
+	if (verbose < 0)
+		verbose = getenv("NEXSIM_FUZZ_VERBOSE") != NULL;
+	if (verbose) {
 		core_get_nexus_info(&nx);
 		shim_get_stats(&st);
 		fprintf(stderr, "input: %llu fast and %llu std SMCs, %llu "

@@ -209,9 +209,13 @@ void thread_ctx_abandoned(void)
 
 void thread_ctx_reset(void)
 {
+	size_t n = 0;
+
 	memset(running, 0, sizeof(running));
 	abandoning = false;
-	memset(core_frames, 0, sizeof(core_frames));
+	/* A frame's jump buffer is read only below its depth. */
+	for (n = 0; n < ARCH_MAX_CORES; n++)
+		core_frames[n].depth = 0;
 }
 
 static bool (*preempt_hook)(unsigned int core, enum arch_preempt_kind kind,
