@@ -435,6 +435,112 @@ static void test_reset_starts_the_window_rings_over(void **state)
 		assert_ptr_equal(c[n], b[n]);
 }
 
+/* A guest window seen by the randomised ring test. */
+struct seen_window {
+	void *va;
+	int32_t slot;		/* its share's slot when last taken */
+	uint32_t live_id;	/* its guest, 0 when retired */
+	unsigned int epoch;	/* resets before it was retired */
+	uint64_t retired_seq;	/* its slot's guest count at retirement */
+};
+
+#define RING_SLOTS	8
+#define RING_WINDOWS	(4 * RING_SLOTS)	/* WINDOWS_PER_SHARE each */
+
+static struct seen_window *seen_window(struct seen_window *w, size_t *count,
+				       void *va)
+{
+	size_t n = 0;
+
+	for (n = 0; n < *count; n++)
+		if (w[n].va == va)
+			return &w[n];
+	assert_true(*count < RING_WINDOWS);
+	memset(&w[n], 0, sizeof(w[n]));
+	w[n].va = va;
+	w[n].epoch = UINT32_MAX;	/* never retired */
+	(*count)++;
+	return &w[n];
+}
+
+/*
+ * 20,000 random creations, destructions (half after a std call, so the
+ * guest's window was open) and resets: no live guest's window is handed
+ * out, and a window retired since the last reset goes to a guest of its
+ * own share only, three of that share's guests later at the earliest.
+ */
+static void test_window_rings_hold_through_random_resets(void **state)
+{
+	struct seen_window w[RING_WINDOWS];
+	uint64_t seq[RING_SLOTS] = { 0 };
+	uint32_t live[RING_SLOTS] = { 0 };
+	struct nexsim_config cfg;
+	struct core_guest_info g;
+	struct seen_window *sw = NULL;
+	unsigned int epoch = 0;
+	unsigned int step = 0;
+	uint32_t rng = 12345;
+	uint32_t next_id = 1;
+	size_t seen = 0;
+	size_t n = 0;
+	int32_t slot = 0;
+	char err[128];
+
+	(void)state;
+	harness_config(&cfg, "default");
+	cfg.platform.guest_count = RING_SLOTS;
+	cfg.platform.tzdram_size = 64u << 20;
+	harness_start(&cfg);
+	for (step = 0; step < 20000; step++) {
+		uint32_t r = 0;
+		uint32_t s = 0;
+
+		rng = rng * 1103515245u + 12345u;
+		r = (rng >> 16) % 100;
+		s = (rng >> 24) % RING_SLOTS;
+		if (r < 2) {
+			assert_int_equal(sim_machine_reset(&harness_machine, err,
+							   sizeof(err)), 0);
+			epoch++;
+			for (n = 0; n < seen; n++)
+				w[n].live_id = 0;
+			memset(live, 0, sizeof(live));
+		} else if (live[s]) {
+			if (r & 1)
+				harness_first_std_call(0, live[s]);
+			assert_int_equal(sim_vm_destroyed(live[s]), T_OK);
+			for (n = 0; n < seen; n++) {
+				if (w[n].live_id == live[s]) {
+					w[n].live_id = 0;
+					w[n].epoch = epoch;
+					w[n].retired_seq = seq[w[n].slot];
+				}
+			}
+			live[s] = 0;
+		} else {
+			assert_int_equal(sim_vm_created(next_id), T_OK);
+			slot = core_find_guest_slot((uint16_t)next_id);
+			assert_true(slot >= 0 && slot < RING_SLOTS);
+			assert_true(core_get_slot_info((uint32_t)slot, &g));
+			seq[slot]++;
+			sw = seen_window(w, &seen, g.private_va);
+			assert_int_equal(sw->live_id, 0);
+			if (sw->epoch == epoch &&
+			    (sw->slot != slot || seq[slot] - sw->retired_seq < 4))
+				fail_msg("step %u: the window of a guest of slot %d "
+					 "(retired at its guest %llu) went to slot "
+					 "%d's guest %llu", step, sw->slot,
+					 (unsigned long long)sw->retired_seq, slot,
+					 (unsigned long long)seq[slot]);
+			sw->slot = slot;
+			sw->live_id = next_id;
+			live[slot] = next_id;
+			next_id = next_id % 60000 + 1;
+		}
+	}
+	harness_stop();
+}
+
 static void test_reset_returns_to_power_on(void **state)
 {
 	struct nexsim_config cfg;
@@ -659,6 +765,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_shares_do_not_overlap),
 		cmocka_unit_test(test_reset_returns_to_power_on),
 		cmocka_unit_test(test_reset_starts_the_window_rings_over),
+		cmocka_unit_test(test_window_rings_hold_through_random_resets),
 		cmocka_unit_test(test_scrub_release_gives_pages_back),
 		cmocka_unit_test(test_scrub_in_place_zeroes_and_keeps_pages),
 		cmocka_unit_test(test_phys_view_guarded_after_unrun_guest),
