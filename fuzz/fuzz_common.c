@@ -559,19 +559,26 @@ void fuzz_check_end(void)
 size_t fuzz_message(struct fuzz_input *in, uint8_t buf[FUZZ_MSG_MAX])
 {
 	size_t params = 0;
-	size_t n = 0;
 
-	for (n = 0; n < 32; n++)
-		buf[n] = fuzz_u8(in);
+	fuzz_bytes(in, buf, 32);
 	params = fuzz_u8(in) % 8;
-	for (n = 0; n < params * 32; n++)
-		buf[32 + n] = fuzz_u8(in);
+	fuzz_bytes(in, buf + 32, params * 32);
 	return 32 + params * 32;
 }
 
 uint8_t fuzz_u8(struct fuzz_input *in)
 {
 	return in->at < in->size ? in->data[in->at++] : 0;
+}
+
+void fuzz_bytes(struct fuzz_input *in, uint8_t *buf, size_t len)
+{
+	size_t have = in->size - in->at < len ? in->size - in->at : len;
+
+	if (have)
+		memcpy(buf, in->data + in->at, have);
+	memset(buf + have, 0, len - have);
+	in->at += have;
 }
 
 uint16_t fuzz_u16(struct fuzz_input *in)

@@ -155,6 +155,8 @@ void fuzz_setup_end(void);
 size_t fuzz_message(struct fuzz_input *in, uint8_t buf[FUZZ_MSG_MAX]);
 
 uint8_t fuzz_u8(struct fuzz_input *in);
+/* The next @len bytes into @buf (zeros past the input's end). */
+void fuzz_bytes(struct fuzz_input *in, uint8_t *buf, size_t len);
 uint16_t fuzz_u16(struct fuzz_input *in);
 uint32_t fuzz_u32(struct fuzz_input *in);
 int fuzz_more(const struct fuzz_input *in);

@@ -122,10 +122,8 @@ static void memory(struct fuzz_input *in)
 	uint16_t off = fuzz_u16(in) % HYP_PAGE;
 	uint8_t len = fuzz_u8(in);
 	uint8_t buf[256];
-	size_t n = 0;
 
-	for (n = 0; n < len; n++)
-		buf[n] = fuzz_u8(in);
+	fuzz_bytes(in, buf, len);
 	if (!vm) {
 		fuzz_trace_op(in, "MEMORY slot %u: no VM, skipped", slot);
 		return;

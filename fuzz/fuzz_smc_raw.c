@@ -86,10 +86,8 @@ static void memory(struct fuzz_input *in)
 	uint16_t page = fuzz_u16(in);
 	uint16_t off = fuzz_u16(in) % 4096;
 	uint8_t len = fuzz_u8(in);
-	size_t n = 0;
 
-	for (n = 0; n < len; n++)
-		buf[n] = fuzz_u8(in);
+	fuzz_bytes(in, buf, len);
 	if (off + len > 4096)
 		len = (uint8_t)(4096 - off);
 	fuzz_trace_op(in, "MEMORY pa=0x%llx len=%u",

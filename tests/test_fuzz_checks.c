@@ -2,7 +2,8 @@
 /*
  * The fuzz targets' check of fast-call answers (fuzz_check_fast_result):
  * every answer of the real machine passes it, and an answer off the ABI
- * in any way it checks stops the process with its one-line message.
+ * in any way it checks stops the process with its one-line message. And
+ * how the decoders read an input's bytes.
  */
 
 #define _GNU_SOURCE
@@ -404,6 +405,50 @@ static void test_vm_created_refusals(void **state)
 	assert_check_fails(check_bad, &b, "not as the ABI has it");
 }
 
+/*
+ * The decoders read an input's bytes in order, little-endian, and zeros
+ * past its end: a byte run and a message take what is left, then zeros.
+ */
+static void test_input_bytes_in_order_then_zeros(void **state)
+{
+	static const uint8_t data[] = { 1, 2, 3, 4, 5, 6, 7, 0x23 };
+	struct fuzz_input in = { .data = data, .size = 6 };
+	uint8_t buf[FUZZ_MSG_MAX];
+	uint8_t expect[8] = { 3, 4, 5, 6, 0, 0, 0, 0 };
+	uint8_t one_param[36] = { 0 };
+
+	(void)state;
+	assert_int_equal(fuzz_u16(&in), 0x0201);
+	memset(buf, 0xaa, sizeof(buf));
+	fuzz_bytes(&in, buf, 8);
+	assert_memory_equal(buf, expect, 8);
+	assert_int_equal(buf[8], 0xaa);
+	assert_int_equal(in.at, in.size);
+	assert_int_equal(fuzz_u32(&in), 0);
+	assert_int_equal(in.at, in.size);
+
+	/* A message: its 32-byte header, then 32 bytes for each param. */
+	in.size = sizeof(data);
+	in.at = 0;
+	memset(buf, 0xaa, sizeof(buf));
+	assert_int_equal(fuzz_message(&in, buf), 32);
+	assert_memory_equal(buf, data, sizeof(data));
+	assert_int_equal(buf[sizeof(data)], 0);
+	assert_int_equal(buf[31], 0);
+	assert_int_equal(buf[32], 0xaa);
+	/* 9 % 8: one param, of which three bytes are in the input. */
+	one_param[32] = 9;
+	one_param[33] = 0x77;
+	in.data = one_param;
+	in.size = sizeof(one_param);
+	in.at = 0;
+	assert_int_equal(fuzz_message(&in, buf), 64);
+	assert_int_equal(buf[32], 0x77);
+	assert_int_equal(buf[35], 0);
+	assert_int_equal(buf[63], 0);
+	assert_int_equal(in.at, in.size);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_every_wrong_answer_stops),
 		cmocka_unit_test(test_mediated_answers),
 		cmocka_unit_test(test_vm_created_refusals),
+		cmocka_unit_test(test_input_bytes_in_order_then_zeros),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
