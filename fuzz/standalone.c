@@ -15,30 +15,20 @@
 
 #include <sim/hyp.h>
 
+#include "fuzz_targets.h"
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 static int run_file(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf = NULL;
-	long size = 0;
+	uint8_t *buf = NULL;
+	size_t size = 0;
 
-	if (!f || fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET)) {
+	if (fuzz_read_input(path, &buf, &size)) {
 		fprintf(stderr, "cannot read %s\n", path);
-		if (f)
-			fclose(f);
 		return -1;
 	}
-	buf = malloc(size ? (size_t)size : 1);
-	if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size) {
-		fprintf(stderr, "cannot read %s\n", path);
-		fclose(f);
-		free(buf);
-		return -1;
-	}
-	fclose(f);
-	LLVMFuzzerTestOneInput(buf, (size_t)size);
+	LLVMFuzzerTestOneInput(buf, size);
 	free(buf);
 	return 0;
 }

@@ -1084,8 +1084,7 @@ static void destroy(struct arch_prtn *p)
 		 * The bank copy is zeroed in place: its page stays resident
 		 * for the slot's next guest, saving a page fault per create.
 		 */
-		pkru_allow(false, NULL, true);
-		memset(mmu.phys_map + p->bank_off, 0, bank_used());
+		zero_in_place(p->bank_off, bank_used());
 		mmu_reload_core(machine_current_core());
 		if (p->switches)
 			punch(p->private_off, p->private_size);
