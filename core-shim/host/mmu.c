@@ -93,9 +93,7 @@ struct arch_prtn {
 	int key_slot;		/* index in mmu.lru_keys, -1: parked */
 	uint64_t lru_tick;
 	uint64_t switches;
-	unsigned int call_live;	/* live mappings on its call key */
-	int call_slot;		/* index in mmu.key_call, -1: none */
-	uint64_t call_tick;
+	uint32_t map_open;	/* AD|WD bits of the map keys it has open */
 	struct nsmap *ns_maps;	/* its non-secure mappings (nsmap.c) */
 	struct arch_prtn *next;
 };
@@ -131,9 +129,8 @@ static struct {
 	int key_bank;
 	int key_phys;
 	int key_parked;
-	int key_call[NS_CALL_KEYS];	/* call keys (see nsmap.c) */
-	struct arch_prtn *call_holder[NS_CALL_KEYS];
-	size_t call_key_count;
+	int key_map[NS_MAP_KEYS];	/* map keys (see nsmap.c) */
+	size_t map_key_count;
 	int lru_keys[MAX_PKEYS];
 	struct arch_prtn *key_owner[MAX_PKEYS];	/* live holder */
 	struct window *key_window[MAX_PKEYS];	/* window tagged with it */
@@ -238,8 +235,8 @@ bool shim_pkeys_supported(void)
 
 /*
  * PKRU with access to the bank, to @p's keys (NULL: none) — its window key
- * and, while it has a live mapping on it, its call key — and to the MMU's
- * view of secure RAM.
+ * and the map keys of its live mappings — and to the MMU's view of secure
+ * RAM.
  */
 static void pkru_allow(bool bank, const struct arch_prtn *p, bool phys)
 {
@@ -251,8 +248,8 @@ static void pkru_allow(bool bank, const struct arch_prtn *p, bool phys)
 		v &= ~pkey_deny_bits(mmu.key_phys);
 	if (p && p->key_slot >= 0)
 		v &= ~pkey_deny_bits(mmu.lru_keys[p->key_slot]);
-	if (p && p->call_slot >= 0 && p->call_live)
-		v &= ~pkey_deny_bits(mmu.key_call[p->call_slot]);
+	if (p)
+		v &= ~p->map_open;
 	wrpkru(v);
 }
 
@@ -273,9 +270,9 @@ static void free_keys(void)
 	free_key(&mmu.key_bank);
 	free_key(&mmu.key_phys);
 	free_key(&mmu.key_parked);
-	for (n = 0; n < mmu.call_key_count; n++)
-		free_key(&mmu.key_call[n]);
-	mmu.call_key_count = 0;
+	for (n = 0; n < mmu.map_key_count; n++)
+		free_key(&mmu.key_map[n]);
+	mmu.map_key_count = 0;
 }
 
 static int init_pkeys(char *err, size_t err_size)
@@ -293,12 +290,12 @@ static int init_pkeys(char *err, size_t err_size)
 	mmu.pkru_ours = pkey_deny_bits(mmu.key_bank) |
 			pkey_deny_bits(mmu.key_phys) |
 			pkey_deny_bits(mmu.key_parked);
-	/* Strict mapping: call keys first, the rest for guest windows. */
-	mmu.call_key_count = 0;
+	/* Strict mapping: map keys first, the rest for guest windows. */
+	mmu.map_key_count = 0;
 	while (!mmu.params.ns_map_cache &&
-	       mmu.call_key_count < NS_CALL_KEYS &&
+	       mmu.map_key_count < NS_MAP_KEYS &&
 	       (key = pkey_alloc(0, 0)) >= 0) {
-		mmu.key_call[mmu.call_key_count++] = key;
+		mmu.key_map[mmu.map_key_count++] = key;
 		mmu.pkru_ours |= pkey_deny_bits(key);
 	}
 	while (mmu.lru_key_count < MAX_PKEYS &&
@@ -326,12 +323,14 @@ static void fini_pkeys(void)
 
 static void set_key(void *va, size_t size, int key)
 {
+	shim_stats_counters.prot_changes++;
 	if (pkey_mprotect(va, size, PROT_READ | PROT_WRITE, key))
 		mmu_fatal("pkey_mprotect(%p, %#zx, %d)", va, size, key);
 }
 
 static void set_prot(void *va, size_t size, int prot)
 {
+	shim_stats_counters.prot_changes++;
 	if (mprotect(va, size, prot))
 		mmu_fatal("mprotect(%p, %#zx, %d)", va, size, prot);
 }
@@ -459,6 +458,7 @@ void mmu_expose_bank(void)
 	if (!mmu.up || mmu.bank_exposed)
 		return;
 	if (mmu.guard == SHIM_GUARD_PKEYS) {
+		shim_stats_counters.prot_changes++;
 		if (pkey_mprotect(bank, bank_span(), PROT_READ, 0))
 			mmu_fatal("exposing the bank");
 	} else {
@@ -869,7 +869,6 @@ struct arch_prtn *arch_prtn_create(uint16_t guest_id, paddr_t bank_pa,
 	p->private_off = p_off;
 	p->private_size = private_size;
 	p->key_slot = -1;
-	p->call_slot = -1;
 	p->win = w;
 	va = (void *)w->va;
 	w->state = WIN_LIVE;
@@ -1062,8 +1061,6 @@ static void destroy(struct arch_prtn *p)
 		mmu.bank_owner = NULL;
 	if (p->key_slot >= 0)
 		mmu.key_owner[p->key_slot] = NULL;
-	if (p->call_slot >= 0)
-		mmu.call_holder[p->call_slot] = NULL;
 	/* The core's allocator shadow must not outlive the mapping. */
 	arch_asan_unpoison((void *)p->win->va, mmu.win_size);
 	retire_window(p->win, open);
@@ -1152,91 +1149,50 @@ const struct shim_phys_region *mmu_region_of(uint64_t pa, uint64_t size,
 
 void mmu_guard_nsec(void *va, size_t size, struct arch_prtn *owner)
 {
-	if (mmu.guard == SHIM_GUARD_PKEYS)
+	if (mmu.guard == SHIM_GUARD_PKEYS) {
+		shim_stats_counters.ns_prot_changes++;
 		set_key(va, size, owner->key_slot >= 0 ?
 				  mmu.lru_keys[owner->key_slot] :
 				  mmu.key_parked);
-	else if (mmu.open_prtn != owner)
+	} else if (mmu.open_prtn != owner) {
+		shim_stats_counters.ns_prot_changes++;
 		set_prot(va, size, PROT_NONE);
-}
-
-bool mmu_callkey_available(void)
-{
-	return mmu.guard == SHIM_GUARD_PKEYS && mmu.call_key_count;
-}
-
-int mmu_callkey_slot(const struct arch_prtn *owner)
-{
-	return owner->call_slot;
-}
-
-bool mmu_callkey_acquire(struct arch_prtn *owner,
-			 void (*evict)(struct arch_prtn *holder), int prefer)
-{
-	struct arch_prtn *victim = NULL;
-	size_t slot = 0;
-	size_t n = 0;
-	bool found = false;
-
-	owner->call_tick = ++mmu.tick;
-	if (owner->call_slot >= 0)
-		return true;
-	if (prefer >= 0 && (size_t)prefer < mmu.call_key_count &&
-	    !mmu.call_holder[prefer]) {
-		slot = (size_t)prefer;
-		found = true;
 	}
-	/* Else a free slot, or the one called least recently. */
-	for (n = 0; !found && n < mmu.call_key_count; n++) {
-		if (!mmu.call_holder[n]) {
-			slot = n;
-			found = true;
-		}
-	}
-	for (n = 0; !found && n < mmu.call_key_count; n++) {
-		struct arch_prtn *h = mmu.call_holder[n];
-
-		if (!h->call_live &&
-		    (!victim || h->call_tick < victim->call_tick)) {
-			victim = h;
-			slot = n;
-		}
-	}
-	found = found || victim;
-	if (!found)
-		return false;
-	if (victim) {
-		evict(victim);
-		victim->call_slot = -1;
-	}
-	mmu.call_holder[slot] = owner;
-	owner->call_slot = (int)slot;
-	return true;
 }
 
-void mmu_callkey_tag(struct arch_prtn *owner, void *va, size_t size)
+unsigned int mmu_mapkey_count(void)
 {
-	set_key(va, size, mmu.key_call[owner->call_slot]);
+	return mmu.guard == SHIM_GUARD_PKEYS ? (unsigned int)mmu.map_key_count :
+						0;
 }
 
-void mmu_callkey_open(struct arch_prtn *owner)
+void mmu_mapkey_tag(unsigned int slot, void *va, size_t size)
 {
-	if (owner->call_live++ == 0 &&
-	    mmu.core_prtn[machine_current_core()] == owner)
-		wrpkru(rdpkru() &
-		       ~pkey_deny_bits(mmu.key_call[owner->call_slot]));
+	shim_stats_counters.ns_prot_changes++;
+	set_key(va, size, mmu.key_map[slot]);
 }
 
-unsigned int mmu_callkey_close(struct arch_prtn *owner)
+void mmu_mapkey_open(struct arch_prtn *owner, unsigned int slot)
 {
-	if (--owner->call_live == 0)
-		wrpkru(rdpkru() |
-		       pkey_deny_bits(mmu.key_call[owner->call_slot]));
-	return owner->call_live;
+	uint32_t bits = pkey_deny_bits(mmu.key_map[slot]);
+
+	owner->map_open |= bits;
+	if (mmu.core_prtn[machine_current_core()] == owner)
+		wrpkru(rdpkru() & ~bits);
+}
+
+void mmu_mapkey_close(struct arch_prtn *owner, unsigned int slot)
+{
+	uint32_t bits = pkey_deny_bits(mmu.key_map[slot]);
+
+	/* Only @owner can have it open: closing it is right for anyone. */
+	owner->map_open &= ~bits;
+	wrpkru(rdpkru() | bits);
 }
 
 void mmu_park_nsec(void *va, size_t size)
 {
+	shim_stats_counters.ns_prot_changes++;
 	if (mmu.guard == SHIM_GUARD_PKEYS)
 		set_key(va, size, mmu.key_parked);
 	else
@@ -1247,8 +1203,10 @@ void mmu_unpark_nsec(void *va, size_t size, struct arch_prtn *owner)
 {
 	/* From PROT_NONE, where a new mapping starts open. */
 	if (mmu.guard != SHIM_GUARD_PKEYS) {
-		if (mmu.open_prtn == owner)
+		if (mmu.open_prtn == owner) {
+			shim_stats_counters.ns_prot_changes++;
 			set_prot(va, size, PROT_READ | PROT_WRITE);
+		}
 		return;
 	}
 	mmu_guard_nsec(va, size, owner);
@@ -1465,6 +1423,17 @@ void mmu_make_all_accessible(void)
 enum shim_guard shim_guard_in_use(void)
 {
 	return mmu.guard;
+}
+
+unsigned int shim_map_keys(void)
+{
+	return mmu_mapkey_count();
+}
+
+unsigned int shim_window_keys(void)
+{
+	return mmu.guard == SHIM_GUARD_PKEYS ? (unsigned int)mmu.lru_key_count :
+						0;
 }
 
 enum shim_bank_switch shim_bank_switch_in_use(void)

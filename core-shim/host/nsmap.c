@@ -20,12 +20,13 @@
  *   reachable from no partition (the parked key, or PROT_NONE), so a stale
  *   pointer still faults, reported as unmapped memory. The same guest
  *   mapping the same pages again un-parks it: one pkey_mprotect. With
- *   protection keys, better still: NS_CALL_KEYS keys are lent to the most
- *   recent guests; such a guest's argument page carries its call key,
- *   which PKRU enables only while that guest is active and has a live
- *   mapping on it. Releasing the page closes the key (WRPKRU); mapping it
- *   again opens it: no system call at all. At most one released page sits
- *   on a call key, and only while the key is closed.
+ *   protection keys, better still: NS_MAP_KEYS map keys are lent to single
+ *   mappings, the most recently used. A mapping with a map key is tagged
+ *   with it once; PKRU enables that key only while the mapping is live and
+ *   its owner active. Releasing it closes the key (WRPKRU) and mapping it
+ *   again opens it: no system call at all, whatever else the guest maps
+ *   meanwhile. A key no live mapping holds goes to the next mapping that
+ *   needs one, its holder released longest ago parked first.
  * - Cache (ns_map_cache, off by default): a released single page mapped
  *   for one call stays mapped with its guest's key, reused the same way
  *   (runs of pages, and what outlived a call, are parked as in strict
@@ -33,15 +34,14 @@
  *   reach its last argument pages.
  *
  * When a guest dies, its released mappings are not unmapped but kept
- * parked, unowned (at most ORPHAN_MAX, the oldest go first): the next
- * guest to map the same pages takes the mapping over. A page on the dead
- * guest's call key stays there, closed, until someone takes that key: its
- * heir, if it can have that very key, reuses the page with no system call
- * at all; anyone else parks it first. So a guest that follows another on
- * the same pages (a VM re-created, a fuzz input after the last) maps
- * nothing anew. The price: a stale pointer of the dead guest into such a
- * page reaches it again once its heir maps that same physical page —
- * memory the heir was given anyway; until then it faults as before.
+ * parked, unowned (at most ORPHAN_MAX, the oldest go first), with the map
+ * key any of them has: the next guest to map the same pages takes the
+ * mapping over, key and all. So a guest that follows another on the same
+ * pages (a VM re-created, a fuzz input after the last) maps nothing anew,
+ * and reaches them with no system call. The price: a stale pointer of the
+ * dead guest into such a page reaches it again once its heir maps that
+ * same physical page — memory the heir was given anyway; until then it
+ * faults as before.
  */
 
 #define _GNU_SOURCE
@@ -89,8 +89,7 @@ struct nsmap {
 	uint16_t guest_id;
 	enum nsmap_state state;
 	uint64_t cached_at;
-	bool on_call_key;		/* tagged with the call key */
-	int call_slot;			/* an orphan's call key slot, or -1 */
+	int key;			/* the map key lent to it, or -1 */
 	struct nsmap *next;		/* every mapping */
 	struct nsmap *prev;
 	/* The owner's mappings; an orphan's (owner NULL): the orphans. */
@@ -121,6 +120,7 @@ static struct {
 	size_t last_pages;
 	uint16_t last_guest;
 	struct touched touched[SHIM_MAX_REGIONS];
+	struct nsmap *key_holder[NS_MAP_KEYS];	/* who has each map key */
 } ns;
 
 int nsmap_init(bool cache, char *err, size_t err_size)
@@ -241,11 +241,14 @@ static void retire(struct nsmap *m)
 		perror("nexsim: release of a non-secure mapping");
 		abort();
 	}
+	if (m->key >= 0) {
+		if (m->state == NSMAP_LIVE)
+			mmu_mapkey_close(m->owner, (unsigned int)m->key);
+		ns.key_holder[m->key] = NULL;
+	}
 	if (m->state != NSMAP_LIVE) {
 		ns.cached--;
 		ns.kept_runs -= m->runs;
-	} else if (m->on_call_key) {
-		mmu_callkey_close(m->owner);
 	}
 	ns.last_va = m->va;
 	ns.last_pages = m->pages;
@@ -315,66 +318,42 @@ static struct nsmap *cache_lookup(struct arch_prtn *owner,
 	return NULL;
 }
 
-/* Park every released page on the call key (all of the holder's). */
-static void callkey_park_released(struct arch_prtn *holder, struct nsmap *keep)
-{
-	struct nsmap *m = NULL;
-
-	if (!holder)
-		return;
-	for (m = *mmu_prtn_nsmaps(holder); m; m = m->owner_next)
-		if (m != keep && m->on_call_key && m->state != NSMAP_LIVE) {
-			mmu_park_nsec((void *)m->va, PAGE);
-			m->on_call_key = false;
-		}
-}
-
-static void callkey_evict(struct arch_prtn *holder)
-{
-	callkey_park_released(holder, NULL);
-}
-
 /*
- * A call key for @owner (slot @prefer if free). One it did not hold yet may
- * still carry dead guests' pages: parked now, before it can open.
+ * Lend @m (not live) a map key and tag it with it: a free key, else the
+ * one whose holder was released longest ago (that one is parked: from
+ * then on it costs a system call to reach again, as without a key).
+ * False if every key's holder is live.
  */
-static bool acquire_callkey(struct arch_prtn *owner, int prefer)
+static bool lend_key(struct nsmap *m)
 {
-	bool had = mmu_callkey_slot(owner) >= 0;
-	struct nsmap *m = NULL;
-	int slot = 0;
+	unsigned int keys = mmu_mapkey_count();
+	struct nsmap *h = NULL;
+	unsigned int n = 0;
+	int slot = -1;
 
-	if (!ns.park || !mmu_callkey_available() ||
-	    !mmu_callkey_acquire(owner, callkey_evict, prefer))
-		return false;
-	slot = mmu_callkey_slot(owner);
-	if (!had)
-		for (m = ns.orphans; m; m = m->owner_next)
-			if (m->call_slot == slot) {
-				mmu_park_nsec((void *)m->va, PAGE);
-				m->call_slot = -1;
-			}
-	return true;
-}
-
-/* Put arg page @m of @owner on its call key, if one can be had. */
-static bool callkey_attach(struct arch_prtn *owner, struct nsmap *m)
-{
-	if (!acquire_callkey(owner, -1))
-		return false;
-	/* Its older released pages on the key: no dormant page but @m. */
-	callkey_park_released(owner, m);
-	if (!m->on_call_key) {
-		mmu_callkey_tag(owner, (void *)m->va, PAGE);
-		m->on_call_key = true;
+	for (n = 0; n < keys && (slot < 0 || ns.key_holder[slot]); n++) {
+		h = ns.key_holder[n];
+		if (!h || (h->state != NSMAP_LIVE &&
+			   (slot < 0 ||
+			    h->cached_at < ns.key_holder[slot]->cached_at)))
+			slot = (int)n;
 	}
-	mmu_callkey_open(owner);
+	if (slot < 0)
+		return false;
+	h = ns.key_holder[slot];
+	if (h) {
+		mmu_park_nsec((void *)h->va, span_of(h));
+		h->key = -1;
+	}
+	mmu_mapkey_tag((unsigned int)slot, (void *)m->va, span_of(m));
+	m->key = slot;
+	ns.key_holder[slot] = m;
 	return true;
 }
 
 /*
- * A dead guest's parked mapping of @pages, now @owner's (parked, or on
- * @owner's call key, closed); NULL if there is none.
+ * A dead guest's released mapping of @pages, now @owner's (still released:
+ * parked, or closed on its map key); NULL if there is none.
  */
 static struct nsmap *inherit(struct arch_prtn *owner, const paddr_t *pages,
 			     size_t count)
@@ -392,32 +371,23 @@ static struct nsmap *inherit(struct arch_prtn *owner, const paddr_t *pages,
 	m->guest_id = mmu_prtn_guest_id(owner);
 	m->owner_next = *head;
 	*head = m;
-	if (m->call_slot >= 0) {
-		/* Its key, if @owner can have that one; else parked first. */
-		if (acquire_callkey(owner, m->call_slot) &&
-		    mmu_callkey_slot(owner) == m->call_slot) {
-			m->on_call_key = true;
-		} else {
-			mmu_park_nsec((void *)m->va, PAGE);
-		}
-		m->call_slot = -1;
-	}
 	shim_stats_counters.ns_maps_inherited++;
 	return m;
 }
 
-/* Keep released page @m of a dying guest for the next one mapping it. */
-static void orphan(struct nsmap *m, int call_slot)
+/*
+ * Keep released mapping @m of a dying guest for the next one mapping the
+ * same pages. A map key it has stays with it, closed.
+ */
+static void orphan(struct nsmap *m)
 {
 	struct nsmap *oldest = NULL;
 	struct nsmap *o = NULL;
 
 	unlink_owner(m);
-	m->call_slot = m->on_call_key ? call_slot : -1;
-	/* Off its owner's key: that key goes to another guest. */
-	if (!m->on_call_key && m->state == NSMAP_CACHED)
+	/* ns_map_cache: off its owner's key, which goes to another guest. */
+	if (m->state == NSMAP_CACHED)
 		mmu_park_nsec((void *)m->va, span_of(m));
-	m->on_call_key = false;
 	m->state = NSMAP_PARKED;
 	m->owner = NULL;
 	m->cached_at = ++ns.tick;
@@ -507,17 +477,13 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool per_call)
 		if (!m)
 			m = inherit(owner, pages, count);
 		if (m) {
-			/*
-			 * The call key is for single pages of one call; what
-			 * outlives the call goes on the guest's own key.
-			 */
-			if (m->state == NSMAP_PARKED &&
-			    !(per_call && count == 1 &&
-			      callkey_attach(owner, m))) {
+			/* Closed on its map key, or parked: reached again. */
+			if (m->state == NSMAP_PARKED && m->key < 0 &&
+			    !lend_key(m))
 				mmu_unpark_nsec((void *)m->va, span_of(m),
 						owner);
-				m->on_call_key = false;
-			}
+			if (m->key >= 0)
+				mmu_mapkey_open(owner, (unsigned int)m->key);
 			m->state = NSMAP_LIVE;
 			ns.cached--;
 			ns.kept_runs -= m->runs;
@@ -565,9 +531,11 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool per_call)
 	m->guest_id = mmu_prtn_guest_id(owner);
 	m->state = NSMAP_LIVE;
 	link_map(m);
-	m->on_call_key = false;
-	m->call_slot = -1;
-	if (!(per_call && count == 1 && callkey_attach(owner, m)))
+	m->key = -1;
+	/* One that is kept when released (strict) is worth a map key. */
+	if (ns.park && m->runs <= CACHE_MAX_RUNS && lend_key(m))
+		mmu_mapkey_open(owner, (unsigned int)m->key);
+	else
 		mmu_guard_nsec((void *)va, count * PAGE, owner);
 	shim_stats_counters.ns_maps++;
 	shim_stats_counters.ns_maps_live++;
@@ -645,15 +613,9 @@ void arch_nsec_unmap(void *va, bool per_call)
 			retire(m);
 			return;
 		}
-		if (m->on_call_key) {
-			/*
-			 * The last live page closes the key, out of reach as it
-			 * is; while another keeps it open, park this one.
-			 */
-			if (mmu_callkey_close(m->owner)) {
-				mmu_park_nsec((void *)m->va, PAGE);
-				m->on_call_key = false;
-			}
+		if (m->key >= 0) {
+			/* Out of reach, and still tagged for its next use. */
+			mmu_mapkey_close(m->owner, (unsigned int)m->key);
 		} else if (park) {
 			mmu_park_nsec((void *)m->va, span_of(m));
 		}
@@ -674,14 +636,13 @@ void arch_nsec_unmap(void *va, bool per_call)
 void nsmap_release_all(struct arch_prtn *owner)
 {
 	struct nsmap **head = mmu_prtn_nsmaps(owner);
-	int call_slot = mmu_callkey_slot(owner);
 
 	while (*head) {
 		if ((*head)->state == NSMAP_LIVE) {
 			shim_stats_counters.ns_maps_leaked++;
 			retire(*head);
 		} else {
-			orphan(*head, call_slot);
+			orphan(*head);
 		}
 	}
 }
@@ -692,10 +653,16 @@ void nsmap_for_each(struct arch_prtn *owner,
 {
 	struct nsmap *m = NULL;
 
-	/* Parked ones stay on the parked key / PROT_NONE whoever runs. */
-	for (m = *mmu_prtn_nsmaps(owner); m; m = m->owner_next)
-		if (m->state != NSMAP_PARKED && !m->on_call_key)
+	/*
+	 * Parked ones stay on the parked key / PROT_NONE whoever runs, and
+	 * ones with a map key on that key.
+	 */
+	for (m = *mmu_prtn_nsmaps(owner); m; m = m->owner_next) {
+		if (m->state != NSMAP_PARKED && m->key < 0) {
+			shim_stats_counters.ns_prot_changes++;
 			fn((void *)m->va, m->pages * PAGE, arg);
+		}
+	}
 }
 
 bool nsmap_classify(uintptr_t addr, struct shim_violation *v)

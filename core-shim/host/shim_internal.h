@@ -61,28 +61,19 @@ const struct shim_phys_region *mmu_region_of(uint64_t pa, uint64_t size,
 					     bool secure);
 /* Guard a new non-secure mapping of @owner as @owner's memory. */
 void mmu_guard_nsec(void *va, size_t size, struct arch_prtn *owner);
-/* Protection keys kept for strict non-secure mappings (see nsmap.c). */
-#define NS_CALL_KEYS	2
-
 /*
- * The call key (pkeys only): one protection key for the cached argument
- * pages of one guest (the holder), enabled only while that guest is active
- * and has a live mapping on it. Returns false if there is none.
+ * Map keys (pkeys, strict mapping only; see nsmap.c): protection keys lent
+ * to single non-secure mappings. A key is open only for its mapping's
+ * owner, while that owner is active and the mapping live.
  */
-bool mmu_callkey_available(void);
-/*
- * Give @owner a call key; @evict parks a released holder's pages on its.
- * Key slot @prefer (-1: any) is taken if no one holds it.
- */
-bool mmu_callkey_acquire(struct arch_prtn *owner,
-			 void (*evict)(struct arch_prtn *holder), int prefer);
-/* The slot of @owner's call key; -1 if it has none. */
-int mmu_callkey_slot(const struct arch_prtn *owner);
-void mmu_callkey_tag(struct arch_prtn *owner, void *va, size_t size);
-/* A live mapping on the call key began / ended for the active guest. */
-void mmu_callkey_open(struct arch_prtn *owner);
-/* Returns the live mappings left on it. */
-unsigned int mmu_callkey_close(struct arch_prtn *owner);
+#define NS_MAP_KEYS	4
+/* How many there are (0: none, with mprotect or ns_map_cache). */
+unsigned int mmu_mapkey_count(void);
+/* Tag @va..@va+@size with map key @slot. */
+void mmu_mapkey_tag(unsigned int slot, void *va, size_t size);
+/* A mapping of @owner on map key @slot went live / was released. */
+void mmu_mapkey_open(struct arch_prtn *owner, unsigned int slot);
+void mmu_mapkey_close(struct arch_prtn *owner, unsigned int slot);
 /* Park a released mapping: reachable from no partition (parked key / PROT_NONE). */
 void mmu_park_nsec(void *va, size_t size);
 /* Give a parked mapping back to @owner (as mmu_guard_nsec, opening if active). */

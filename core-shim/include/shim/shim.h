@@ -115,6 +115,8 @@ struct shim_stats {
 	uint64_t bank_swaps;	/* activations that changed the bank owner */
 	uint64_t key_evictions;	/* pkeys: a guest lost its key to another */
 	uint64_t window_keyings;	/* pkeys: a window tagged with a key anew */
+	uint64_t prot_changes;	/* host page protections or keys changed */
+	uint64_t ns_prot_changes;	/* ... of them, of non-secure mappings */
 	uint64_t violations;
 	uint64_t aborted_calls;
 	uint64_t ta_faults;	/* END_CALL: violations that killed a TA */
@@ -156,6 +158,10 @@ enum shim_guard shim_guard_in_use(void);
 enum shim_bank_switch shim_bank_switch_in_use(void);
 const char *shim_guard_name(enum shim_guard guard);
 const char *shim_bank_switch_name(enum shim_bank_switch bank);
+/* pkeys: the protection keys guest windows take in turn (else 0). */
+unsigned int shim_window_keys(void);
+/* pkeys, strict mapping: the keys lent to non-secure mappings (else 0). */
+unsigned int shim_map_keys(void);
 /* True if this host can enforce guards with protection keys. */
 bool shim_pkeys_supported(void);
 
