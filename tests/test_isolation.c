@@ -1182,6 +1182,7 @@ static void test_map_keys_go_to_the_page_released_longest_ago(void **state)
 	uint32_t k = 0;
 
 	(void)state;
+	/* Page n is guest 1 + n % 2's: no guest keeps more than 8 released. */
 	if (!keys)
 		pages = 3;
 	assert_true(pages <= MAX_PAGES);
@@ -1190,7 +1191,7 @@ static void test_map_keys_go_to_the_page_released_longest_ago(void **state)
 	for (n = 0; n < pages; n++) {
 		paddr_t page = pa_init(nsec_page(80 + n));
 
-		assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+		assert_int_equal(virt_set_guest(1 + n % 2), TEE_SUCCESS);
 		va[n] = arch_nsec_map(&page, 1, true);
 		assert_non_null(va[n]);
 		va[n][9] = (uint8_t)n;
@@ -1207,7 +1208,7 @@ static void test_map_keys_go_to_the_page_released_longest_ago(void **state)
 	for (n = pages; n-- > 1;) {
 		paddr_t page = pa_init(nsec_page(80 + n));
 
-		assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+		assert_int_equal(virt_set_guest(1 + n % 2), TEE_SUCCESS);
 		assert_ptr_equal(arch_nsec_map(&page, 1, true), va[n]);
 		assert_int_equal(va[n][9], n);
 		arch_nsec_unmap(va[n], true);
@@ -1243,6 +1244,44 @@ out:
 			assert_false(reaches(k, va[n]));
 	assert_int_equal(sim_vm_destroyed(1), OK);
 	assert_int_equal(sim_vm_destroyed(2), OK);
+}
+
+/*
+ * The protection keys left after the MMU's own go to guest windows, one
+ * for each guest the platform holds and one more, and the rest are map
+ * keys — at least 2 and at most 8, always leaving windows one; none with
+ * ns_map_cache, where nothing is lent.
+ */
+static void test_keys_split_between_windows_and_mappings(void **state)
+{
+	const uint32_t counts[] = { 1, 2, 4, 8, 64 };
+	struct nexsim_config cfg;
+	uint32_t total = 0;
+	size_t n = 0;
+
+	(void)state;
+	if (shim_guard_in_use() != SHIM_GUARD_PKEYS)
+		return;
+	for (n = 0; n <= sizeof(counts) / sizeof(counts[0]); n++) {
+		bool cache = n == sizeof(counts) / sizeof(counts[0]);
+		uint32_t want = 0;
+
+		harness_stop();
+		harness_config(&cfg, "default");
+		cfg.platform.guest_count = cache ? 4 : counts[n];
+		cfg.ns_map_cache = cache;
+		harness_start(&cfg);
+		if (!total)
+			total = shim_map_keys() + shim_window_keys();
+		assert_int_equal(shim_map_keys() + shim_window_keys(), total);
+		if (!cache) {
+			want = total > counts[n] + 1 ? total - counts[n] - 1 : 0;
+			want = want < 2 ? 2 : want > 8 ? 8 : want;
+			want = want < total ? want : total - 1;
+		}
+		assert_int_equal(shim_map_keys(), want);
+	}
+	restart_with(SHIM_VIOLATION_ABORT);
 }
 
 static void child_reads_bank(void *arg)
@@ -1336,6 +1375,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_reused_arg_pages_stay_strict_round_robin),
 		cmocka_unit_test(test_pages_mapped_again_keep_their_map_keys),
 		cmocka_unit_test(test_map_keys_go_to_the_page_released_longest_ago),
+		cmocka_unit_test(test_keys_split_between_windows_and_mappings),
 		cmocka_unit_test(test_report_text_names_every_field),
 		cmocka_unit_test(test_report_text_is_bounded_with_long_names),
 		cmocka_unit_test(test_violation_hook_sees_each_violation),

@@ -275,6 +275,27 @@ static void free_keys(void)
 	mmu.map_key_count = 0;
 }
 
+/*
+ * How many of @keys (those left after the MMU's own) strict mapping lends
+ * to non-secure mappings (nsmap.c). Guest windows want one for each guest
+ * the platform holds and one for the next guest of a share's ring; map
+ * keys get the rest, but at least NS_MAP_KEYS_MIN (windows then take
+ * turns), at most NS_MAP_KEYS, and always leave windows one.
+ */
+static size_t map_key_share(size_t keys)
+{
+	size_t windows = (size_t)mmu.params.platform.guest_count + 1;
+	size_t map = keys > windows ? keys - windows : 0;
+
+	if (mmu.params.ns_map_cache || keys < 2)
+		return 0;
+	if (map < NS_MAP_KEYS_MIN)
+		map = NS_MAP_KEYS_MIN;
+	if (map > NS_MAP_KEYS)
+		map = NS_MAP_KEYS;
+	return map < keys ? map : keys - 1;
+}
+
 static int init_pkeys(char *err, size_t err_size)
 {
 	int key = -1;
@@ -290,19 +311,17 @@ static int init_pkeys(char *err, size_t err_size)
 	mmu.pkru_ours = pkey_deny_bits(mmu.key_bank) |
 			pkey_deny_bits(mmu.key_phys) |
 			pkey_deny_bits(mmu.key_parked);
-	/* Strict mapping: map keys first, the rest for guest windows. */
-	mmu.map_key_count = 0;
-	while (!mmu.params.ns_map_cache &&
-	       mmu.map_key_count < NS_MAP_KEYS &&
-	       (key = pkey_alloc(0, 0)) >= 0) {
-		mmu.key_map[mmu.map_key_count++] = key;
-		mmu.pkru_ours |= pkey_deny_bits(key);
-	}
 	while (mmu.lru_key_count < MAX_PKEYS &&
 	       (key = pkey_alloc(0, 0)) >= 0) {
 		mmu.lru_keys[mmu.lru_key_count++] = key;
 		mmu.pkru_ours |= pkey_deny_bits(key);
 	}
+	/* Map keys first (strict mapping), the rest for guest windows. */
+	mmu.map_key_count = map_key_share(mmu.lru_key_count);
+	memcpy(mmu.key_map, mmu.lru_keys, mmu.map_key_count * sizeof(int));
+	mmu.lru_key_count -= mmu.map_key_count;
+	memmove(mmu.lru_keys, mmu.lru_keys + mmu.map_key_count,
+		mmu.lru_key_count * sizeof(int));
 	if (!mmu.lru_key_count) {
 		snprintf(err, err_size, "no protection key left for guests");
 		goto err;

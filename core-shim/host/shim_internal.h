@@ -64,9 +64,11 @@ void mmu_guard_nsec(void *va, size_t size, struct arch_prtn *owner);
 /*
  * Map keys (pkeys, strict mapping only; see nsmap.c): protection keys lent
  * to single non-secure mappings. A key is open only for its mapping's
- * owner, while that owner is active and the mapping live.
+ * owner, while that owner is active and the mapping live. How many: what
+ * guest windows leave (mmu.c, map_key_share()), within these bounds.
  */
-#define NS_MAP_KEYS	4
+#define NS_MAP_KEYS_MIN	2
+#define NS_MAP_KEYS	8
 /* How many there are (0: none, with mprotect or ns_map_cache). */
 unsigned int mmu_mapkey_count(void);
 /* Tag @va..@va+@size with map key @slot. */
