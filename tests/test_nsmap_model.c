@@ -2,12 +2,15 @@
 /*
  * Non-secure mappings against a model of who may reach what: random
  * arch_nsec_map()/arch_nsec_unmap() of page lists, for one call or beyond
- * it, by guests that die and come back, in strict mode and with
- * ns_map_cache. After every step every mapping is touched from every
- * guest and from the default partition: a live one reaches only its
- * owner; a released one no one (but, with ns_map_cache, a single page of
- * one call may still reach its owner); a dead guest's no one. And each
- * mapping reaches the very pages it was given.
+ * it, by guests that die and come back, and through machine resets, in
+ * strict mode and with ns_map_cache; with few guests (a map key for every
+ * mapping) and with more guests and pages than keys (keys change hands,
+ * dead guests' mappings pile up past ORPHAN_MAX). After every step every
+ * page of every mapping is touched from every guest and from the default
+ * partition: a live one reaches only its owner; a released one no one
+ * (but, with ns_map_cache, a single page of one call may still reach its
+ * owner); a dead guest's no one. And each mapping reaches the very pages
+ * it was given.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -19,8 +22,7 @@
 #include <tests/harness.h>
 
 #define OK	0u
-#define GUESTS	4
-#define PAGES	10
+#define MAX_GUESTS	8
 #define MAXREC	4096
 
 struct rec {
@@ -34,7 +36,8 @@ struct rec {
 
 static struct rec recs[MAXREC];
 static size_t nrec;
-static bool alive[GUESTS + 1];
+static bool alive[MAX_GUESTS + 1];
+static int guests;
 static uint64_t rng = 12345;
 static bool cache_mode;
 
@@ -88,6 +91,7 @@ static struct rec *by_va(uint8_t *va)
 static void check_all(unsigned int step, const char *what)
 {
 	size_t n = 0;
+	size_t k = 0;
 	int g = 0;
 
 	for (n = 0; n < nrec; n++) {
@@ -95,24 +99,26 @@ static void check_all(unsigned int step, const char *what)
 
 		if (!r->va)
 			continue;
-		for (g = 0; g <= GUESTS; g++) {
+		for (g = 0; g <= guests; g++) {
 			bool may = false;
 			bool can = false;
 
 			if (g && !alive[g])
 				continue;
-			can = reach(g, r->va);
-			if (r->live)
-				may = g && g == r->owner;
-			else if (g && g == r->owner && cache_mode &&
-				 r->per_call && r->count == 1)
-				may = can;	/* cached: allowed, not required */
-			if (can != may) {
+			for (k = 0; k < r->count; k++) {
+				can = reach(g, r->va + k * 4096);
+				if (r->live)
+					may = g && g == r->owner;
+				else if (g && g == r->owner && cache_mode &&
+					 r->per_call && r->count == 1)
+					may = can;	/* cached: allowed */
+				if (can == may)
+					continue;
 				fprintf(stderr,
-					"step %u (%s): mapping %p (%zu pages, "
-					"pa0 %#llx) owner %d %s per_call %d: "
-					"guest %d %s\n",
-					step, what, (void *)r->va, r->count,
+					"step %u (%s): mapping %p page %zu (%zu "
+					"pages, pa0 %#llx) owner %d %s per_call "
+					"%d: guest %d %s\n",
+					step, what, (void *)r->va, k, r->count,
 					(unsigned long long)r->pa[0], r->owner,
 					r->live ? "live" : "released",
 					r->per_call, g,
@@ -123,7 +129,8 @@ static void check_all(unsigned int step, const char *what)
 	}
 }
 
-static void run(bool cache, uint64_t seed, unsigned int steps)
+static void run(bool cache, uint64_t seed, unsigned int steps,
+		int guest_count, unsigned int npages)
 {
 	struct nexsim_config cfg;
 	unsigned int step = 0;
@@ -133,13 +140,14 @@ static void run(bool cache, uint64_t seed, unsigned int steps)
 	harness_stop();
 	harness_config(&cfg, "default");
 	cfg.ns_map_cache = cache;
-	cfg.platform.guest_count = GUESTS;
+	cfg.platform.guest_count = (uint32_t)guest_count;
 	harness_start(&cfg);
 	cache_mode = cache;
 	rng = seed;
+	guests = guest_count;
 	nrec = 0;
 	memset(recs, 0, sizeof(recs));
-	for (g = 1; g <= GUESTS; g++) {
+	for (g = 1; g <= guests; g++) {
 		assert_int_equal(sim_vm_created((uint32_t)g), OK);
 		alive[g] = true;
 	}
@@ -147,7 +155,7 @@ static void run(bool cache, uint64_t seed, unsigned int steps)
 		uint32_t op = rnd(10);
 		const char *what = "";
 
-		g = 1 + (int)rnd(GUESTS);
+		g = 1 + (int)rnd((uint32_t)guests);
 		if (op < 5) {
 			paddr_t pages[3];
 			uint64_t pas[3];
@@ -159,7 +167,7 @@ static void run(bool cache, uint64_t seed, unsigned int steps)
 
 			what = "map";
 			for (k = 0; k < count; k++) {
-				pas[k] = nsec_page(rnd(PAGES));
+				pas[k] = nsec_page(rnd(npages));
 				pages[k] = pa_init(pas[k]);
 			}
 			assert_int_equal(virt_set_guest((uint16_t)g),
@@ -213,6 +221,21 @@ static void run(bool cache, uint64_t seed, unsigned int steps)
 			arch_nsec_unmap(r->va, r->per_call);
 			virt_unset_guest();
 			r->live = false;
+		} else if (rnd(8) == 0) {
+			/* A power-on: every guest dies; they come back. */
+			char err[128];
+
+			what = "reset";
+			assert_int_equal(sim_machine_reset(&harness_machine,
+							   err, sizeof(err)),
+					 0);
+			for (n = 0; n < nrec; n++) {
+				recs[n].owner = 0;
+				recs[n].live = false;
+			}
+			for (g = 1; g <= guests; g++)
+				assert_int_equal(
+					sim_vm_created((uint32_t)g), OK);
 		} else {
 			/* Guest g dies and comes back. */
 			what = "destroy";
@@ -226,7 +249,7 @@ static void run(bool cache, uint64_t seed, unsigned int steps)
 		}
 		check_all(step, what);
 	}
-	for (g = 1; g <= GUESTS; g++)
+	for (g = 1; g <= guests; g++)
 		assert_int_equal(sim_vm_destroyed((uint32_t)g), OK);
 }
 
@@ -247,7 +270,17 @@ static void test_strict_mappings_match_the_model(void **state)
 
 	(void)state;
 	for (s = 1; s <= SEEDS; s++)
-		run(false, s, STEPS);
+		run(false, s, STEPS, 4, 10);
+}
+
+/* Eight guests (two or three map keys) over 40 pages. */
+static void test_strict_mappings_beyond_the_keys_match_the_model(void **state)
+{
+	uint64_t s = 0;
+
+	(void)state;
+	for (s = 1; s <= SEEDS; s++)
+		run(false, s + 100, STEPS, 8, 40);
 }
 
 static void test_cached_mappings_match_the_model(void **state)
@@ -256,13 +289,14 @@ static void test_cached_mappings_match_the_model(void **state)
 
 	(void)state;
 	for (s = 1; s <= SEEDS; s++)
-		run(true, s, STEPS);
+		run(true, s, STEPS, 4, 10);
 }
 
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strict_mappings_match_the_model),
+		cmocka_unit_test(test_strict_mappings_beyond_the_keys_match_the_model),
 		cmocka_unit_test(test_cached_mappings_match_the_model),
 	};
 

@@ -280,7 +280,8 @@ static void free_keys(void)
  * to non-secure mappings (nsmap.c). Guest windows want one for each guest
  * the platform holds and one for the next guest of a share's ring; map
  * keys get the rest, but at least NS_MAP_KEYS_MIN (windows then take
- * turns), at most NS_MAP_KEYS, and always leave windows one.
+ * turns) and at most NS_MAP_KEYS — and always leave windows one, so a
+ * host with few keys left gets fewer (none with fewer than two).
  */
 static size_t map_key_share(size_t keys)
 {

@@ -20,13 +20,15 @@
  *   reachable from no partition (the parked key, or PROT_NONE), so a stale
  *   pointer still faults, reported as unmapped memory. The same guest
  *   mapping the same pages again un-parks it: one pkey_mprotect. With
- *   protection keys, better still: NS_MAP_KEYS map keys are lent to single
- *   mappings, the most recently used. A mapping with a map key is tagged
+ *   protection keys, better still: the map keys (what the guest windows
+ *   leave, at most NS_MAP_KEYS: mmu_mapkey_count()) are lent to single
+ *   mappings, the most recently used, of at most CACHE_MAX_RUNS runs. A mapping with a map key is tagged
  *   with it once; PKRU enables that key only while the mapping is live and
  *   its owner active. Releasing it closes the key (WRPKRU) and mapping it
  *   again opens it: no system call at all, whatever else the guest maps
  *   meanwhile. A key no live mapping holds goes to the next mapping that
- *   needs one, its holder released longest ago parked first.
+ *   needs one, its holder released (or orphaned) longest ago parked
+ *   first.
  * - Cache (ns_map_cache, off by default): a released single page mapped
  *   for one call stays mapped with its guest's key, reused the same way
  *   (runs of pages, and what outlived a call, are parked as in strict
@@ -89,7 +91,7 @@ struct nsmap {
 	uint16_t guest_id;
 	enum nsmap_state state;
 	uint64_t cached_at;
-	int key;			/* the map key lent to it, or -1 */
+	int key;			/* slot of the map key lent to it, or -1 */
 	struct nsmap *next;		/* every mapping */
 	struct nsmap *prev;
 	/* The owner's mappings; an orphan's (owner NULL): the orphans. */
@@ -319,10 +321,11 @@ static struct nsmap *cache_lookup(struct arch_prtn *owner,
 }
 
 /*
- * Lend @m (not live) a map key and tag it with it: a free key, else the
- * one whose holder was released longest ago (that one is parked: from
- * then on it costs a system call to reach again, as without a key).
- * False if every key's holder is live.
+ * Lend @m (new, or released) a map key and tag it with it: a free key,
+ * else the one whose holder was released (or orphaned: orphan() stamps
+ * it anew) longest ago. That one is parked: from then on it costs a
+ * system call to reach again, as without a key. False if every key's
+ * holder is live.
  */
 static bool lend_key(struct nsmap *m)
 {
@@ -458,6 +461,12 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool per_call)
 	uintptr_t va = 0;
 	size_t n = 0;
 
+	/*
+	 * @per_call makes no difference here: any mapping kept when released
+	 * may have a map key (strict), and what ns_map_cache keeps reachable
+	 * is decided at the release.
+	 */
+	(void)per_call;
 	/* Only a guest partition maps non-secure memory, page by page. */
 	if (!owner || !count || count > NS_AREA_SIZE / PAGE / 4)
 		return NULL;
