@@ -982,6 +982,103 @@ static void test_a_dead_guests_page_passes_to_the_next_to_map_it(void **state)
 	assert_int_equal(sim_vm_destroyed(3), OK);
 }
 
+/*
+ * A guest that dies with pages still mapped (leaked: its cached RPC
+ * argument, say) leaves them to the next guest mapping those same pages,
+ * as it does its released ones. From its death on, they are out of
+ * everyone's reach, whatever guests come and go and take keys meanwhile:
+ * those that had a map key, and those past the map keys, which its window
+ * key guarded.
+ */
+static void test_a_dead_guests_live_pages_pass_to_the_next_to_map_them(
+	void **state)
+{
+	enum { MAX_PAGES = 16, ROUNDS = 12 };
+	size_t count = shim_map_keys() + 2;
+	uint8_t *va[MAX_PAGES] = { 0 };
+	struct shim_violation v;
+	struct shim_stats st0;
+	struct shim_stats st;
+	struct poke pk = { 0 };
+	uint32_t g = 0;
+	size_t n = 0;
+
+	(void)state;
+	assert_true(count <= MAX_PAGES);
+	shim_get_stats(&st0);
+	assert_int_equal(sim_vm_created(1), OK);
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	for (n = 0; n < count; n++) {
+		paddr_t page = pa_init(nsec_page(120 + (unsigned int)n));
+
+		va[n] = arch_nsec_map(&page, 1, n % 2);
+		assert_non_null(va[n]);
+		va[n][7] = (uint8_t)(0xa0 + n);
+	}
+	virt_unset_guest();
+	assert_int_equal(sim_vm_destroyed(1), OK);
+	shim_get_stats(&st);
+	assert_int_equal(st.ns_maps_leaked - st0.ns_maps_leaked, count);
+	assert_int_equal(st.ns_maps_live, st0.ns_maps_live);
+	assert_int_equal(st.ns_maps - st0.ns_maps, count);
+
+	/* Out of reach at once, of the default partition first. */
+	for (n = 0; n < count; n++) {
+		pk.ptr = va[n] + 7;
+		assert_true(shim_try(poke, &pk, &v));
+		assert_int_equal(v.owner, SHIM_OWNER_NSEC_UNMAPPED);
+		assert_int_equal(v.owner_guest, 1);
+	}
+	/*
+	 * Guests come, run and go, each taking a window key: a key its
+	 * window carried (and with it, the pages it guarded) goes round.
+	 */
+	for (g = 0; g < ROUNDS; g++) {
+		uint32_t id = 2 + g % 2;
+
+		assert_int_equal(sim_vm_created(id), OK);
+		assert_int_equal(virt_set_guest(id), TEE_SUCCESS);
+		for (n = 0; n < count; n++) {
+			pk.ptr = va[n] + 7;
+			assert_true(shim_try(poke, &pk, &v));
+			assert_int_equal(v.owner, SHIM_OWNER_NSEC_UNMAPPED);
+		}
+		virt_unset_guest();
+		assert_int_equal(sim_vm_destroyed(id), OK);
+	}
+
+	/* The next to map them takes the same mappings over. */
+	shim_get_stats(&st0);
+	assert_int_equal(sim_vm_created(1), OK);
+	assert_int_equal(sim_vm_created(2), OK);
+	assert_int_equal(virt_set_guest(2), TEE_SUCCESS);
+	for (n = 0; n < count; n++) {
+		paddr_t page = pa_init(nsec_page(120 + (unsigned int)n));
+
+		assert_ptr_equal(arch_nsec_map(&page, 1, true), va[n]);
+		assert_int_equal(va[n][7], (uint8_t)(0xa0 + n));
+	}
+	virt_unset_guest();
+	shim_get_stats(&st);
+	assert_int_equal(st.ns_maps, st0.ns_maps);
+	assert_int_equal(st.ns_maps_inherited - st0.ns_maps_inherited, count);
+	/* Guest 2's now: the new guest 1 cannot reach them. */
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	for (n = 0; n < count; n++) {
+		pk.ptr = va[n] + 7;
+		assert_true(shim_try(poke, &pk, &v));
+		assert_int_equal(v.owner, SHIM_OWNER_NSEC);
+		assert_int_equal(v.owner_guest, 2);
+	}
+	virt_unset_guest();
+	assert_int_equal(virt_set_guest(2), TEE_SUCCESS);
+	for (n = 0; n < count; n++)
+		arch_nsec_unmap(va[n], true);
+	virt_unset_guest();
+	assert_int_equal(sim_vm_destroyed(1), OK);
+	assert_int_equal(sim_vm_destroyed(2), OK);
+}
+
 /* Every address in @va[0..@count) faults from every partition. */
 static void assert_all_unreachable(uint8_t *const *va, size_t count,
 				   uint32_t guests)
@@ -1382,6 +1479,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_released_registered_page_is_parked_and_reused),
 		cmocka_unit_test(test_touched_nonsecure_pages_are_told_once),
 		cmocka_unit_test(test_a_dead_guests_page_passes_to_the_next_to_map_it),
+		cmocka_unit_test(
+			test_a_dead_guests_live_pages_pass_to_the_next_to_map_them),
 		cmocka_unit_test(test_reused_arg_pages_stay_strict_round_robin),
 		cmocka_unit_test(test_pages_mapped_again_keep_their_map_keys),
 		cmocka_unit_test(test_map_keys_go_to_the_page_released_longest_ago),

@@ -35,8 +35,9 @@
  *   mode). The price: between its calls, that guest's partition can still
  *   reach its last argument pages.
  *
- * When a guest dies, its released mappings are not unmapped but kept
- * parked, unowned (at most ORPHAN_MAX, the oldest go first), with the map
+ * When a guest dies, its mappings (released ones, and live ones it leaked,
+ * such as its cached RPC argument) are not unmapped but kept parked,
+ * unowned (at most ORPHAN_MAX, the oldest go first), with the map
  * key any of them has: the next guest to map the same pages takes the
  * mapping over, key and all. So a guest that follows another on the same
  * pages (a VM re-created, a fuzz input after the last) maps nothing anew,
@@ -379,8 +380,10 @@ static struct nsmap *inherit(struct arch_prtn *owner, const paddr_t *pages,
 }
 
 /*
- * Keep released mapping @m of a dying guest for the next one mapping the
- * same pages. A map key it has stays with it, closed.
+ * Keep mapping @m of a dying guest for the next one mapping the same
+ * pages: a released one, or one still live (leaked: the guest's banked
+ * state, which held it, dies with the guest). A map key it has stays with
+ * it, closed.
  */
 static void orphan(struct nsmap *m)
 {
@@ -388,9 +391,21 @@ static void orphan(struct nsmap *m)
 	struct nsmap *o = NULL;
 
 	unlink_owner(m);
-	/* ns_map_cache: off its owner's key, which goes to another guest. */
-	if (m->state == NSMAP_CACHED)
+	if (m->state == NSMAP_LIVE) {
+		/*
+		 * Out of reach, as on its release. A map key needs no closing:
+		 * only its owner's PKRU opened it, and a dying partition is
+		 * active on no core (arch_prtn_destroy()).
+		 */
+		if (m->key < 0)
+			mmu_park_nsec((void *)m->va, span_of(m));
+		ns.cached++;
+		ns.kept_runs += m->runs;
+		shim_stats_counters.ns_maps_live--;
+	} else if (m->state == NSMAP_CACHED) {
+		/* ns_map_cache: off its owner's key, for another guest's. */
 		mmu_park_nsec((void *)m->va, span_of(m));
+	}
 	m->state = NSMAP_PARKED;
 	m->owner = NULL;
 	m->cached_at = ++ns.tick;
@@ -639,20 +654,29 @@ void arch_nsec_unmap(void *va, bool per_call)
 }
 
 /*
- * Every mapping of dying @owner: live ones leaked and go; released ones
- * are kept for an heir.
+ * Every mapping of dying @owner is kept for an heir, as its released ones
+ * are: also a live one (leaked), if it may be kept at all (arch_nsec_unmap
+ * keeps no more), else it goes. A guest's cached RPC argument page is
+ * live when the guest dies, and the next guest on the same pages (a fuzz
+ * input after the last) maps it again.
  */
 void nsmap_release_all(struct arch_prtn *owner)
 {
 	struct nsmap **head = mmu_prtn_nsmaps(owner);
 
 	while (*head) {
-		if ((*head)->state == NSMAP_LIVE) {
-			shim_stats_counters.ns_maps_leaked++;
-			retire(*head);
-		} else {
-			orphan(*head);
+		struct nsmap *m = *head;
+
+		if (m->state != NSMAP_LIVE) {
+			orphan(m);
+			continue;
 		}
+		shim_stats_counters.ns_maps_leaked++;
+		if ((ns.cache || ns.park) && m->runs <= CACHE_MAX_RUNS &&
+		    ns.kept_runs + m->runs <= KEPT_RUNS_MAX)
+			orphan(m);
+		else
+			retire(m);
 	}
 }
 
