@@ -692,17 +692,24 @@ static void test_mapping_cache_keeps_pages_to_their_guest(void **state)
 }
 
 
-/* Strict mode (prototype: parked / call-key reuse): a released arg page is
- * unreachable from every partition, its guest's included, and the same
- * page mapped again by that guest is reachable. */
+/*
+ * Strict mode: a released argument page is unreachable from every
+ * partition, its guest's included; mapped again by that guest it is
+ * reachable. Another guest mapping the same physical page (as the
+ * hypervisor's shadow argument pages go from guest to guest) takes the
+ * parked mapping over: reachable by it alone while it has it mapped, and
+ * by no one once released, until the first guest takes it back.
+ */
 static void test_released_arg_page_unreachable(void **state)
 {
 	struct shim_violation v;
 	struct poke pk = { 0 };
 	paddr_t page = pa_init(nsec_page(31));
+	paddr_t other = pa_init(nsec_page(32));
 	uint8_t *va = NULL;
 	uint8_t *va2 = NULL;
 	uint8_t *own = NULL;
+	uint8_t *o = NULL;
 	int round = 0;
 
 	(void)state;
@@ -712,26 +719,44 @@ static void test_released_arg_page_unreachable(void **state)
 		assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
 		va = arch_nsec_map(&page, 1, true);
 		assert_non_null(va);
+		assert_int_equal(va[1], round ? 8 : 0);
 		va[1] = 7;			/* reachable while mapped */
 		arch_nsec_unmap(va, true);
 		pk.ptr = va + 1;
 		assert_true(shim_try(poke, &pk, &v));	/* released: faults */
 		assert_int_equal(v.owner, SHIM_OWNER_NSEC_UNMAPPED);
 		va2 = arch_nsec_map(&page, 1, true);
+		assert_ptr_equal(va2, va);
 		assert_int_equal(va2[1], 7);
 		arch_nsec_unmap(va2, true);
 		virt_unset_guest();
 		assert_true(shim_try(poke, &pk, &v));	/* default partition */
 		assert_int_equal(virt_set_guest(2), TEE_SUCCESS);
 		assert_true(shim_try(poke, &pk, &v));	/* other guest, idle */
-		own = arch_nsec_map(&page, 1, true);
-		assert_ptr_not_equal(own, va);
-		assert_int_equal(own[1], 7);
-		pk.ptr = va2 + 1;
+		o = arch_nsec_map(&other, 1, true);
+		assert_non_null(o);
 		assert_true(shim_try(poke, &pk, &v));	/* other guest, in a call */
-		arch_nsec_unmap(own, true);
-		pk.ptr = own + 1;
+		assert_int_equal(v.owner, SHIM_OWNER_NSEC_UNMAPPED);
+		/* Guest 2 maps that page: it takes the parked mapping. */
+		own = arch_nsec_map(&page, 1, true);
+		assert_ptr_equal(own, va);
+		assert_int_equal(own[1], 7);
+		own[1] = 8;
+		virt_unset_guest();
+		/* Guest 2's while mapped: guest 1 and the default faults. */
 		assert_true(shim_try(poke, &pk, &v));
+		assert_int_equal(v.owner, SHIM_OWNER_NSEC);
+		assert_int_equal(v.owner_guest, 2);
+		assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+		assert_true(shim_try(poke, &pk, &v));
+		assert_int_equal(v.owner, SHIM_OWNER_NSEC);
+		assert_int_equal(v.owner_guest, 2);
+		virt_unset_guest();
+		assert_int_equal(virt_set_guest(2), TEE_SUCCESS);
+		arch_nsec_unmap(own, true);
+		arch_nsec_unmap(o, true);
+		assert_true(shim_try(poke, &pk, &v));	/* its own, released */
+		assert_int_equal(v.owner, SHIM_OWNER_NSEC_UNMAPPED);
 		virt_unset_guest();
 	}
 	assert_int_equal(sim_vm_destroyed(1), OK);

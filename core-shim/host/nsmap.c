@@ -22,13 +22,13 @@
  *   mapping the same pages again un-parks it: one pkey_mprotect. With
  *   protection keys, better still: the map keys (what the guest windows
  *   leave, at most NS_MAP_KEYS: mmu_mapkey_count()) are lent to single
- *   mappings, the most recently used, of at most CACHE_MAX_RUNS runs. A mapping with a map key is tagged
- *   with it once; PKRU enables that key only while the mapping is live and
- *   its owner active. Releasing it closes the key (WRPKRU) and mapping it
- *   again opens it: no system call at all, whatever else the guest maps
- *   meanwhile. A key no live mapping holds goes to the next mapping that
- *   needs one, its holder released (or orphaned) longest ago parked
- *   first.
+ *   mappings, the most recently used, of at most CACHE_MAX_RUNS runs. A
+ *   mapping with a map key is tagged with it once; PKRU enables that key
+ *   only while the mapping is live and its owner active. Releasing it
+ *   closes the key (WRPKRU) and mapping it again opens it: no system call
+ *   at all, whatever else the guest maps meanwhile. A key no live
+ *   mapping holds goes to the next mapping that needs one, its holder
+ *   released (or orphaned) longest ago parked first.
  * - Cache (ns_map_cache, off by default): a released single page mapped
  *   for one call stays mapped with its guest's key, reused the same way
  *   (runs of pages, and what outlived a call, are parked as in strict
@@ -45,10 +45,20 @@
  * dead guest into such a page reaches it again once its heir maps that
  * same physical page — memory the heir was given anyway; until then it
  * faults as before.
+ *
+ * A live guest's parked mapping is taken over the same way by another
+ * guest mapping the same pages, when that one has none of its own: the
+ * hypervisor's shadow argument pages, which go from guest to guest call
+ * after call, keep one mapping and its map key instead of one per guest.
+ * The guest that released it cannot reach it meanwhile (its PKRU does
+ * not open the key; without one it is guarded for its new owner), and
+ * takes it back the same way. Mappings are indexed by their first page
+ * (ns.hash) to be found whoever holds them.
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +85,8 @@
  */
 #define CACHE_MAX_RUNS	8
 #define KEPT_RUNS_MAX	8192
+/* Buckets of the index of mappings by their first page. */
+#define NS_HASH_SIZE	256
 
 enum nsmap_state {
 	NSMAP_LIVE,
@@ -95,6 +107,7 @@ struct nsmap {
 	int key;			/* slot of the map key lent to it, or -1 */
 	struct nsmap *next;		/* every mapping */
 	struct nsmap *prev;
+	struct nsmap *hash_next;	/* same bucket of ns.hash */
 	/* The owner's mappings; an orphan's (owner NULL): the orphans. */
 	struct nsmap *owner_next;
 };
@@ -111,6 +124,7 @@ static struct {
 	uintptr_t cursor;
 	bool wrapped;			/* the cursor went round once */
 	struct nsmap *list;
+	struct nsmap *hash[NS_HASH_SIZE];	/* by first page */
 	struct nsmap *orphans;		/* dead guests' parked pages */
 	size_t orphan_count;
 	size_t cached;
@@ -192,15 +206,23 @@ static uintptr_t alloc_va(size_t size)
 	return va;
 }
 
+static struct nsmap **bucket_of(uint64_t first_pa)
+{
+	return &ns.hash[(first_pa / PAGE) % NS_HASH_SIZE];
+}
+
 static void link_map(struct nsmap *m)
 {
 	struct nsmap **head = mmu_prtn_nsmaps(m->owner);
+	struct nsmap **b = bucket_of(m->first_pa);
 
 	m->prev = NULL;
 	m->next = ns.list;
 	if (ns.list)
 		ns.list->prev = m;
 	ns.list = m;
+	m->hash_next = *b;
+	*b = m;
 	m->owner_next = *head;
 	*head = m;
 }
@@ -225,6 +247,12 @@ static void unlink_owner(struct nsmap *m)
 
 static void unlink_map(struct nsmap *m)
 {
+	struct nsmap **pp = bucket_of(m->first_pa);
+
+	while (*pp && *pp != m)
+		pp = &(*pp)->hash_next;
+	if (*pp)
+		*pp = m->hash_next;
 	if (m->prev)
 		m->prev->next = m->next;
 	else
@@ -310,15 +338,38 @@ static size_t map_runs(uintptr_t va, const paddr_t *pages, size_t count,
 	return runs;
 }
 
-static struct nsmap *cache_lookup(struct arch_prtn *owner,
-				  const paddr_t *pages, size_t count)
+/*
+ * A released mapping of exactly @pages for @owner to map again: its own
+ * (its list is short), else a parked one of a dead guest, else a parked
+ * one of another guest (the hypervisor's shadow argument pages go from
+ * guest to guest, call after call), one with a map key first. NULL if
+ * there is none. A mapping ns_map_cache keeps reachable by its guest
+ * stays that guest's.
+ */
+static struct nsmap *released_of(struct arch_prtn *owner,
+				 const paddr_t *pages, size_t count)
 {
+	struct nsmap *best = NULL;
+	unsigned int best_rank = UINT_MAX;
 	struct nsmap *m = NULL;
 
 	for (m = *mmu_prtn_nsmaps(owner); m; m = m->owner_next)
 		if (m->state != NSMAP_LIVE && maps_pages(m, pages, count))
 			return m;
-	return NULL;
+	for (m = *bucket_of(pa_addr(pages[0])); m && best_rank;
+	     m = m->hash_next) {
+		unsigned int rank = 0;
+
+		if (m->state != NSMAP_PARKED || m->owner == owner ||
+		    !maps_pages(m, pages, count))
+			continue;
+		rank = (m->owner ? 2u : 0u) + (m->key < 0);
+		if (rank < best_rank) {
+			best = m;
+			best_rank = rank;
+		}
+	}
+	return best;
 }
 
 /*
@@ -356,27 +407,20 @@ static bool lend_key(struct nsmap *m)
 }
 
 /*
- * A dead guest's released mapping of @pages, now @owner's (still released:
- * parked, or closed on its map key); NULL if there is none.
+ * Parked mapping @m of another guest, live or dead, becomes @owner's,
+ * still parked: closed on its map key, or on the parked key (PROT_NONE),
+ * it is out of every partition's reach.
  */
-static struct nsmap *inherit(struct arch_prtn *owner, const paddr_t *pages,
-			     size_t count)
+static void take_over(struct nsmap *m, struct arch_prtn *owner)
 {
 	struct nsmap **head = mmu_prtn_nsmaps(owner);
-	struct nsmap *m = NULL;
 
-	for (m = ns.orphans; m && !maps_pages(m, pages, count);
-	     m = m->owner_next)
-		;
-	if (!m)
-		return NULL;
 	unlink_owner(m);
 	m->owner = owner;
 	m->guest_id = mmu_prtn_guest_id(owner);
 	m->owner_next = *head;
 	*head = m;
 	shim_stats_counters.ns_maps_inherited++;
-	return m;
 }
 
 /*
@@ -497,9 +541,9 @@ void *arch_nsec_map(const paddr_t *pages, size_t count, bool per_call)
 	if (!note_touched(r, pages, count))
 		return NULL;
 	if (ns.cache || ns.park) {
-		m = cache_lookup(owner, pages, count);
-		if (!m)
-			m = inherit(owner, pages, count);
+		m = released_of(owner, pages, count);
+		if (m && m->owner != owner)
+			take_over(m, owner);
 		if (m) {
 			/* Closed on its map key, or parked: reached again. */
 			if (m->state == NSMAP_PARKED && m->key < 0 &&

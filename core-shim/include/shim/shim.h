@@ -126,7 +126,7 @@ struct shim_stats {
 	uint64_t ns_maps;		/* non-secure mappings made */
 	uint64_t ns_maps_live;		/* ... and not released yet */
 	uint64_t ns_map_cache_hits;
-	uint64_t ns_maps_inherited;	/* a dead guest's page, reused */
+	uint64_t ns_maps_inherited;	/* another guest's parked page, reused */
 	uint64_t ns_maps_leaked;	/* still live when their guest died */
 	uint64_t pages_zeroed;		/* SHIM_SCRUB_IN_PLACE: scrubbed */
 	uint64_t scrub_scans;		/* ... shares scanned for data */
