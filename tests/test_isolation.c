@@ -638,6 +638,71 @@ static void test_nonsecure_reads_copy_without_mapping(void **state)
 	assert_int_equal(sim_vm_destroyed(1), OK);
 }
 
+/*
+ * With protection keys, those reads go through the MMU's view of
+ * non-secure RAM: the memfd's mapping of its whole size on a key of its
+ * own (/proc/self/smaps), which no partition reaches, not even in the
+ * middle of the guest's call that just read through it. NULL if there is
+ * none (mprotect reads with pread()).
+ */
+static volatile uint8_t *nsec_view(uint64_t size)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	volatile uint8_t *cand = NULL;
+	volatile uint8_t *found = NULL;
+
+	assert_non_null(f);
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned long lo = 0, hi = 0, off = 0;
+		int key = 0;
+
+		if (sscanf(line, "%lx-%lx %*s %lx", &lo, &hi, &off) == 3 &&
+		    strchr(line, '/')) {
+			cand = strstr(line, "memfd:") &&
+			       strstr(line, "nsec-ddr") && !off &&
+			       hi - lo == size ? (volatile uint8_t *)lo : NULL;
+		} else if (cand && sscanf(line, "ProtectionKey: %d", &key) == 1) {
+			if (key)
+				found = cand;
+			cand = NULL;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static void test_nonsecure_read_view_stays_closed(void **state)
+{
+	const struct arch_platform *p = &harness_machine.cfg.platform;
+	volatile uint8_t *view = NULL;
+	struct shim_violation v;
+	struct poke pk = { 0 };
+	uint64_t got = 0;
+
+	(void)state;
+	if (shim_guard_in_use() != SHIM_GUARD_PKEYS)
+		return;
+	view = nsec_view(p->nsec_ddr_size);
+	assert_non_null(view);
+	assert_int_equal(sim_phys_write(&harness_machine, nsec_page(61) + 16,
+					"viewread", 8), 0);
+	pk.ptr = view + (nsec_page(61) - pa_addr(p->nsec_ddr_base)) + 16;
+	assert_true(shim_try(poke, &pk, &v));
+	assert_int_equal(v.owner, SHIM_OWNER_PHYS_MAP);
+	assert_string_equal(v.symbol, "non-secure RAM (MMU view)");
+	assert_int_equal(sim_vm_created(1), OK);
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	assert_true(shim_try(poke, &pk, &v));
+	assert_true(arch_nsec_read(pa_init(nsec_page(61) + 16), &got, 8));
+	assert_memory_equal(&got, "viewread", 8);
+	/* Closed again at once, for the guest reading. */
+	assert_true(shim_try(poke, &pk, &v));
+	virt_unset_guest();
+	assert_true(shim_try(poke, &pk, &v));
+	assert_int_equal(sim_vm_destroyed(1), OK);
+}
+
 static void test_mapping_cache_keeps_pages_to_their_guest(void **state)
 {
 	struct nexsim_config cfg;
@@ -1498,6 +1563,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_window_keys_follow_the_ring),
 		cmocka_unit_test(test_nonsecure_pages_reach_only_their_guest),
 		cmocka_unit_test(test_nonsecure_reads_copy_without_mapping),
+		cmocka_unit_test(test_nonsecure_read_view_stays_closed),
 		cmocka_unit_test(test_mapping_cache_keeps_pages_to_their_guest),
 		cmocka_unit_test(test_released_arg_page_unreachable),
 		cmocka_unit_test(test_released_page_runs_are_reused_only_for_the_same_list),

@@ -138,6 +138,8 @@ static struct {
 	uint32_t pkru_ours;	/* AD|WD bits of every key we own */
 	uint32_t pkru_base;	/* bits of keys owned by someone else */
 	uint8_t *phys_map;	/* the secure region, on key_phys */
+	/* Non-secure regions (by index of params.regions), on key_phys. */
+	uint8_t *ns_view[SHIM_MAX_REGIONS];
 
 	/* mprotect backend: what is open right now */
 	bool bank_open;
@@ -385,6 +387,48 @@ static void phys_write(off_t off, const void *src, size_t len)
 	if (syscall(SYS_pwrite64, mmu.secure->fd, src, len, off) != (long)len)
 		mmu_fatal("pwrite to secure RAM at %#llx",
 			  (unsigned long long)off);
+}
+
+/*
+ * pkeys: a view of each non-secure region on key_phys, like the secure
+ * one, for reads of non-secure memory the secure world makes without
+ * mapping it (mmu_nsec_read()). One that cannot be mapped is read with
+ * pread() instead.
+ */
+static void map_ns_views(void)
+{
+	size_t n = 0;
+
+	for (n = 0; n < mmu.params.region_count; n++) {
+		const struct shim_phys_region *r = &mmu.params.regions[n];
+		void *v = NULL;
+
+		if (r->secure)
+			continue;
+		v = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 r->fd, 0);
+		if (v == MAP_FAILED)
+			continue;
+		set_key(v, r->size, mmu.key_phys);
+		mmu.ns_view[n] = v;
+	}
+}
+
+bool mmu_nsec_read(const struct shim_phys_region *r, uint64_t off,
+		   void *buf, size_t len)
+{
+	size_t n = (size_t)(r - mmu.params.regions);
+	uint32_t pkru = 0;
+
+	if (n >= SHIM_MAX_REGIONS || !mmu.ns_view[n] || off > r->size ||
+	    len > r->size - off)
+		return false;
+	/* Open the view for this copy only; whatever was open stays so. */
+	pkru = rdpkru();
+	wrpkru(pkru & ~pkey_deny_bits(mmu.key_phys));
+	memcpy(buf, mmu.ns_view[n] + off, len);
+	wrpkru(pkru);
+	return true;
 }
 
 void *arch_map_nexus(paddr_t pa, size_t size)
@@ -1246,6 +1290,7 @@ bool mmu_classify(uintptr_t addr, struct shim_violation *v)
 	uintptr_t bank = (uintptr_t)__nexsim_bank_start;
 	const char *name = NULL;
 	uintptr_t off = 0;
+	size_t n = 0;
 
 	if (addr >= bank && addr < (uintptr_t)__nexsim_bank_end) {
 		v->owner = SHIM_OWNER_BANK;
@@ -1285,6 +1330,18 @@ bool mmu_classify(uintptr_t addr, struct shim_violation *v)
 		v->symbol_offset = addr - (uintptr_t)mmu.phys_map;
 		snprintf(v->symbol, sizeof(v->symbol), "secure RAM (MMU view)");
 		return true;
+	}
+	for (n = 0; n < SHIM_MAX_REGIONS; n++) {
+		uintptr_t base = (uintptr_t)mmu.ns_view[n];
+
+		if (base && addr >= base &&
+		    addr - base < mmu.params.regions[n].size) {
+			v->owner = SHIM_OWNER_PHYS_MAP;
+			v->symbol_offset = addr - base;
+			snprintf(v->symbol, sizeof(v->symbol),
+				 "non-secure RAM (MMU view)");
+			return true;
+		}
 	}
 	return false;
 }
@@ -1353,6 +1410,7 @@ int mmu_machine_init(const struct shim_machine_params *p, char *err,
 			return -1;
 		}
 		set_key(mmu.phys_map, mmu.secure->size, mmu.key_phys);
+		map_ns_views();
 		set_key(__nexsim_bank_start, bank_span(), mmu.key_bank);
 		mmu.bank_open = true;
 	} else {
@@ -1416,6 +1474,9 @@ void mmu_machine_fini(void)
 	free(mmu.scrub);
 	if (mmu.phys_map)
 		munmap(mmu.phys_map, mmu.secure->size);
+	for (n = 0; n < SHIM_MAX_REGIONS; n++)
+		if (mmu.ns_view[n])
+			munmap(mmu.ns_view[n], mmu.params.regions[n].size);
 	if (mmu.guard == SHIM_GUARD_PKEYS)
 		fini_pkeys();
 	bank_restore_plain();

@@ -620,6 +620,8 @@ bool arch_nsec_read(paddr_t pa, void *buf, size_t len)
 	r = mmu_region_of(a, len, false);
 	if (!r)
 		return false;
+	if (mmu_nsec_read(r, a - pa_addr(r->base), buf, len))
+		return true;
 	return pread(r->fd, buf, len, (off_t)(a - pa_addr(r->base))) ==
 	       (ssize_t)len;
 }

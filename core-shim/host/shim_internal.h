@@ -59,6 +59,13 @@ struct nsmap;
 struct nsmap **mmu_prtn_nsmaps(struct arch_prtn *prtn);
 const struct shim_phys_region *mmu_region_of(uint64_t pa, uint64_t size,
 					     bool secure);
+/*
+ * Copy @len bytes at offset @off of non-secure region @r (mmu_region_of())
+ * through the MMU's view of it; false if there is none (mprotect), for
+ * the caller to read it otherwise.
+ */
+bool mmu_nsec_read(const struct shim_phys_region *r, uint64_t off,
+		   void *buf, size_t len);
 /* Guard a new non-secure mapping of @owner as @owner's memory. */
 void mmu_guard_nsec(void *va, size_t size, struct arch_prtn *owner);
 /*
