@@ -1169,6 +1169,94 @@ static void test_a_dead_guests_live_pages_pass_to_the_next_to_map_them(
 	assert_int_equal(sim_vm_destroyed(2), OK);
 }
 
+/*
+ * A leaked mapping of more runs of pages than a released one may be kept
+ * with goes at its guest's death: the next guest mapping those pages gets
+ * a mapping of its own, and the old range faults as unmapped memory.
+ */
+static void test_leaked_mappings_past_the_limits_are_unmapped(void **state)
+{
+	enum { PAGES = 9 };	/* apart: one run each, past CACHE_MAX_RUNS */
+	paddr_t pages[PAGES];
+	struct shim_violation v;
+	struct shim_stats st0;
+	struct shim_stats st;
+	struct poke pk = { 0 };
+	uint8_t *va = NULL;
+	uint8_t *again = NULL;
+	size_t n = 0;
+
+	(void)state;
+	for (n = 0; n < PAGES; n++)
+		pages[n] = pa_init(nsec_page(140 + 2 * (unsigned int)n));
+	assert_int_equal(sim_vm_created(1), OK);
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	va = arch_nsec_map(pages, PAGES, false);
+	assert_non_null(va);
+	va[8 * 4096 + 3] = 0x77;
+	virt_unset_guest();
+	assert_int_equal(sim_vm_destroyed(1), OK);
+	pk.ptr = va + 8 * 4096 + 3;
+	assert_true(shim_try(poke, &pk, &v));
+	assert_int_equal(v.owner, SHIM_OWNER_NSEC_UNMAPPED);
+
+	shim_get_stats(&st0);
+	assert_int_equal(sim_vm_created(2), OK);
+	assert_int_equal(virt_set_guest(2), TEE_SUCCESS);
+	again = arch_nsec_map(pages, PAGES, false);
+	assert_non_null(again);
+	assert_ptr_not_equal(again, va);
+	assert_int_equal(again[8 * 4096 + 3], 0x77);
+	arch_nsec_unmap(again, false);
+	virt_unset_guest();
+	shim_get_stats(&st);
+	assert_int_equal(st.ns_maps - st0.ns_maps, 1);
+	assert_int_equal(st.ns_maps_inherited, st0.ns_maps_inherited);
+	assert_int_equal(sim_vm_destroyed(2), OK);
+}
+
+/*
+ * A guest mapping pages it has no released mapping of takes a dead
+ * guest's before a live guest's (which that guest would want back), and a
+ * guest with a released mapping of its own takes that one.
+ */
+static void test_a_dead_guests_mapping_is_taken_before_a_live_ones(
+	void **state)
+{
+	paddr_t page = pa_init(nsec_page(160));
+	uint8_t *va1 = NULL;
+	uint8_t *va2 = NULL;
+
+	(void)state;
+	assert_int_equal(sim_vm_created(1), OK);
+	assert_int_equal(sim_vm_created(2), OK);
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	va1 = arch_nsec_map(&page, 1, true);
+	virt_unset_guest();
+	/* Guest 1 has it live: guest 2 gets a mapping of its own. */
+	assert_int_equal(virt_set_guest(2), TEE_SUCCESS);
+	va2 = arch_nsec_map(&page, 1, true);
+	assert_non_null(va2);
+	assert_ptr_not_equal(va2, va1);
+	arch_nsec_unmap(va2, true);
+	virt_unset_guest();
+	/* Guest 1 dies with its mapping live: an orphan. */
+	assert_int_equal(sim_vm_destroyed(1), OK);
+	assert_int_equal(sim_vm_created(3), OK);
+	assert_int_equal(virt_set_guest(3), TEE_SUCCESS);
+	assert_ptr_equal(arch_nsec_map(&page, 1, true), va1);
+	virt_unset_guest();
+	assert_int_equal(virt_set_guest(2), TEE_SUCCESS);
+	assert_ptr_equal(arch_nsec_map(&page, 1, true), va2);
+	arch_nsec_unmap(va2, true);
+	virt_unset_guest();
+	assert_int_equal(virt_set_guest(3), TEE_SUCCESS);
+	arch_nsec_unmap(va1, true);
+	virt_unset_guest();
+	assert_int_equal(sim_vm_destroyed(2), OK);
+	assert_int_equal(sim_vm_destroyed(3), OK);
+}
+
 /* Every address in @va[0..@count) faults from every partition. */
 static void assert_all_unreachable(uint8_t *const *va, size_t count,
 				   uint32_t guests)
@@ -1572,6 +1660,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_a_dead_guests_page_passes_to_the_next_to_map_it),
 		cmocka_unit_test(
 			test_a_dead_guests_live_pages_pass_to_the_next_to_map_them),
+		cmocka_unit_test(test_leaked_mappings_past_the_limits_are_unmapped),
+		cmocka_unit_test(
+			test_a_dead_guests_mapping_is_taken_before_a_live_ones),
 		cmocka_unit_test(test_reused_arg_pages_stay_strict_round_robin),
 		cmocka_unit_test(test_pages_mapped_again_keep_their_map_keys),
 		cmocka_unit_test(test_map_keys_go_to_the_page_released_longest_ago),

@@ -10,7 +10,10 @@
  * partition: a live one reaches only its owner; a released one no one
  * (but, with ns_map_cache, a single page of one call may still reach its
  * owner); a dead guest's no one. And each mapping reaches the very pages
- * it was given.
+ * it was given. With many guests over few pages, parked mappings change
+ * hands between live guests (take-overs, counted against the model), also
+ * with a guest kept active on another core; and a power-on while a guest
+ * is active leaves nothing of it reachable.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -40,6 +43,20 @@ static bool alive[MAX_GUESTS + 1];
 static int guests;
 static uint64_t rng = 12345;
 static bool cache_mode;
+/* A guest kept active on core 1 throughout; lists of one page mostly. */
+static int bystander;		/* guest active on core 1 throughout, or 0 */
+static bool single_pages;	/* lists of one page mostly: take-overs */
+static uint64_t model_inherited;	/* take-overs the model expects */
+
+static size_t model_live(void)
+{
+	size_t n = 0;
+	size_t live = 0;
+
+	for (n = 0; n < nrec; n++)
+		live += recs[n].live;
+	return live;
+}
 
 static uint32_t rnd(uint32_t n)
 {
@@ -70,6 +87,12 @@ static bool reach(int guest, uint8_t *va)
 	struct poke pk = { va + 7 };
 	bool faulted = false;
 
+	if (guest && guest == bystander) {
+		shim_set_current_core(1);
+		faulted = shim_try(poke, &pk, &v);
+		shim_set_current_core(0);
+		return !faulted;
+	}
 	if (guest)
 		assert_int_equal(virt_set_guest((uint16_t)guest), TEE_SUCCESS);
 	faulted = shim_try(poke, &pk, &v);
@@ -88,11 +111,58 @@ static struct rec *by_va(uint8_t *va)
 	return NULL;
 }
 
+/* Enter @g (on core 1 if it is the bystander, already active there). */
+static void enter(int g)
+{
+	if (g == bystander)
+		shim_set_current_core(1);
+	else
+		assert_int_equal(virt_set_guest((uint16_t)g), TEE_SUCCESS);
+}
+
+static void leave(int g)
+{
+	if (g == bystander)
+		shim_set_current_core(0);
+	else
+		virt_unset_guest();
+}
+
+static void bystander_off(void)
+{
+	if (!bystander)
+		return;
+	shim_set_current_core(1);
+	virt_unset_guest();
+	shim_set_current_core(0);
+}
+
+static void bystander_on(void)
+{
+	if (!bystander)
+		return;
+	shim_set_current_core(1);
+	assert_int_equal(virt_set_guest((uint16_t)bystander), TEE_SUCCESS);
+	shim_set_current_core(0);
+}
+
 static void check_all(unsigned int step, const char *what)
 {
 	size_t n = 0;
 	size_t k = 0;
 	int g = 0;
+	struct shim_stats st;
+
+	shim_get_stats(&st);
+	if (st.ns_maps_live != model_live() ||
+	    st.ns_maps_inherited != model_inherited) {
+		fprintf(stderr, "step %u (%s): ns_maps_live %llu (model %zu), "
+			"ns_maps_inherited %llu (model %llu)\n", step, what,
+			(unsigned long long)st.ns_maps_live, model_live(),
+			(unsigned long long)st.ns_maps_inherited,
+			(unsigned long long)model_inherited);
+		fail();
+	}
 
 	for (n = 0; n < nrec; n++) {
 		struct rec *r = &recs[n];
@@ -133,6 +203,7 @@ static void run(bool cache, uint64_t seed, unsigned int steps,
 		int guest_count, unsigned int npages)
 {
 	struct nexsim_config cfg;
+	struct shim_stats st0;
 	unsigned int step = 0;
 	int g = 0;
 	size_t n = 0;
@@ -141,7 +212,12 @@ static void run(bool cache, uint64_t seed, unsigned int steps,
 	harness_config(&cfg, "default");
 	cfg.ns_map_cache = cache;
 	cfg.platform.guest_count = (uint32_t)guest_count;
+	if (bystander)
+		cfg.platform.core_count = 2;
 	harness_start(&cfg);
+	shim_get_stats(&st0);
+	model_inherited = st0.ns_maps_inherited;
+	assert_int_equal(st0.ns_maps_live, 0);
 	cache_mode = cache;
 	rng = seed;
 	guests = guest_count;
@@ -151,6 +227,7 @@ static void run(bool cache, uint64_t seed, unsigned int steps,
 		assert_int_equal(sim_vm_created((uint32_t)g), OK);
 		alive[g] = true;
 	}
+	bystander_on();
 	for (step = 0; step < steps; step++) {
 		uint32_t op = rnd(10);
 		const char *what = "";
@@ -159,7 +236,8 @@ static void run(bool cache, uint64_t seed, unsigned int steps,
 		if (op < 5) {
 			paddr_t pages[3];
 			uint64_t pas[3];
-			size_t count = 1 + (rnd(3) == 0 ? rnd(3) : 0);
+			size_t count = 1 + (rnd(single_pages ? 8 : 3) == 0 ?
+					    rnd(3) : 0);
 			bool per_call = rnd(2);
 			uint8_t *va = NULL;
 			struct rec *r = NULL;
@@ -170,8 +248,7 @@ static void run(bool cache, uint64_t seed, unsigned int steps,
 				pas[k] = nsec_page(rnd(npages));
 				pages[k] = pa_init(pas[k]);
 			}
-			assert_int_equal(virt_set_guest((uint16_t)g),
-					 TEE_SUCCESS);
+			enter(g);
 			va = arch_nsec_map(pages, count, per_call);
 			assert_non_null(va);
 			/* It maps those very pages. */
@@ -185,9 +262,11 @@ static void run(bool cache, uint64_t seed, unsigned int steps,
 							       &got, 1), 0);
 				assert_int_equal(got, b);
 			}
-			virt_unset_guest();
+			leave(g);
 			r = by_va(va);
 			if (r) {
+				if (r->owner != g)
+					model_inherited++;
 				if (r->live) {
 					fprintf(stderr, "step %u: %p mapped "
 						"twice\n", step, (void *)va);
@@ -216,16 +295,29 @@ static void run(bool cache, uint64_t seed, unsigned int steps,
 			if (!nl)
 				continue;
 			r = &recs[live[rnd((uint32_t)nl)]];
-			assert_int_equal(virt_set_guest((uint16_t)g),
-					 TEE_SUCCESS);
+			enter(g);
 			arch_nsec_unmap(r->va, r->per_call);
-			virt_unset_guest();
+			/* Out of reach at once, its guest still active. */
+			if (!(cache_mode && r->per_call && r->count == 1)) {
+				struct shim_violation v;
+				struct poke pk = { r->va + 7 };
+
+				if (!shim_try(poke, &pk, &v)) {
+					fprintf(stderr, "step %u: %p released "
+						"still reachable by guest %d "
+						"at once\n", step,
+						(void *)r->va, g);
+					fail();
+				}
+			}
+			leave(g);
 			r->live = false;
 		} else if (rnd(8) == 0) {
 			/* A power-on: every guest dies; they come back. */
 			char err[128];
 
 			what = "reset";
+			bystander_off();
 			assert_int_equal(sim_machine_reset(&harness_machine,
 							   err, sizeof(err)),
 					 0);
@@ -233,12 +325,18 @@ static void run(bool cache, uint64_t seed, unsigned int steps,
 				recs[n].owner = 0;
 				recs[n].live = false;
 			}
+			/* A reset zeroes the stats. */
+			shim_get_stats(&st0);
+			model_inherited = st0.ns_maps_inherited;
 			for (g = 1; g <= guests; g++)
 				assert_int_equal(
 					sim_vm_created((uint32_t)g), OK);
+			bystander_on();
 		} else {
 			/* Guest g dies and comes back. */
 			what = "destroy";
+			if (g == bystander)
+				bystander_off();
 			assert_int_equal(sim_vm_destroyed((uint32_t)g), OK);
 			for (n = 0; n < nrec; n++)
 				if (recs[n].owner == g) {
@@ -246,9 +344,17 @@ static void run(bool cache, uint64_t seed, unsigned int steps,
 					recs[n].live = false;
 				}
 			assert_int_equal(sim_vm_created((uint32_t)g), OK);
+			if (g == bystander)
+				bystander_on();
 		}
 		check_all(step, what);
 	}
+	bystander_off();
+	if (getenv("NSMAP_MODEL_VERBOSE"))
+		fprintf(stderr, "run cache %d seed %llu guests %d pages %u: "
+			"%llu take-overs since the last reset, %zu mappings\n",
+			cache, (unsigned long long)seed, guest_count, npages,
+			(unsigned long long)model_inherited, nrec);
 	for (g = 1; g <= guests; g++)
 		assert_int_equal(sim_vm_destroyed((uint32_t)g), OK);
 }
@@ -257,7 +363,14 @@ static void run(bool cache, uint64_t seed, unsigned int steps,
  * Steps: about a second per MMU strategy; fewer under ASan, where each
  * caught fault costs far more.
  */
-#define SEEDS	1
+#define SEEDS	seeds()
+
+static uint64_t seeds(void)
+{
+	const char *e = getenv("NSMAP_MODEL_SEEDS");
+
+	return e ? strtoull(e, NULL, 0) : 1;
+}
 #if defined(__SANITIZE_ADDRESS__)
 #define STEPS	40
 #else
@@ -292,9 +405,89 @@ static void test_cached_mappings_match_the_model(void **state)
 		run(true, s, STEPS, 4, 10);
 }
 
+/*
+ * Many guests over few pages, lists of one page mostly, so parked
+ * mappings change hands at most steps; on odd seeds a guest is kept
+ * active on a second core all along; the live and taken-over counts
+ * against the model's.
+ */
+static void test_taken_over_mappings_match_the_model(void **state)
+{
+	uint64_t s = 0;
+	int cache = 0;
+
+	(void)state;
+	for (cache = 0; cache < 2; cache++) {
+		for (s = 1; s <= SEEDS; s++) {
+			single_pages = true;
+			bystander = (s & 1) ? 1 : 0;
+			run(cache, s + 200, STEPS, 6, 3);
+			run(cache, s + 300, STEPS, 8, 6);
+			bystander = 0;
+			single_pages = false;
+		}
+	}
+}
+
+/*
+ * A power-on while a guest is active on the current core (its
+ * partition still open: mprotect's open_prtn, pkeys' PKRU). Its live and
+ * released mappings are orphaned: reachable by no one afterwards, in every
+ * guard mode, with and without ns_map_cache.
+ */
+static void test_reset_while_a_guest_is_active_orphans_out_of_reach(
+	void **state)
+{
+	int cache = 0;
+
+	(void)state;
+	for (cache = 0; cache < 2; cache++) {
+		struct nexsim_config cfg;
+		char err[128];
+		paddr_t pl = pa_init(nsec_page(1));
+		paddr_t pc = pa_init(nsec_page(2));
+		paddr_t pp[2] = { pa_init(nsec_page(3)), pa_init(nsec_page(5)) };
+		uint8_t *live = NULL;
+		uint8_t *cached = NULL;
+		uint8_t *parked = NULL;
+		int g = 0;
+
+		harness_stop();
+		harness_config(&cfg, "default");
+		cfg.ns_map_cache = cache;
+		harness_start(&cfg);
+		assert_int_equal(sim_vm_created(1), OK);
+		assert_int_equal(sim_vm_created(2), OK);
+		assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+		live = arch_nsec_map(&pl, 1, false);
+		cached = arch_nsec_map(&pc, 1, true);
+		parked = arch_nsec_map(pp, 2, false);
+		assert_non_null(live);
+		assert_non_null(cached);
+		assert_non_null(parked);
+		arch_nsec_unmap(cached, true);
+		arch_nsec_unmap(parked, false);
+		live[0] = 1;		/* guest 1 still active: reset now */
+		assert_int_equal(sim_machine_reset(&harness_machine, err,
+						   sizeof(err)), 0);
+		assert_int_equal(sim_vm_created(1), OK);
+		assert_int_equal(sim_vm_created(2), OK);
+		for (g = 0; g <= 2; g++) {
+			assert_false(reach(g, live));
+			assert_false(reach(g, cached));
+			assert_false(reach(g, parked));
+			assert_false(reach(g, parked + 4096));
+		}
+		assert_int_equal(sim_vm_destroyed(1), OK);
+		assert_int_equal(sim_vm_destroyed(2), OK);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_taken_over_mappings_match_the_model),
+		cmocka_unit_test(test_reset_while_a_guest_is_active_orphans_out_of_reach),
 		cmocka_unit_test(test_strict_mappings_match_the_model),
 		cmocka_unit_test(test_strict_mappings_beyond_the_keys_match_the_model),
 		cmocka_unit_test(test_cached_mappings_match_the_model),

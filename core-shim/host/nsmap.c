@@ -18,7 +18,8 @@
  *
  * - Strict (the default): a released one is parked — kept mapped, but
  *   reachable from no partition (the parked key, or PROT_NONE), so a stale
- *   pointer still faults, reported as unmapped memory. The same guest
+ *   pointer still faults, reported as unmapped memory (as another guest's
+ *   memory once that guest has taken the mapping over, below). The same guest
  *   mapping the same pages again un-parks it: one pkey_mprotect. With
  *   protection keys, better still: the map keys (what the guest windows
  *   leave, at most NS_MAP_KEYS: mmu_mapkey_count()) are lent to single
@@ -36,7 +37,8 @@
  *   reach its last argument pages.
  *
  * When a guest dies, its mappings (released ones, and live ones it leaked,
- * such as its cached RPC argument) are not unmapped but kept parked,
+ * such as its cached RPC argument, within the limits released ones are
+ * kept in: CACHE_MAX_RUNS, KEPT_RUNS_MAX) are not unmapped but kept parked,
  * unowned (at most ORPHAN_MAX, the oldest go first), with the map
  * key any of them has: the next guest to map the same pages takes the
  * mapping over, key and all. So a guest that follows another on the same
@@ -75,7 +77,7 @@
  * pages, page list pages, temporary buffers.
  */
 #define CACHE_PER_GUEST	8
-/* Released pages of dead guests kept for their heirs. */
+/* Mappings of dead guests (released or leaked) kept for their heirs. */
 #define ORPHAN_MAX	32
 /*
  * Each run of contiguous pages of a mapping is a host memory map, and a
@@ -91,7 +93,7 @@
 enum nsmap_state {
 	NSMAP_LIVE,
 	NSMAP_CACHED,
-	NSMAP_PARKED,	/* strict mode: released, kept mapped, reachable by no one */
+	NSMAP_PARKED,	/* released, kept mapped, reachable by no one */
 };
 
 struct nsmap {
@@ -439,7 +441,9 @@ static void orphan(struct nsmap *m)
 		/*
 		 * Out of reach, as on its release. A map key needs no closing:
 		 * only its owner's PKRU opened it, and a dying partition is
-		 * active on no core (arch_prtn_destroy()).
+		 * active on no core (arch_prtn_destroy()) or, at a power-on,
+		 * the MMU reloads the core's PKRU before any code runs
+		 * (destroy() in mmu.c).
 		 */
 		if (m->key < 0)
 			mmu_park_nsec((void *)m->va, span_of(m));
@@ -785,6 +789,13 @@ void nsmap_fini(void)
 
 	while (ns.list)
 		retire(ns.list);
+	/* What the kept mappings were counted as went with them. */
+	if (ns.cached || ns.kept_runs || ns.orphan_count) {
+		fprintf(stderr, "nexsim: non-secure mappings miscounted: %zu "
+			"kept, %zu runs, %zu orphans left\n", ns.cached,
+			ns.kept_runs, ns.orphan_count);
+		abort();
+	}
 	for (n = 0; n < SHIM_MAX_REGIONS; n++)
 		free(ns.touched[n].bits);
 	if (ns.base)
