@@ -420,8 +420,8 @@ bool mmu_nsec_read(const struct shim_phys_region *r, uint64_t off,
 	size_t n = (size_t)(r - mmu.params.regions);
 	uint32_t pkru = 0;
 
-	if (n >= SHIM_MAX_REGIONS || !mmu.ns_view[n] || off > r->size ||
-	    len > r->size - off)
+	/* @r and the range are mmu_region_of()'s: within the region. */
+	if (n >= SHIM_MAX_REGIONS || !mmu.ns_view[n])
 		return false;
 	/* Open the view for this copy only; whatever was open stays so. */
 	pkru = rdpkru();
