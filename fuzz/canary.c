@@ -64,11 +64,10 @@ void fuzz_canary_start(struct fuzz_canary *c)
 	if (TEEC_InitializeContext(NULL, &c->ctx))
 		fuzz_fail("canary: no context");
 	open_session(c, &c->hello, &hello_uuid, "hello world");
-	open_session(c, &c->storage, &storage_uuid, "storage");
 	c->vm->in_call--;
 	fuzz_coverage_resume();
 	c->value = 1000;
-	sim_trace("input canary: client %u, sessions open",
+	sim_trace("input canary: client %u, hello world session open",
 		  (unsigned int)c->vm->client_id);
 }
 
@@ -99,6 +98,15 @@ static void step_count(struct fuzz_canary *c)
 	uint32_t origin = 0;
 	TEEC_Result res = 0;
 
+	/*
+	 * The storage session opens at the first count: most inputs end
+	 * before it (one every 4 * CANARY_EVERY operations of fuzz_guest),
+	 * and would pay its OPEN_SESSION for nothing.
+	 */
+	if (!c->storage_open) {
+		open_session(c, &c->storage, &storage_uuid, "storage");
+		c->storage_open = true;
+	}
 	memset(&op, 0, sizeof(op));
 	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT,
 					 TEEC_VALUE_OUTPUT, TEEC_NONE,
@@ -141,13 +149,15 @@ void fuzz_canary_end(struct fuzz_canary *c)
 {
 	if (!c->vm)
 		return;
-	fuzz_coverage_pause();
-	c->vm->in_call++;
-	TEEC_CloseSession(&c->hello);
-	TEEC_CloseSession(&c->storage);
-	TEEC_FinalizeContext(&c->ctx);
-	c->vm->in_call--;
 	sim_trace("input canary: %u calls, every one as expected", c->steps);
+	/*
+	 * Its VM goes with its sessions open, as a VM that dies leaves
+	 * them: the secure world frees them with its partition, and the
+	 * client side holds nothing but their IDs. The last step showed
+	 * them intact; closing them would cost every input two std calls.
+	 */
+	fuzz_coverage_pause();
+	TEEC_FinalizeContext(&c->ctx);
 	hyp_vm_destroy(c->vm);
 	fuzz_coverage_resume();
 	c->vm = NULL;

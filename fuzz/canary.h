@@ -25,6 +25,7 @@ struct fuzz_canary {
 	TEEC_Session storage;
 	uint32_t value;		/* the hello world counter, as expected */
 	uint32_t count;		/* the storage count, as expected */
+	bool storage_open;	/* opened at the first count */
 	unsigned int steps;
 	/*
 	 * Its steps run as a vCPU among the input's (fuzz_sched): the
@@ -40,11 +41,14 @@ struct fuzz_canary {
  */
 bool fuzz_canary_wanted(void);
 
-/* Make the canary's VM and open its sessions (the hypervisor is up). */
+/*
+ * Make the canary's VM and open its hello world session (the hypervisor
+ * is up); the storage session opens at the first COUNT.
+ */
 void fuzz_canary_start(struct fuzz_canary *c);
 /* One call, checked: INC_VALUE three times, then COUNT, in turn. */
 void fuzz_canary_step(struct fuzz_canary *c);
-/* Close its sessions and destroy its VM. */
+/* Destroy its VM, sessions open, as a VM that dies leaves them. */
 void fuzz_canary_end(struct fuzz_canary *c);
 
 /*

@@ -299,7 +299,7 @@ def test_replay():
     check("a replay is the same every time", code2 == 0 and out2 == out)
     code, out, err = run("replay", "--trace", corpus + "fuzz_guest/two_vms")
     check("replay --trace of fuzz_guest shows VMs, client calls and SMCs",
-          code == 0 and "input canary: client 1, sessions open" in out and
+          code == 0 and "input canary: client 1, hello world session open" in out and
           "input #0 @0 CREATE a VM in slot 0" in out and
           "input #0 -> slot 0 is client 2" in out and
           "hyp   VM_CREATED client 3" in out and
