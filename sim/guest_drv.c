@@ -227,7 +227,8 @@ void guest_drv_detach(struct vm *vm)
 		selected = NULL;
 }
 
-uint64_t guest_pages_alloc(struct vm *vm, size_t pages)
+/* Free pages of the VM's RAM, zeroed if @zero; returns the first IPA. */
+static uint64_t take_pages(struct vm *vm, size_t pages, bool zero)
 {
 	struct guest_drv *d = vm->drv;
 	size_t n = 0;
@@ -247,7 +248,7 @@ uint64_t guest_pages_alloc(struct vm *vm, size_t pages)
 			k++;
 		if (k == pages) {
 			memset(d->page_used + n, 1, pages);
-			for (k = 0; k < pages; k++)
+			for (k = 0; zero && k < pages; k++)
 				memset(hyp_ipa_ptr(vm, ipa_init(HYP_VM_IPA_BASE +
 						(n + k) * HYP_PAGE)), 0, HYP_PAGE);
 			return HYP_VM_IPA_BASE + n * HYP_PAGE;
@@ -255,6 +256,11 @@ uint64_t guest_pages_alloc(struct vm *vm, size_t pages)
 		n += k;
 	}
 	return 0;
+}
+
+uint64_t guest_pages_alloc(struct vm *vm, size_t pages)
+{
+	return take_pages(vm, pages, true);
 }
 
 void guest_pages_free(struct vm *vm, uint64_t ipa, size_t pages)
@@ -295,7 +301,12 @@ static uint64_t call(struct vm *vm, struct msg_arg *arg)
 	/* A VM being destroyed starts no call. */
 	if (vm->stopping)
 		return SMC_RET_ENOTAVAIL;
-	page = guest_pages_alloc(vm, 1);
+	/*
+	 * Not zeroed: Linux's driver clears only the argument's own bytes
+	 * of its argument page (its header and params), and those are all
+	 * written here. The rest holds what the page held before.
+	 */
+	page = take_pages(vm, 1, false);
 	if (!page)
 		return SMC_RET_ENOMEM;
 	hyp_vm_write(vm, ipa_init(page), arg, used);
