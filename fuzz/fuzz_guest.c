@@ -14,7 +14,12 @@
  *   kind 4  ARG        u8 slot, u16 page, 8 u32 header, u8 params (32
  *                      bytes each): a message argument in guest RAM
  *   kind 5  CLIENT     u8 slot, u8 TA, u8 command, u32 value: a GP
- *                      client call through the driver (RPCs answered)
+ *                      client call through the driver (RPCs answered),
+ *                      in the slot's session to that TA, opened first
+ *                      if there is none; bit 7 of the TA byte closes the
+ *                      session after the call, else it stays open for
+ *                      the slot's next CLIENT call to that TA (a VM
+ *                      destroyed takes its sessions with it)
  *   kind 6  CALL       u8 slot, u16 page: CALL_WITH_ARG on that page
  *   kind 7  RESUME     u8 slot, u8 thread, a1, a2, a4, a5 as u32
  *   0xf8..0xff FAIL    u8 sites, u8 countdown: an allocation of the core
@@ -46,6 +51,17 @@
 
 static struct vm *vms[FUZZ_VMS];
 
+#define FUZZ_TAS	6
+#define CLIENT_CLOSE	0x80u	/* in CLIENT's TA byte */
+
+/* The client side of each slot's VM: one context, a session per TA. */
+static struct client {
+	bool ready;		/* ctx initialized */
+	TEEC_Context ctx;
+	TEEC_Session s[FUZZ_TAS];
+	bool open[FUZZ_TAS];
+} clients[FUZZ_VMS];
+
 static const uint32_t guest_ids[] = {
 	0xbf00ff00u, 0xbf00ff01u, 0xbf00ff03u, 0xb2000000u, 0xb2000001u,
 	0x32000003u, 0x32000004u, 0xb2000007u, 0xb2000009u, 0xb200000au,
@@ -63,6 +79,7 @@ static const struct {
 	{ TA_STRESS_UUID, "stress" },
 	{ PTA_GUEST_UUID, "guest.pta" },
 };
+_Static_assert(sizeof(tas) / sizeof(tas[0]) == FUZZ_TAS, "FUZZ_TAS");
 
 static unsigned int slot_at(struct fuzz_input *in)
 {
@@ -112,6 +129,8 @@ static void destroy(uint8_t slot)
 		return;
 	hyp_vm_destroy(vm);
 	vms[slot % FUZZ_VMS] = NULL;
+	/* Its sessions went with it, as a guest OS's do when it dies. */
+	memset(&clients[slot % FUZZ_VMS], 0, sizeof(clients[0]));
 }
 
 static void memory(struct fuzz_input *in)
@@ -179,14 +198,14 @@ static void client(struct fuzz_input *in)
 {
 	unsigned int slot = slot_at(in);
 	struct vm *vm = vms[slot];
-	unsigned int ta = fuzz_u8(in) % (sizeof(tas) / sizeof(tas[0]));
+	uint8_t ta_byte = fuzz_u8(in);
+	unsigned int ta = ta_byte % FUZZ_TAS;
+	bool close = ta_byte & CLIENT_CLOSE;
 	uint32_t cmd = fuzz_u8(in) % 12;
 	uint32_t value = fuzz_u32(in);
-	TEEC_Result open_res = 0;
+	struct client *c = &clients[slot];
 	TEEC_Result res = 0;
 	uint32_t origin = 0;
-	TEEC_Context ctx;
-	TEEC_Session s;
 	TEEC_Operation op;
 	char buf[32] = "fuzz";
 
@@ -195,34 +214,42 @@ static void client(struct fuzz_input *in)
 		return;
 	}
 	fuzz_trace_op(in, "CLIENT slot %u (client %u) TA %s command %u "
-		      "value 0x%x", slot, vm->client_id, tas[ta].name, cmd,
-		      value);
+		      "value 0x%x%s", slot, vm->client_id, tas[ta].name, cmd,
+		      value, close ? ", then close" : "");
 	guest_select(vm);
-	res = TEEC_InitializeContext(NULL, &ctx);
-	if (res) {
-		fuzz_trace_result(in, "InitializeContext 0x%x", res);
-		return;
+	if (!c->ready) {
+		res = TEEC_InitializeContext(NULL, &c->ctx);
+		if (res) {
+			fuzz_trace_result(in, "InitializeContext 0x%x", res);
+			return;
+		}
+		c->ready = true;
 	}
-	open_res = TEEC_OpenSession(&ctx, &s, &tas[ta].uuid, TEEC_LOGIN_PUBLIC,
-				    NULL, NULL, &origin);
-	if (!open_res) {
-		memset(&op, 0, sizeof(op));
-		/* A memref and a value: what most built-in commands take. */
-		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT,
-						 TEEC_VALUE_INOUT, TEEC_NONE,
-						 TEEC_NONE);
-		op.params[0].tmpref.buffer = buf;
-		op.params[0].tmpref.size = 4 + value % 16;
-		op.params[1].value.a = value;
-		res = TEEC_InvokeCommand(&s, cmd, &op, &origin);
-		TEEC_CloseSession(&s);
-		fuzz_trace_result(in, "OpenSession 0x0, InvokeCommand 0x%x "
-				  "origin %u", res, origin);
-	} else {
-		fuzz_trace_result(in, "OpenSession 0x%x origin %u", open_res,
-				  origin);
+	if (!c->open[ta]) {
+		res = TEEC_OpenSession(&c->ctx, &c->s[ta], &tas[ta].uuid,
+				       TEEC_LOGIN_PUBLIC, NULL, NULL, &origin);
+		if (res) {
+			fuzz_trace_result(in, "OpenSession 0x%x origin %u", res,
+					  origin);
+			return;
+		}
+		c->open[ta] = true;
 	}
-	TEEC_FinalizeContext(&ctx);
+	memset(&op, 0, sizeof(op));
+	/* A memref and a value: what most built-in commands take. */
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT,
+					 TEEC_VALUE_INOUT, TEEC_NONE, TEEC_NONE);
+	op.params[0].tmpref.buffer = buf;
+	op.params[0].tmpref.size = 4 + value % 16;
+	op.params[1].value.a = value;
+	res = TEEC_InvokeCommand(&c->s[ta], cmd, &op, &origin);
+	/* A dead TA's session is good for nothing but closing. */
+	if (close || res == TEEC_ERROR_TARGET_DEAD) {
+		TEEC_CloseSession(&c->s[ta]);
+		c->open[ta] = false;
+	}
+	fuzz_trace_result(in, "InvokeCommand 0x%x origin %u%s", res, origin,
+			  c->open[ta] ? ", session kept" : ", session closed");
 }
 
 unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
@@ -234,6 +261,7 @@ unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
 	fuzz_setup_begin();
 	fuzz_reset_with_hyp();
 	memset(vms, 0, sizeof(vms));
+	memset(clients, 0, sizeof(clients));
 	fuzz_canary_start(&canary);
 	fuzz_setup_end();
 	while (fuzz_next_op(&in, MAX_OPS)) {
