@@ -476,6 +476,71 @@ static void test_window_keys_follow_the_ring(void **state)
 	restart_with(SHIM_VIOLATION_ABORT);
 }
 
+/*
+ * Fuzz inputs: each makes a guest in every share, replaces some of them
+ * (the ring turns, keys move between shares), and ends with a reset. A
+ * guest that lives to the end leaves its window a key; after the reset
+ * its share's first guest takes that window back rather than the share's
+ * lowest one, which another share may have taken the key of: the first
+ * guests of an input key no window (given at least a key a share).
+ */
+static void test_reset_gives_keyed_windows_first(void **state)
+{
+	enum { GUESTS = 4, INPUTS = 24, CHURN = 6 };
+	struct nexsim_config cfg;
+	struct shim_stats st0;
+	struct shim_stats st;
+	uint32_t id[GUESTS] = { 0 };
+	uint32_t next = 1;
+	uint32_t rnd = 12345;
+	uint64_t churn_keyings = 0;
+	bool keyed = false;	/* windows have keys, at least one a share */
+	char err[128];
+	int input = 0;
+	int k = 0;
+	uint32_t n = 0;
+
+	(void)state;
+	harness_stop();
+	harness_config(&cfg, "default");
+	cfg.platform.guest_count = GUESTS;
+	harness_start(&cfg);
+	keyed = shim_guard_in_use() == SHIM_GUARD_PKEYS &&
+		shim_window_keys() >= GUESTS;
+	for (input = 0; input < INPUTS; input++) {
+		shim_get_stats(&st0);
+		for (n = 0; n < GUESTS; n++) {
+			id[n] = next++;
+			assert_int_equal(sim_vm_created(id[n]), OK);
+			assert_int_equal(core_find_guest_slot((uint16_t)id[n]),
+					 (int32_t)n);
+			assert_int_equal(virt_set_guest(id[n]), TEE_SUCCESS);
+			virt_unset_guest();
+		}
+		shim_get_stats(&st);
+		/* (The first input's guests key windows never used yet.) */
+		if (keyed && input)
+			assert_int_equal(st.window_keyings, st0.window_keyings);
+		for (k = 0; k < CHURN; k++) {
+			rnd = rnd * 1103515245u + 12345u;
+			n = (rnd >> 16) % GUESTS;
+			assert_int_equal(sim_vm_destroyed(id[n]), OK);
+			id[n] = next++;
+			assert_int_equal(sim_vm_created(id[n]), OK);
+			assert_int_equal(virt_set_guest(id[n]), TEE_SUCCESS);
+			virt_unset_guest();
+		}
+		shim_get_stats(&st0);
+		churn_keyings += st0.window_keyings - st.window_keyings;
+		assert_int_equal(sim_machine_reset(&harness_machine, err,
+						   sizeof(err)), 0);
+	}
+	/* The replacements did move keys: the case above is not idle. */
+	if (keyed)
+		assert_true(churn_keyings > 0);
+	restart_with(SHIM_VIOLATION_ABORT);
+}
+
 static void test_end_call_mode_ends_only_the_faulting_call(void **state)
 {
 	struct shim_stats st;
@@ -1649,6 +1714,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_stale_pointer_faults_for_the_shares_next_guests),
 		cmocka_unit_test(test_stale_pointer_stays_unreachable_as_keys_move),
 		cmocka_unit_test(test_window_keys_follow_the_ring),
+		cmocka_unit_test(test_reset_gives_keyed_windows_first),
 		cmocka_unit_test(test_nonsecure_pages_reach_only_their_guest),
 		cmocka_unit_test(test_nonsecure_reads_copy_without_mapping),
 		cmocka_unit_test(test_nonsecure_read_view_stays_closed),

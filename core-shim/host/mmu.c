@@ -1439,16 +1439,21 @@ void mmu_machine_reset(void)
 	/*
 	 * No pointer of the secure world outlives a power-on, so the rings
 	 * of windows start over: a share's guests take the windows it had
-	 * before in the order of their addresses, as if retired in that
-	 * order, and only then new ones (take_window()). The first guests of
-	 * each input get the same windows, whatever ran before, with no
-	 * system call, and a window used after every reset keeps its key
-	 * (of the retired windows, pick_key() takes the last one's key).
+	 * before, as if retired in this order, and only then new ones
+	 * (take_window()): first those still carrying a key, then the
+	 * others, each by address. The first guests of each input get
+	 * windows with no system call, keyed if their share has a keyed one
+	 * (a guest that lived to the end of the last input left its share
+	 * one): taking the share's lowest window instead would key it anew
+	 * whenever another share's guest had taken its key meanwhile. Of
+	 * the retired windows, pick_key() takes the key of the last one.
 	 */
 	for (n = 0; n < mmu.win_count; n++)
 		if (mmu.wins[n].state == WIN_RETIRED)
-			mmu.wins[n].retired_at = n + 1;
-	mmu.retires = mmu.win_count;
+			mmu.wins[n].retired_at =
+				n + 1 + (mmu.wins[n].key_slot >= 0 ?
+					 0 : mmu.win_count);
+	mmu.retires = 2 * mmu.win_count;
 	mmu.reset_mark = mmu.retires;
 	mmu.bank_owner = NULL;
 	apply_default();
