@@ -391,7 +391,8 @@ static void *window_of_new_guest(uint32_t id)
 /*
  * Within a run, a share's guests go round its windows (a stale pointer of
  * a dead guest faults); after a reset the rings start over, so the same
- * guests get the same windows whatever ran before.
+ * guests get the same windows. (These guests never run, so no window has
+ * a key: by address. Keyed windows come first: test_isolation.c.)
  */
 static void test_reset_starts_the_window_rings_over(void **state)
 {
