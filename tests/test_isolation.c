@@ -1281,6 +1281,112 @@ static void test_leaked_mappings_past_the_limits_are_unmapped(void **state)
 }
 
 /*
+ * Kept mappings hold at most KEPT_RUNS_MAX runs of pages in all (nsmap.c,
+ * where the number is): past it, a released mapping is unmapped, not
+ * kept, and mapping its pages again makes a new one. One that held a map
+ * key gives the key back closed: its guest's PKRU no longer opens it, so
+ * when the key goes to another guest's mapping, the first guest cannot
+ * reach that mapping.
+ */
+static void test_a_mapping_released_past_the_kept_limit_closes_its_key(
+	void **state)
+{
+	enum {
+		KEPT_RUNS_MAX = 8192,
+		RUNS = 8,		/* CACHE_MAX_RUNS: still kept */
+		PER_GUEST = 8,		/* CACHE_PER_GUEST */
+		FILLERS = KEPT_RUNS_MAX / (RUNS * PER_GUEST),
+		FIRST_FILLER = 3,
+	};
+	struct nexsim_config cfg;
+	struct shim_violation v;
+	struct shim_stats st0;
+	struct shim_stats st;
+	struct poke pk = { 0 };
+	paddr_t own = pa_init(nsec_page(200));
+	paddr_t other = pa_init(nsec_page(202));
+	paddr_t run[RUNS];
+	uint8_t *va = NULL;
+	uint8_t *va_other = NULL;
+	uint8_t *again = NULL;
+	uint8_t *m = NULL;
+	uint32_t g = 0;
+	uint32_t k = 0;
+	uint32_t r = 0;
+
+	(void)state;
+	harness_stop();
+	harness_config(&cfg, "default");
+	cfg.platform.guest_count = FIRST_FILLER + FILLERS;
+	cfg.platform.tzdram_size = 256u << 20;	/* a TA RAM share each */
+	nexsim_config_place_nsec_ddr(&cfg);
+	harness_start(&cfg);
+
+	/* Guest 1 maps a page, and keeps it live: a map key stays with it. */
+	assert_int_equal(sim_vm_created(1), OK);
+	assert_int_equal(sim_vm_created(2), OK);
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	va = arch_nsec_map(&own, 1, true);
+	assert_non_null(va);
+	virt_unset_guest();
+
+	/* Other guests fill the kept runs up to the limit, exactly. */
+	for (g = 0; g < FILLERS; g++) {
+		uint32_t id = FIRST_FILLER + g;
+
+		assert_int_equal(sim_vm_created(id), OK);
+		assert_int_equal(virt_set_guest(id), TEE_SUCCESS);
+		for (k = 0; k < PER_GUEST; k++) {
+			/* Pages apart: a run each. */
+			for (r = 0; r < RUNS; r++)
+				run[r] = pa_init(nsec_page(
+					1000 + 2 * ((g * PER_GUEST + k) *
+						    RUNS + r)));
+			m = arch_nsec_map(run, RUNS, false);
+			assert_non_null(m);
+			arch_nsec_unmap(m, false);
+		}
+		virt_unset_guest();
+	}
+
+	/* Released now, guest 1's mapping is one run too many. */
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	arch_nsec_unmap(va, true);
+	virt_unset_guest();
+	pk.ptr = va;
+	assert_true(shim_try(poke, &pk, &v));
+	assert_int_equal(v.owner, SHIM_OWNER_NSEC_UNMAPPED);
+
+	/* Its key, free again, goes to guest 2's next mapping... */
+	assert_int_equal(virt_set_guest(2), TEE_SUCCESS);
+	va_other = arch_nsec_map(&other, 1, true);
+	assert_non_null(va_other);
+	va_other[5] = 0x42;
+	virt_unset_guest();
+	/* ...which guest 1 cannot reach. */
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	pk.ptr = va_other + 5;
+	assert_true(shim_try(poke, &pk, &v));
+	assert_int_equal(v.owner, SHIM_OWNER_NSEC);
+	assert_int_equal(v.owner_guest, 2);
+	/* Not kept: mapping the page again makes a new mapping. */
+	shim_get_stats(&st0);
+	again = arch_nsec_map(&own, 1, true);
+	shim_get_stats(&st);
+	assert_non_null(again);
+	assert_ptr_not_equal(again, va);
+	assert_int_equal(st.ns_maps - st0.ns_maps, 1);
+	arch_nsec_unmap(again, true);
+	virt_unset_guest();
+	assert_int_equal(virt_set_guest(2), TEE_SUCCESS);
+	arch_nsec_unmap(va_other, true);
+	virt_unset_guest();
+	for (g = 1; g < FIRST_FILLER + FILLERS; g++)
+		assert_int_equal(sim_vm_destroyed(g), OK);
+	restart_with(SHIM_VIOLATION_ABORT);
+}
+
+/*
  * A guest mapping pages it has no released mapping of takes a dead
  * guest's before a live guest's (which that guest would want back), and a
  * guest with a released mapping of its own takes that one.
@@ -1727,6 +1833,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(
 			test_a_dead_guests_live_pages_pass_to_the_next_to_map_them),
 		cmocka_unit_test(test_leaked_mappings_past_the_limits_are_unmapped),
+		cmocka_unit_test(
+			test_a_mapping_released_past_the_kept_limit_closes_its_key),
 		cmocka_unit_test(
 			test_a_dead_guests_mapping_is_taken_before_a_live_ones),
 		cmocka_unit_test(test_reused_arg_pages_stay_strict_round_robin),
