@@ -47,11 +47,12 @@ static void open_session(struct fuzz_canary *c, TEEC_Session *s,
 			  name, (unsigned int)res, (unsigned int)origin);
 }
 
-void fuzz_canary_start(struct fuzz_canary *c)
+void fuzz_canary_start(struct fuzz_canary *c, bool interleaved)
 {
 	char err[128] = "";
 
 	memset(c, 0, sizeof(*c));
+	c->interleaved = interleaved;
 	if (!fuzz_canary_wanted())
 		return;
 	fuzz_coverage_pause();
@@ -64,11 +65,21 @@ void fuzz_canary_start(struct fuzz_canary *c)
 	if (TEEC_InitializeContext(NULL, &c->ctx))
 		fuzz_fail("canary: no context");
 	open_session(c, &c->hello, &hello_uuid, "hello world");
+	/*
+	 * Interleaved (fuzz_sched), its steps always reach a COUNT, and an
+	 * open among them would take scheduling choices from the input's:
+	 * the storage session opens now, with the other.
+	 */
+	if (interleaved) {
+		open_session(c, &c->storage, &storage_uuid, "storage");
+		c->storage_open = true;
+	}
 	c->vm->in_call--;
 	fuzz_coverage_resume();
 	c->value = 1000;
-	sim_trace("input canary: client %u, hello world session open",
-		  (unsigned int)c->vm->client_id);
+	sim_trace("input canary: client %u, %s open",
+		  (unsigned int)c->vm->client_id,
+		  c->storage_open ? "sessions" : "hello world session");
 }
 
 static void step_hello(struct fuzz_canary *c)
@@ -99,9 +110,9 @@ static void step_count(struct fuzz_canary *c)
 	TEEC_Result res = 0;
 
 	/*
-	 * The storage session opens at the first count: most inputs end
-	 * before it (one every 4 * CANARY_EVERY operations of fuzz_guest),
-	 * and would pay its OPEN_SESSION for nothing.
+	 * Between operations (fuzz_guest), the storage session opens at the
+	 * first count: most inputs end before it (one every 4 * CANARY_EVERY
+	 * operations), and would pay its OPEN_SESSION for nothing.
 	 */
 	if (!c->storage_open) {
 		open_session(c, &c->storage, &storage_uuid, "storage");

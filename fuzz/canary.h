@@ -42,10 +42,12 @@ struct fuzz_canary {
 bool fuzz_canary_wanted(void);
 
 /*
- * Make the canary's VM and open its hello world session (the hypervisor
- * is up); the storage session opens at the first COUNT.
+ * Make the canary's VM and open its sessions (the hypervisor is up). Its
+ * steps run between the input's operations, or @interleaved with them as
+ * a vCPU of its own (fuzz_sched). Between operations the storage session
+ * opens at the first COUNT instead.
  */
-void fuzz_canary_start(struct fuzz_canary *c);
+void fuzz_canary_start(struct fuzz_canary *c, bool interleaved);
 /* One call, checked: INC_VALUE three times, then COUNT, in turn. */
 void fuzz_canary_step(struct fuzz_canary *c);
 /* Destroy its VM, sessions open, as a VM that dies leaves them. */

@@ -19,7 +19,8 @@
  *                      if there is none; bit 7 of the TA byte closes the
  *                      session after the call, else it stays open for
  *                      the slot's next CLIENT call to that TA (a VM
- *                      destroyed takes its sessions with it)
+ *                      destroyed takes its sessions with it). The TA is
+ *                      the whole byte modulo 6, bit 7 included.
  *   kind 6  CALL       u8 slot, u16 page: CALL_WITH_ARG on that page
  *   kind 7  RESUME     u8 slot, u8 thread, a1, a2, a4, a5 as u32
  *   0xf8..0xff FAIL    u8 sites, u8 countdown: an allocation of the core
@@ -262,7 +263,7 @@ unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
 	fuzz_reset_with_hyp();
 	memset(vms, 0, sizeof(vms));
 	memset(clients, 0, sizeof(clients));
-	fuzz_canary_start(&canary);
+	fuzz_canary_start(&canary, false);
 	fuzz_setup_end();
 	while (fuzz_next_op(&in, MAX_OPS)) {
 		uint64_t regs[8] = { 0 };

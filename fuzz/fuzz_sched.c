@@ -295,8 +295,7 @@ unsigned int fuzz_sched_run(const uint8_t *data, size_t size)
 	sp.choose = choose;
 	sp.choose_arg = &in;
 
-	fuzz_canary_start(&canary);
-	canary.interleaved = true;
+	fuzz_canary_start(&canary, true);
 	for (vm = 0; vm < 1u + (flags >> 1 & 3) % SCHED_VMS; vm++) {
 		vms[vm] = hyp_vm_create(VM_RAM, err, sizeof(err));
 		if (!vms[vm] || guest_drv_probe(vms[vm], err, sizeof(err)))

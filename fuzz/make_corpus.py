@@ -120,6 +120,14 @@ GUEST_SEEDS = {
     bytes([6, 0]) + struct.pack("<H", 3) + bytes([7, 0, 1]) +
     struct.pack("<4I", 0, 0, 0, 0),
     "panic": bytes([0]) + g_client(0, 3, 1) + g_client(0, 4, 0, 1 << 20),
+    # Sessions kept from call to call, closed by bit 7 of the TA byte
+    # (0x84: hello_world, 132 % 6 = 0) or by a panic, gone with their VM.
+    "client_sessions": bytes([0]) + g_client(0, 0, 0) + g_client(0, 0, 0) +
+    g_client(0, 0x84, 0) + g_client(0, 0, 0) + g_client(0, 3, 1) +
+    g_client(0, 3, 0) + bytes([1, 0, 0]) + g_client(0, 0, 0),
+    # 64 operations (CREATE, three made, the rest skipped): the canary's
+    # calls after every 8th and at the end, two of them storage counts.
+    "canary_counts": bytes(64),
 }
 
 

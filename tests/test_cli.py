@@ -310,6 +310,46 @@ def test_replay():
           "input canary: " in out and "every one as expected" in out and
           out.splitlines()[-1].startswith("fuzz_guest: 7 operations"),
           out[-3000:])
+    code, out, err = run("replay", "--trace",
+                         corpus + "fuzz_guest/client_sessions")
+    lines = out.splitlines()
+
+    def span(op):
+        """The timeline lines of fuzz_guest operation #op."""
+        first = next(i for i, l in enumerate(lines)
+                     if ("input #%d @" % op) in l)
+        last = next(i for i, l in enumerate(lines)
+                    if ("input #%d ->" % op) in l)
+        return lines[first:last + 1]
+
+    def calls(op, cmd):
+        return sum("med   client 2: " + cmd in l for l in span(op))
+
+    check("fuzz_guest CLIENT calls keep their session until the input "
+          "closes it, a panic ends it, or its VM goes",
+          code == 0 and
+          [calls(op, "OPEN_SESSION") for op in (1, 2, 3, 4, 5, 6, 9)] ==
+          [1, 0, 0, 1, 1, 1, 1] and
+          [calls(op, "CLOSE_SESSION") for op in (1, 2, 3, 4, 5, 6, 9)] ==
+          [0, 0, 1, 0, 1, 0, 0] and
+          span(2)[-1].endswith("InvokeCommand 0xffff0006 origin 4, "
+                               "session kept") and
+          span(5)[-1].endswith("InvokeCommand 0xffff3024 origin 3, "
+                               "session closed") and
+          span(9)[-1].endswith("InvokeCommand 0xffff0006 origin 4, "
+                               "session kept"),
+          out[-4000:] + err)
+    # client_sessions (out) is too short for a count; canary_counts has 2.
+    code2, out2, err2 = run("replay", "--trace",
+                            corpus + "fuzz_guest/canary_counts")
+    check("fuzz_guest's canary opens its storage session at its first "
+          "count, once, and closes none",
+          code == 0 and code2 == 0 and
+          out.count("med   client 1: OPEN_SESSION") == 1 and
+          out2.count("med   client 1: OPEN_SESSION") == 2 and
+          out2.count("med   client 1: CLOSE_SESSION") == 0 and
+          "input canary: 9 calls, every one as expected" in out2,
+          out2[-3000:] + err2)
     with open(corpus + "fuzz_guest/hello", "rb") as f:
         hello = f.read()
     with tempfile.TemporaryDirectory() as tmp:
