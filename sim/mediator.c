@@ -95,6 +95,18 @@ static uint64_t fast_call(struct vm *vm, uint64_t regs[8])
 }
 
 /*
+ * The guest's page list page at @ipa, through hyp_ipa_to_pa(): its range
+ * check on an address the guest chose stays in the fuzzers' view
+ * (hyp_ipa_ptr() is not instrumented, fuzz/coverage-ignore.txt).
+ */
+static const uint64_t *list_page(const struct vm *vm, uint64_t ipa)
+{
+	uint64_t pa = 0;
+
+	return hyp_ipa_to_pa(vm, ipa_init(ipa), &pa) ? hyp_pa_ptr(pa) : NULL;
+}
+
+/*
  * Translate the guest's page list at @buf_ptr (IPA of the first list page
  * | data offset) for @size bytes: pin every data page, write a list of PAs
  * into new hypervisor pages. Returns a TEE_Result-style error (0 on
@@ -129,10 +141,10 @@ static uint32_t translate_noncontig(struct vm *vm, struct call *c, size_t slot,
 
 		if (n && n % LIST_ENTRIES == 0) {
 			/* The last entry of a list page links the next one. */
-			list = hyp_ipa_ptr(vm, ipa_init(list_ipa));
+			list = list_page(vm, list_ipa);
 			list_ipa = list ? list[LIST_ENTRIES] : 1;
 		}
-		list = list_ipa % PAGE ? NULL : hyp_ipa_ptr(vm, ipa_init(list_ipa));
+		list = list_ipa % PAGE ? NULL : list_page(vm, list_ipa);
 		if (!list)
 			goto bad;
 		entry = list[n % LIST_ENTRIES];
