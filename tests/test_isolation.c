@@ -1459,7 +1459,7 @@ static void assert_all_unreachable(uint8_t *const *va, size_t count,
  */
 static void test_reused_arg_pages_stay_strict_round_robin(void **state)
 {
-	enum { GUESTS = 6, ROUNDS = 4 };
+	enum { GUESTS = 8, ROUNDS = 4 };
 	struct nexsim_config cfg;
 	struct shim_stats st;
 	uint8_t *va[GUESTS] = { 0 };

@@ -15,9 +15,10 @@
  *  - pkeys: every guarded range carries a memory protection key and a
  *    switch is one WRPKRU, no system call. The bank has one key; the
  *    private ranges of the most recently active guests hold one of the
- *    remaining keys each (LRU), all others sit on a "parked" key that is
- *    never enabled. A guest without a key takes the least recently used
- *    one: two pkey_mprotect() calls.
+ *    remaining keys each (LRU), all others are parked: PROT_NONE, with
+ *    no key (a key of their own would take one from the map keys for
+ *    the same system call). A guest without a key takes the least
+ *    recently used one: two pkey_mprotect() calls.
  *  - mprotect: the active ranges are PROT_READ|PROT_WRITE, all others
  *    PROT_NONE; every switch changes page protections.
  *
@@ -72,7 +73,7 @@ enum window_state {
 /*
  * A window stays mapped over the private range it was last given (@off):
  * the next guest of that range reuses it with no system call. Retired, it
- * is closed (parked key, or PROT_NONE) so a stale pointer still faults.
+ * is closed (parked: PROT_NONE) so a stale pointer still faults.
  */
 struct window {
 	uintptr_t va;
@@ -128,7 +129,6 @@ static struct {
 	/* pkeys backend */
 	int key_bank;
 	int key_phys;
-	int key_parked;
 	int key_map[NS_MAP_KEYS];	/* map keys (see nsmap.c) */
 	size_t map_key_count;
 	int lru_keys[MAX_PKEYS];
@@ -271,7 +271,6 @@ static void free_keys(void)
 	mmu.lru_key_count = 0;
 	free_key(&mmu.key_bank);
 	free_key(&mmu.key_phys);
-	free_key(&mmu.key_parked);
 	for (n = 0; n < mmu.map_key_count; n++)
 		free_key(&mmu.key_map[n]);
 	mmu.map_key_count = 0;
@@ -305,15 +304,13 @@ static int init_pkeys(char *err, size_t err_size)
 
 	mmu.key_bank = pkey_alloc(0, 0);
 	mmu.key_phys = pkey_alloc(0, 0);
-	mmu.key_parked = pkey_alloc(0, 0);
-	if (mmu.key_bank < 0 || mmu.key_phys < 0 || mmu.key_parked < 0) {
+	if (mmu.key_bank < 0 || mmu.key_phys < 0) {
 		snprintf(err, err_size, "cannot allocate protection keys: %s",
 			 strerror(errno));
 		goto err;
 	}
 	mmu.pkru_ours = pkey_deny_bits(mmu.key_bank) |
-			pkey_deny_bits(mmu.key_phys) |
-			pkey_deny_bits(mmu.key_parked);
+			pkey_deny_bits(mmu.key_phys);
 	while (mmu.lru_key_count < MAX_PKEYS &&
 	       (key = pkey_alloc(0, 0)) >= 0) {
 		mmu.lru_keys[mmu.lru_key_count++] = key;
@@ -355,6 +352,14 @@ static void set_prot(void *va, size_t size, int prot)
 	shim_stats_counters.prot_changes++;
 	if (mprotect(va, size, prot))
 		mmu_fatal("mprotect(%p, %#zx, %d)", va, size, prot);
+}
+
+/* pkeys: park a range, out of every PKRU's reach (set_key() takes it back). */
+static void park_range(void *va, size_t size)
+{
+	shim_stats_counters.prot_changes++;
+	if (pkey_mprotect(va, size, PROT_NONE, 0))
+		mmu_fatal("pkey_mprotect(%p, %#zx, PROT_NONE)", va, size);
 }
 
 /* ---- physical memory ---- */
@@ -680,13 +685,12 @@ static void retire_window(struct window *w, bool open)
 /* Map @w over the private range at @off (closed), unless it already is. */
 static int map_window(struct window *w, off_t off)
 {
-	int prot = mmu.guard == SHIM_GUARD_PKEYS ? PROT_READ | PROT_WRITE :
-						    PROT_NONE;
 	void *va = (void *)w->va;
 
 	if (w->off == off)
 		return 0;
-	if (mmap(va, mmu.win_size, prot, MAP_SHARED | MAP_FIXED,
+	/* Closed either way: with pkeys, parked (ensure_key() opens it). */
+	if (mmap(va, mmu.win_size, PROT_NONE, MAP_SHARED | MAP_FIXED,
 		 mmu.secure->fd, off) != va) {
 		/* Whatever was there is gone: leave the range reserved. */
 		if (mmap(va, mmu.win_size, PROT_NONE,
@@ -707,14 +711,18 @@ static int map_window(struct window *w, off_t off)
 		mmu.key_window[w->key_slot] = NULL;
 		w->key_slot = -1;
 	}
-	if (mmu.guard == SHIM_GUARD_PKEYS)
-		set_key(va, mmu.win_size, mmu.key_parked);
 	return 0;
 }
 
 static void key_range(void *va, size_t size, void *key)
 {
 	set_key(va, size, *(int *)key);
+}
+
+static void park_each(void *va, size_t size, void *arg)
+{
+	(void)arg;
+	park_range(va, size);
 }
 
 static void prot_range(void *va, size_t size, void *prot)
@@ -732,10 +740,10 @@ static void set_prtn_open(struct arch_prtn *p, bool open)
 	mmu.open_prtn = open ? p : NULL;
 }
 
-/* Put @w back on the parked key. */
+/* Park @w: its key goes to another window. */
 static void park_window(struct window *w)
 {
-	set_key((void *)w->va, mmu.win_size, mmu.key_parked);
+	park_range((void *)w->va, mmu.win_size);
 	mmu.key_window[w->key_slot] = NULL;
 	w->key_slot = -1;
 }
@@ -775,7 +783,7 @@ static size_t pick_key(void)
 			slot = n;
 		}
 	}
-	nsmap_for_each(victim, key_range, &mmu.key_parked);
+	nsmap_for_each(victim, park_each, NULL);
 	victim->key_slot = -1;
 	mmu.key_owner[slot] = NULL;
 	shim_stats_counters.key_evictions++;
@@ -1215,9 +1223,11 @@ void mmu_guard_nsec(void *va, size_t size, struct arch_prtn *owner)
 {
 	if (mmu.guard == SHIM_GUARD_PKEYS) {
 		shim_stats_counters.ns_prot_changes++;
-		set_key(va, size, owner->key_slot >= 0 ?
-				  mmu.lru_keys[owner->key_slot] :
-				  mmu.key_parked);
+		/* Without a key, parked until its owner gets one (ensure_key). */
+		if (owner->key_slot >= 0)
+			set_key(va, size, mmu.lru_keys[owner->key_slot]);
+		else
+			park_range(va, size);
 	} else if (mmu.open_prtn != owner) {
 		shim_stats_counters.ns_prot_changes++;
 		set_prot(va, size, PROT_NONE);
@@ -1258,7 +1268,7 @@ void mmu_park_nsec(void *va, size_t size)
 {
 	shim_stats_counters.ns_prot_changes++;
 	if (mmu.guard == SHIM_GUARD_PKEYS)
-		set_key(va, size, mmu.key_parked);
+		park_range(va, size);
 	else
 		set_prot(va, size, PROT_NONE);
 }
@@ -1366,7 +1376,7 @@ int mmu_machine_init(const struct shim_machine_params *p, char *err,
 	size_t n = 0;
 
 	memset(&mmu, 0, sizeof(mmu));
-	mmu.key_bank = mmu.key_phys = mmu.key_parked = -1;
+	mmu.key_bank = mmu.key_phys = -1;
 	mmu.params = *p;
 	mmu.page_size = (size_t)sysconf(_SC_PAGESIZE);
 	mmu.secure = region_of(pa_addr(plat->tzdram_base), plat->tzdram_size,

@@ -17,7 +17,7 @@
  * per page and its undoing. A mapping is known again by its list of pages:
  *
  * - Strict (the default): a released one is parked — kept mapped, but
- *   reachable from no partition (the parked key, or PROT_NONE), so a stale
+ *   reachable from no partition (PROT_NONE), so a stale
  *   pointer still faults, reported as unmapped memory (as another guest's
  *   memory once that guest has taken the mapping over, below). The same guest
  *   mapping the same pages again un-parks it: one pkey_mprotect. With
@@ -410,8 +410,8 @@ static bool lend_key(struct nsmap *m)
 
 /*
  * Parked mapping @m of another guest, live or dead, becomes @owner's,
- * still parked: closed on its map key, or on the parked key (PROT_NONE),
- * it is out of every partition's reach.
+ * still parked: closed on its map key, or PROT_NONE, it is out of every
+ * partition's reach.
  */
 static void take_over(struct nsmap *m, struct arch_prtn *owner)
 {
@@ -737,8 +737,8 @@ void nsmap_for_each(struct arch_prtn *owner,
 	struct nsmap *m = NULL;
 
 	/*
-	 * Parked ones stay on the parked key / PROT_NONE whoever runs, and
-	 * ones with a map key on that key.
+	 * Parked ones stay PROT_NONE whoever runs, and ones with a map key
+	 * on that key.
 	 */
 	for (m = *mmu_prtn_nsmaps(owner); m; m = m->owner_next) {
 		if (m->state != NSMAP_PARKED && m->key < 0) {

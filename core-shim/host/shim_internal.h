@@ -83,7 +83,7 @@ void mmu_mapkey_tag(unsigned int slot, void *va, size_t size);
 /* A mapping of @owner on map key @slot went live / was released. */
 void mmu_mapkey_open(struct arch_prtn *owner, unsigned int slot);
 void mmu_mapkey_close(struct arch_prtn *owner, unsigned int slot);
-/* Park a released mapping: reachable from no partition (parked key / PROT_NONE). */
+/* Park a released mapping: reachable from no partition (PROT_NONE). */
 void mmu_park_nsec(void *va, size_t size);
 /* Give a parked mapping back to @owner (as mmu_guard_nsec, opening if active). */
 void mmu_unpark_nsec(void *va, size_t size, struct arch_prtn *owner);
