@@ -380,6 +380,25 @@ static void restart_with(enum shim_on_violation mode)
 	harness_start(&cfg);
 }
 
+/* A machine of @count guest slots, otherwise the default. */
+static void restart_with_guests(uint32_t count)
+{
+	struct nexsim_config cfg;
+
+	harness_stop();
+	harness_config(&cfg, "default");
+	cfg.platform.guest_count = count;
+	harness_start(&cfg);
+}
+
+/* Guest @id made and run once (its window opened, keyed with pkeys). */
+static void make_active_guest(uint32_t id)
+{
+	assert_int_equal(sim_vm_created(id), OK);
+	assert_int_equal(virt_set_guest(id), TEE_SUCCESS);
+	virt_unset_guest();
+}
+
 /*
  * A destroyed guest's window may keep its protection key while no one
  * holds it; once every key has gone round more guests than there are
@@ -388,17 +407,13 @@ static void restart_with(enum shim_on_violation mode)
 static void test_stale_pointer_stays_unreachable_as_keys_move(void **state)
 {
 	enum { GUESTS = 16 };
-	struct nexsim_config cfg;
 	struct shim_violation v;
 	struct shim_stats st;
 	struct poke pk = { 0 };
 	uint32_t g = 0;
 
 	(void)state;
-	harness_stop();
-	harness_config(&cfg, "default");
-	cfg.platform.guest_count = GUESTS;
-	harness_start(&cfg);
+	restart_with_guests(GUESTS);
 	assert_int_equal(sim_vm_created(1), OK);
 	harness_first_std_call(0, 1);
 	pk.ptr = guest_heap_ptr(1);
@@ -436,7 +451,6 @@ static void test_stale_pointer_stays_unreachable_as_keys_move(void **state)
 static void test_window_keys_follow_the_ring(void **state)
 {
 	enum { GUESTS = 4, WINDOWS = 4 * GUESTS, ROUNDS = 16 };
-	struct nexsim_config cfg;
 	struct shim_stats st0;
 	struct shim_stats st;
 	uint32_t id[GUESTS] = { 0 };
@@ -446,10 +460,7 @@ static void test_window_keys_follow_the_ring(void **state)
 	int round = 0;
 
 	(void)state;
-	harness_stop();
-	harness_config(&cfg, "default");
-	cfg.platform.guest_count = GUESTS;
-	harness_start(&cfg);
+	restart_with_guests(GUESTS);
 	keys = shim_window_keys();
 	for (round = 0; round < 2 * ROUNDS; round++) {
 		if (round == ROUNDS)
@@ -458,9 +469,7 @@ static void test_window_keys_follow_the_ring(void **state)
 			if (id[n])
 				assert_int_equal(sim_vm_destroyed(id[n]), OK);
 			id[n] = next++;
-			assert_int_equal(sim_vm_created(id[n]), OK);
-			assert_int_equal(virt_set_guest(id[n]), TEE_SUCCESS);
-			virt_unset_guest();
+			make_active_guest(id[n]);
 		}
 	}
 	shim_get_stats(&st);
@@ -487,7 +496,6 @@ static void test_window_keys_follow_the_ring(void **state)
 static void test_reset_gives_keyed_windows_first(void **state)
 {
 	enum { GUESTS = 4, INPUTS = 24, CHURN = 6 };
-	struct nexsim_config cfg;
 	struct shim_stats st0;
 	struct shim_stats st;
 	uint32_t id[GUESTS] = { 0 };
@@ -501,21 +509,16 @@ static void test_reset_gives_keyed_windows_first(void **state)
 	uint32_t n = 0;
 
 	(void)state;
-	harness_stop();
-	harness_config(&cfg, "default");
-	cfg.platform.guest_count = GUESTS;
-	harness_start(&cfg);
+	restart_with_guests(GUESTS);
 	keyed = shim_guard_in_use() == SHIM_GUARD_PKEYS &&
 		shim_window_keys() >= GUESTS;
 	for (input = 0; input < INPUTS; input++) {
 		shim_get_stats(&st0);
 		for (n = 0; n < GUESTS; n++) {
 			id[n] = next++;
-			assert_int_equal(sim_vm_created(id[n]), OK);
+			make_active_guest(id[n]);
 			assert_int_equal(core_find_guest_slot((uint16_t)id[n]),
 					 (int32_t)n);
-			assert_int_equal(virt_set_guest(id[n]), TEE_SUCCESS);
-			virt_unset_guest();
 		}
 		shim_get_stats(&st);
 		/* (The first input's guests key windows never used yet.) */
@@ -526,9 +529,7 @@ static void test_reset_gives_keyed_windows_first(void **state)
 			n = (rnd >> 16) % GUESTS;
 			assert_int_equal(sim_vm_destroyed(id[n]), OK);
 			id[n] = next++;
-			assert_int_equal(sim_vm_created(id[n]), OK);
-			assert_int_equal(virt_set_guest(id[n]), TEE_SUCCESS);
-			virt_unset_guest();
+			make_active_guest(id[n]);
 		}
 		shim_get_stats(&st0);
 		churn_keyings += st0.window_keyings - st.window_keyings;
@@ -1460,7 +1461,6 @@ static void assert_all_unreachable(uint8_t *const *va, size_t count,
 static void test_reused_arg_pages_stay_strict_round_robin(void **state)
 {
 	enum { GUESTS = 8, ROUNDS = 4 };
-	struct nexsim_config cfg;
 	struct shim_stats st;
 	uint8_t *va[GUESTS] = { 0 };
 	struct shim_violation v;
@@ -1470,10 +1470,7 @@ static void test_reused_arg_pages_stay_strict_round_robin(void **state)
 	int round = 0;
 
 	(void)state;
-	harness_stop();
-	harness_config(&cfg, "default");
-	cfg.platform.guest_count = GUESTS;
-	harness_start(&cfg);
+	restart_with_guests(GUESTS);
 	assert_true(shim_map_keys() < GUESTS);
 	for (g = 1; g <= GUESTS; g++)
 		assert_int_equal(sim_vm_created(g), OK);
