@@ -19,8 +19,15 @@
  *                      if there is none; bit 7 of the TA byte closes the
  *                      session after the call, else it stays open for
  *                      the slot's next CLIENT call to that TA (a VM
- *                      destroyed takes its sessions with it). The TA is
- *                      the whole byte modulo 6, bit 7 included.
+ *                      destroyed takes its sessions with it). Its
+ *                      params: a memref of 4 + value % 16 bytes and the
+ *                      value. With bit 7 of the command byte the memref
+ *                      is temporary (registered for the call alone),
+ *                      else it lies at offset (value >> 4) % 8 in the
+ *                      slot's registered shared memory, registered at
+ *                      its first such call and kept while its VM lives.
+ *                      The TA is the whole TA byte modulo 6, the
+ *                      command the whole command byte modulo 12.
  *   kind 6  CALL       u8 slot, u16 page: CALL_WITH_ARG on that page
  *   kind 7  RESUME     u8 slot, u8 thread, a1, a2, a4, a5 as u32
  *   0xf8..0xff FAIL    u8 sites, u8 countdown: an allocation of the core
@@ -54,13 +61,22 @@ static struct vm *vms[FUZZ_VMS];
 
 #define FUZZ_TAS	6
 #define CLIENT_CLOSE	0x80u	/* in CLIENT's TA byte */
+#define CLIENT_TEMP	0x80u	/* in CLIENT's command byte */
+#define CLIENT_SHM	32u	/* bytes of a slot's registered memory */
 
-/* The client side of each slot's VM: one context, a session per TA. */
+/*
+ * The client side of each slot's VM: one context, a session per TA, and
+ * shared memory registered once for the calls that take their memref
+ * from it.
+ */
 static struct client {
 	bool ready;		/* ctx initialized */
 	TEEC_Context ctx;
 	TEEC_Session s[FUZZ_TAS];
 	bool open[FUZZ_TAS];
+	bool registered;	/* shm registered */
+	TEEC_SharedMemory shm;
+	char shm_buf[CLIENT_SHM];
 } clients[FUZZ_VMS];
 
 static const uint32_t guest_ids[] = {
@@ -202,21 +218,32 @@ static void client(struct fuzz_input *in)
 	uint8_t ta_byte = fuzz_u8(in);
 	unsigned int ta = ta_byte % FUZZ_TAS;
 	bool close = ta_byte & CLIENT_CLOSE;
-	uint32_t cmd = fuzz_u8(in) % 12;
+	uint8_t cmd_byte = fuzz_u8(in);
+	uint32_t cmd = cmd_byte % 12;
+	bool temp = cmd_byte & CLIENT_TEMP;
 	uint32_t value = fuzz_u32(in);
+	size_t size = 4 + value % 16;
+	size_t offset = (value >> 4) % 8;
 	struct client *c = &clients[slot];
 	TEEC_Result res = 0;
 	uint32_t origin = 0;
 	TEEC_Operation op;
-	char buf[32] = "fuzz";
+	char buf[CLIENT_SHM] = "fuzz";
 
 	if (!vm) {
 		fuzz_trace_op(in, "CLIENT slot %u: no VM, skipped", slot);
 		return;
 	}
-	fuzz_trace_op(in, "CLIENT slot %u (client %u) TA %s command %u "
-		      "value 0x%x%s", slot, vm->client_id, tas[ta].name, cmd,
-		      value, close ? ", then close" : "");
+	if (temp)
+		fuzz_trace_op(in, "CLIENT slot %u (client %u) TA %s command %u "
+			      "value 0x%x, temporary memref%s", slot,
+			      vm->client_id, tas[ta].name, cmd, value,
+			      close ? ", then close" : "");
+	else
+		fuzz_trace_op(in, "CLIENT slot %u (client %u) TA %s command %u "
+			      "value 0x%x, registered memref at %zu%s", slot,
+			      vm->client_id, tas[ta].name, cmd, value, offset,
+			      close ? ", then close" : "");
 	guest_select(vm);
 	if (!c->ready) {
 		res = TEEC_InitializeContext(NULL, &c->ctx);
@@ -236,12 +263,36 @@ static void client(struct fuzz_input *in)
 		}
 		c->open[ta] = true;
 	}
+	if (!temp && !c->registered) {
+		c->shm.buffer = c->shm_buf;
+		c->shm.size = sizeof(c->shm_buf);
+		c->shm.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
+		res = TEEC_RegisterSharedMemory(&c->ctx, &c->shm);
+		if (res) {
+			fuzz_trace_result(in, "RegisterSharedMemory 0x%x", res);
+			return;
+		}
+		c->registered = true;
+	}
 	memset(&op, 0, sizeof(op));
 	/* A memref and a value: what most built-in commands take. */
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT,
-					 TEEC_VALUE_INOUT, TEEC_NONE, TEEC_NONE);
-	op.params[0].tmpref.buffer = buf;
-	op.params[0].tmpref.size = 4 + value % 16;
+	if (temp) {
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT,
+						 TEEC_VALUE_INOUT, TEEC_NONE,
+						 TEEC_NONE);
+		op.params[0].tmpref.buffer = buf;
+		op.params[0].tmpref.size = size;
+	} else {
+		/* The same bytes as a temporary one, where the memref lies. */
+		memset(c->shm_buf, 0, sizeof(c->shm_buf));
+		memcpy(c->shm_buf + offset, buf, sizeof(buf) - offset);
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT,
+						 TEEC_VALUE_INOUT, TEEC_NONE,
+						 TEEC_NONE);
+		op.params[0].memref.parent = &c->shm;
+		op.params[0].memref.offset = offset;
+		op.params[0].memref.size = size;
+	}
 	op.params[1].value.a = value;
 	res = TEEC_InvokeCommand(&c->s[ta], cmd, &op, &origin);
 	/* A dead TA's session is good for nothing but closing. */

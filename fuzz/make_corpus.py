@@ -125,6 +125,13 @@ GUEST_SEEDS = {
     "client_sessions": bytes([0]) + g_client(0, 0, 0) + g_client(0, 0, 0) +
     g_client(0, 0x84, 0) + g_client(0, 0, 0) + g_client(0, 3, 1) +
     g_client(0, 3, 0) + bytes([1, 0, 0]) + g_client(0, 0, 0),
+    # Memrefs: bit 7 of the command byte (0x84: command 132 % 12 = 0)
+    # makes one temporary, registered for the call alone; else it lies
+    # in the slot's shared memory, registered at its first such call, at
+    # offset (value >> 4) % 8, and gone with its VM.
+    "memrefs": bytes([0]) + g_client(0, 0, 0x84, 5) + g_client(0, 0, 0, 5) +
+    g_client(0, 0, 0, 0x35) + g_client(0, 0, 0x84, 5) + bytes([1, 0, 0]) +
+    g_client(0, 0, 0, 5),
     # 64 operations (CREATE, three made, the rest skipped): the canary's
     # calls after every 8th and at the end, two of them storage counts.
     "canary_counts": bytes(64),

@@ -312,18 +312,18 @@ def test_replay():
           out[-3000:])
     code, out, err = run("replay", "--trace",
                          corpus + "fuzz_guest/client_sessions")
-    lines = out.splitlines()
 
-    def span(op):
-        """The timeline lines of fuzz_guest operation #op."""
+    def span(op, text=out):
+        """The timeline lines of fuzz_guest operation #op in @text."""
+        lines = text.splitlines()
         first = next(i for i, l in enumerate(lines)
                      if ("input #%d @" % op) in l)
         last = next(i for i, l in enumerate(lines)
                     if ("input #%d ->" % op) in l)
         return lines[first:last + 1]
 
-    def calls(op, cmd):
-        return sum("med   client 2: " + cmd in l for l in span(op))
+    def calls(op, cmd, text=out):
+        return sum("med   client 2: " + cmd in l for l in span(op, text))
 
     check("fuzz_guest CLIENT calls keep their session until the input "
           "closes it, a panic ends it, or its VM goes",
@@ -339,6 +339,24 @@ def test_replay():
           span(9)[-1].endswith("InvokeCommand 0xffff0006 origin 4, "
                                "session kept"),
           out[-4000:] + err)
+    code3, out3, err3 = run("replay", "--trace", corpus + "fuzz_guest/memrefs")
+
+    def shm(op):
+        """REGISTER_SHM and UNREGISTER_SHM calls of operation #op."""
+        return (calls(op, "REGISTER_SHM", out3),
+                calls(op, "UNREGISTER_SHM", out3))
+
+    check("fuzz_guest CLIENT memrefs: temporary ones registered for their "
+          "call, the others in the slot's memory, registered once while "
+          "its VM lives",
+          code3 == 0 and
+          [shm(op) for op in (1, 2, 3, 4, 7)] ==
+          [(1, 1), (1, 0), (0, 0), (1, 1), (1, 0)] and
+          "registered memref at 3" in span(3, out3)[0] and
+          all(span(op, out3)[-1].endswith("InvokeCommand 0xffff0006 "
+                                          "origin 4, session kept")
+              for op in (1, 2, 3, 4, 7)),
+          out3[-4000:] + err3)
     # client_sessions (out) is too short for a count; canary_counts has 2.
     code2, out2, err2 = run("replay", "--trace",
                             corpus + "fuzz_guest/canary_counts")
