@@ -156,8 +156,12 @@ int sim_phys_write(const struct sim_machine *m, uint64_t pa, const void *buf,
 		memcpy(bus + (pa - pa_addr(r->base)), buf, len);
 		return 0;
 	}
-	if (!r || pwrite(r->fd, buf, len, (off_t)(pa - pa_addr(r->base))) !=
-			  (ssize_t)len)
+	if (!r)
+		return -1;
+	if (r->secure)
+		shim_secure_ram_written();
+	if (pwrite(r->fd, buf, len, (off_t)(pa - pa_addr(r->base))) !=
+	    (ssize_t)len)
 		return -1;
 	return 0;
 }

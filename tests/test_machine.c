@@ -696,6 +696,96 @@ static void test_scrub_in_place_zeroes_and_keeps_pages(void **state)
 	scrub_round(SHIM_SCRUB_IN_PLACE);
 }
 
+/*
+ * In place, the scrub asks the memfd (fstat) whether any share gained a
+ * page only when a partition ran or secure RAM was written since it last
+ * asked: guests destroyed one after another cost one question. And pages
+ * a guest's code alone added, after the last question, get its share
+ * scanned and zeroed.
+ */
+static void test_scrub_in_place_asks_the_memfd_after_guest_code_only(
+	void **state)
+{
+	struct nexsim_config cfg;
+	struct core_guest_info g;
+	struct shim_stats st0;
+	struct shim_stats st;
+	uint16_t id = 0;
+	uint8_t *secret = NULL;
+	uint64_t resident = 0;
+	size_t share = 0;
+
+	(void)state;
+	harness_stop();
+	harness_config(&cfg, "default");
+	cfg.scrub = SHIM_SCRUB_IN_PLACE;
+	harness_start(&cfg);
+	/* Both guests the platform holds run, then go one after another. */
+	for (id = 1; id <= 2; id++) {
+		assert_int_equal(sim_vm_created(id), T_OK);
+		harness_first_std_call(0, id);
+	}
+	shim_get_stats(&st0);
+	for (id = 1; id <= 2; id++)
+		assert_int_equal(sim_vm_destroyed(id), T_OK);
+	shim_get_stats(&st);
+	assert_int_equal(st.partitions_destroyed - st0.partitions_destroyed,
+			 2);
+	assert_int_equal(st.blocks_reads - st0.blocks_reads, 1);
+
+	/*
+	 * Guest 4 runs and goes (its share's pages are the ones guest 2 had:
+	 * none new), then guest 3, made before that, runs for the first time
+	 * and writes pages its share never had. Only its code added them.
+	 */
+	assert_int_equal(sim_vm_created(3), T_OK);
+	assert_int_equal(sim_vm_created(4), T_OK);
+	harness_first_std_call(0, 4);
+	shim_get_stats(&st0);
+	assert_int_equal(sim_vm_destroyed(4), T_OK);
+	shim_get_stats(&st);
+	assert_int_equal(st.blocks_reads - st0.blocks_reads, 1);
+	assert_int_equal(st.scrub_scans - st0.scrub_scans, 0);
+	harness_first_std_call(0, 3);
+	assert_int_equal(virt_set_guest(3), TEE_SUCCESS);
+	secret = guest_memalign(4096, 8 * 4096);
+	assert_non_null(secret);
+	memset(secret, 0x5a, 8 * 4096);
+	virt_unset_guest();
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(3), &g));
+	shim_get_stats(&st0);
+	assert_int_equal(sim_vm_destroyed(3), T_OK);
+	shim_get_stats(&st);
+	assert_int_equal(st.blocks_reads - st0.blocks_reads, 1);
+	assert_int_equal(st.scrub_scans - st0.scrub_scans, 1);
+	assert_true(secure_zero(g.private_pa, g.heap_size + g.stacks_size +
+				g.ta_ram_size));
+
+	/* The same, with a page written from outside (sim_phys_write()). */
+	for (id = 5; id <= 6; id++) {
+		assert_int_equal(sim_vm_created(id), T_OK);
+		harness_first_std_call(0, id);
+	}
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(6), &g));
+	share = g.heap_size + g.stacks_size + g.ta_ram_size;
+	assert_int_equal(sim_vm_destroyed(5), T_OK);
+	resident = sim_machine_resident(&harness_machine, SIM_REGION_TZDRAM);
+	assert_int_equal(sim_phys_write(&harness_machine,
+					pa_addr(g.private_pa) + share - 1,
+					"x", 1), 0);
+	/* A page the share never had. */
+	assert_int_equal(sim_machine_resident(&harness_machine,
+					      SIM_REGION_TZDRAM),
+			 resident + 4096);
+	shim_get_stats(&st0);
+	assert_int_equal(sim_vm_destroyed(6), T_OK);
+	shim_get_stats(&st);
+	assert_int_equal(st.blocks_reads - st0.blocks_reads, 1);
+	assert_int_equal(st.scrub_scans - st0.scrub_scans, 1);
+	assert_true(secure_zero(g.private_pa, share));
+	harness_stop();
+}
+
 /* Let @skip allocations of a guest through, then fail one. */
 struct skip_then_fail {
 	unsigned int skip;
@@ -769,6 +859,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_window_rings_hold_through_random_resets),
 		cmocka_unit_test(test_scrub_release_gives_pages_back),
 		cmocka_unit_test(test_scrub_in_place_zeroes_and_keeps_pages),
+		cmocka_unit_test(
+			test_scrub_in_place_asks_the_memfd_after_guest_code_only),
 		cmocka_unit_test(test_phys_view_guarded_after_unrun_guest),
 		cmocka_unit_test(test_failed_runtime_init_is_retried),
 	};

@@ -164,6 +164,17 @@ static struct {
 	struct arch_prtn *live;
 	struct scrub_share *scrub;
 	size_t scrub_count;
+	/*
+	 * The secure memfd's block count, read while no partition was open
+	 * to code, and the writes epoch then (memfd_blocks()). The epoch
+	 * moves whenever something could add a page to a share: a partition
+	 * opened to code, a write to secure RAM other than a scrub's.
+	 */
+	struct arch_prtn *view_prtn;	/* the partition applied, if any */
+	uint64_t writes_epoch;
+	uint64_t blocks_epoch;
+	uint64_t blocks_known;
+	bool blocks_valid;
 	struct nexus_map nexus_maps[MAX_NEXUS_MAPS];
 	size_t nexus_map_count;
 	uint64_t tick;
@@ -383,6 +394,7 @@ static const struct shim_phys_region *region_of(uint64_t pa, uint64_t size,
 /* Write @len bytes at offset @off of the secure region. */
 static void phys_write(off_t off, const void *src, size_t len)
 {
+	mmu.writes_epoch++;
 	if (mmu.guard == SHIM_GUARD_PKEYS) {
 		pkru_allow(false, NULL, true);
 		shim_raw_copy(mmu.phys_map + off, src, len);
@@ -827,6 +839,7 @@ static int ensure_key(struct arch_prtn *p)
 
 static void apply_default(void)
 {
+	mmu.view_prtn = NULL;
 	mmu_cover_bank();
 	if (mmu.guard == SHIM_GUARD_PKEYS) {
 		pkru_allow(false, NULL, false);
@@ -842,6 +855,9 @@ static void apply_default(void)
 
 static void apply_prtn(struct arch_prtn *p)
 {
+	/* Its code may touch pages of its share no scrub has seen yet. */
+	mmu.view_prtn = p;
+	mmu.writes_epoch++;
 	bank_switch_to(p);
 	if (mmu.guard == SHIM_GUARD_PKEYS) {
 		ensure_key(p);
@@ -969,6 +985,7 @@ struct arch_prtn *arch_prtn_create(uint16_t guest_id, paddr_t bank_pa,
 static void punch(off_t off, size_t len)
 {
 	/* Scrub and give the pages back: the next owner starts from zeros. */
+	mmu.writes_epoch++;
 	if (fallocate(mmu.secure->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 		      off, (off_t)len))
 		mmu_fatal("scrub of secure RAM at %#llx",
@@ -1000,10 +1017,25 @@ static void zero_in_place(off_t off, size_t len)
 	}
 }
 
+/*
+ * The secure memfd's block count, for the scrub's question: has any share
+ * gained a page since it was last scanned? A page is added to a share only
+ * by its partition's code, which runs only while the partition is applied,
+ * or by a write to secure RAM, and each of those moves the writes epoch
+ * (apply_prtn(), phys_write(), punch(), shim_secure_ram_written()). So a
+ * count read while no partition was applied still holds for every share
+ * until the epoch moves: guests destroyed one after another with none run
+ * in between cost one fstat. (Pages the nexus adds meanwhile lie outside
+ * every share; at worst they cost a scan later.)
+ */
 static uint64_t memfd_blocks(void)
 {
 	struct stat st;
 
+	if (mmu.blocks_valid && !mmu.view_prtn &&
+	    mmu.blocks_epoch == mmu.writes_epoch)
+		return mmu.blocks_known;
+	shim_stats_counters.blocks_reads++;
 	/*
 	 * glibc's fstat() is newfstatat(fd, "", AT_EMPTY_PATH), whose path
 	 * lookup costs as much again as the stat: on x86-64 the kernel's own
@@ -1015,7 +1047,15 @@ static uint64_t memfd_blocks(void)
 	if (fstat(mmu.secure->fd, &st))
 #endif
 		mmu_fatal("scrub: fstat of secure RAM");
-	return (uint64_t)st.st_blocks;
+	mmu.blocks_valid = !mmu.view_prtn;
+	mmu.blocks_epoch = mmu.writes_epoch;
+	mmu.blocks_known = (uint64_t)st.st_blocks;
+	return mmu.blocks_known;
+}
+
+void shim_secure_ram_written(void)
+{
+	mmu.writes_epoch++;
 }
 
 /* The scrub record of the share at @off (@pages long), made on first use. */
@@ -1441,6 +1481,7 @@ void mmu_machine_reset(void)
 {
 	size_t n = 0;
 
+	mmu.writes_epoch++;
 	mmu_cover_bank();
 	for (n = 0; n < ARCH_MAX_CORES; n++)
 		mmu.core_prtn[n] = NULL;

@@ -130,10 +130,18 @@ struct shim_stats {
 	uint64_t ns_maps_leaked;	/* still live when their guest died */
 	uint64_t pages_zeroed;		/* SHIM_SCRUB_IN_PLACE: scrubbed */
 	uint64_t scrub_scans;		/* ... shares scanned for data */
+	uint64_t blocks_reads;		/* ... fstat()s of secure RAM for it */
 	uint64_t allocs_failed;		/* failures injected */
 };
 
 void shim_get_stats(struct shim_stats *stats);
+
+/*
+ * Secure RAM was written from outside the secure world (a test's or a
+ * harness's pwrite()): the scrub must not trust what it knew of which of
+ * its pages hold data (sim_phys_write() calls it).
+ */
+void shim_secure_ram_written(void);
 
 /*
  * While no call is in the secure world: let a scan of the host's memory
