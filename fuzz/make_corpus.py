@@ -99,6 +99,10 @@ def g_client(slot, ta, cmd, value=0):
     return bytes([5, slot, ta, cmd]) + struct.pack("<I", value)
 
 
+def g_memory(slot, page, off, data):
+    return bytes([3, slot]) + struct.pack("<HHB", page, off, len(data)) + data
+
+
 def g_arg(slot, page, cmd, func=0, session=0, params=b""):
     n = len(params) // 32
     return bytes([4, slot]) + struct.pack("<H", page) + \
@@ -132,6 +136,12 @@ GUEST_SEEDS = {
     "memrefs": bytes([0]) + g_client(0, 0, 0x84, 5) + g_client(0, 0, 0, 5) +
     g_client(0, 0, 0, 0x35) + g_client(0, 0, 0x84, 5) + bytes([1, 0, 0]) +
     g_client(0, 0, 0, 5),
+    # The canary calls after every 8th operation that may reach the
+    # secure world, MEMORY and ARG not counted: here once, after the 7th
+    # SMC (operation 15), and at the end.
+    "canary_schedule": bytes([0]) +
+    b"".join(g_memory(0, n, 0, b"x") for n in range(8)) +
+    g_smc(0, 0xbf00ff01) * 7,
     # 64 operations (CREATE, three made, the rest skipped): the canary's
     # calls after every 8th and at the end, two of them storage counts.
     "canary_counts": bytes(64),

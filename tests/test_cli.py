@@ -357,6 +357,23 @@ def test_replay():
                                           "origin 4, session kept")
               for op in (1, 2, 3, 4, 7)),
           out3[-4000:] + err3)
+    code4, out4, err4 = run("replay", "--trace",
+                            corpus + "fuzz_guest/canary_schedule")
+    lines4 = out4.splitlines()
+    # The canary's INVOKE_COMMANDs, by the operation that came before.
+    after = []
+    last = None
+    for l in lines4:
+        if "input #" in l and " @" in l:
+            last = int(l.split("input #")[1].split()[0])
+        if "med   client 1: INVOKE_COMMAND" in l:
+            after.append(last)
+    check("fuzz_guest's canary calls after every 8th operation that may "
+          "reach the secure world, not counting MEMORY and ARG, and at "
+          "the end",
+          code4 == 0 and after == [15, 15] and
+          "input canary: 2 calls, every one as expected" in out4,
+          out4[-3000:] + err4)
     # client_sessions (out) is too short for a count; canary_counts has 2.
     code2, out2, err2 = run("replay", "--trace",
                             corpus + "fuzz_guest/canary_counts")
