@@ -285,6 +285,24 @@ size_t guest_pages_in_use(const struct vm *vm)
 /* ---- one message ---- */
 
 /*
+ * A message argument for @cmd with @num_params params, in host memory:
+ * its header and those params zeroed, as call() sends and reads back no
+ * more (the rest of the page-sized struct is not touched).
+ */
+static struct msg_arg *arg_new(uint32_t cmd, uint32_t num_params)
+{
+	struct msg_arg *arg = malloc(sizeof(*arg));
+
+	if (!arg)
+		return NULL;
+	memset(arg, 0, offsetof(struct msg_arg, params) +
+		       num_params * sizeof(arg->params[0]));
+	arg->cmd = cmd;
+	arg->num_params = num_params;
+	return arg;
+}
+
+/*
  * Send @arg (built in host memory) from a fresh guest page; the results
  * come back into @arg. Returns the SMC's a0. Only the header and the
  * params in use move, as a driver sizes its argument by its params.
@@ -380,7 +398,7 @@ uint64_t guest_shm_page_list(struct vm *vm, const struct drv_shm *shm,
 uint32_t guest_shm_register(struct vm *vm, struct drv_shm *shm,
 			    uint32_t *origin)
 {
-	struct msg_arg *arg = calloc(1, sizeof(*arg));
+	struct msg_arg *arg = arg_new(MSG_CMD_REGISTER_SHM, 1);
 	size_t lists = 0;
 	uint64_t list = guest_shm_page_list(vm, shm, &lists);
 	uint32_t res = 0;
@@ -394,8 +412,6 @@ uint32_t guest_shm_register(struct vm *vm, struct drv_shm *shm,
 	}
 	/* As Linux: TMEM_OUTPUT | NONCONTIG, the list, a fresh cookie. */
 	shm->cookie = vm->drv->next_cookie++;
-	arg->cmd = MSG_CMD_REGISTER_SHM;
-	arg->num_params = 1;
 	arg->params[0].attr = MSG_ATTR_TYPE_TMEM_OUTPUT | MSG_ATTR_NONCONTIG;
 	arg->params[0].u.tmem.buf_ptr = list;
 	arg->params[0].u.tmem.size = shm->pages * HYP_PAGE;
@@ -409,13 +425,11 @@ uint32_t guest_shm_register(struct vm *vm, struct drv_shm *shm,
 
 static void shm_unregister(struct vm *vm, struct drv_shm *shm)
 {
-	struct msg_arg *arg = calloc(1, sizeof(*arg));
+	struct msg_arg *arg = arg_new(MSG_CMD_UNREGISTER_SHM, 1);
 	uint32_t origin = 0;
 
 	if (!arg)
 		return;
-	arg->cmd = MSG_CMD_UNREGISTER_SHM;
-	arg->num_params = 1;
 	arg->params[0].attr = MSG_ATTR_TYPE_RMEM_INPUT;
 	arg->params[0].u.rmem.shm_ref = shm->cookie;
 	result(call(vm, arg), arg, &origin);
@@ -504,15 +518,13 @@ uint32_t guest_open_session(struct vm *vm, const uint8_t uuid[16],
 			    struct drv_param params[4], uint32_t *session,
 			    uint32_t *origin)
 {
-	struct msg_arg *arg = calloc(1, sizeof(*arg));
+	struct msg_arg *arg = arg_new(MSG_CMD_OPEN_SESSION, 6);
 	uint32_t res = 0;
 
 	if (!arg) {
 		*origin = MSG_ORIGIN_API;
 		return MSG_RES_OUT_OF_MEMORY;
 	}
-	arg->cmd = MSG_CMD_OPEN_SESSION;
-	arg->num_params = 6;
 	arg->params[0].attr = MSG_ATTR_META | MSG_ATTR_TYPE_VALUE_INPUT;
 	memcpy(&arg->params[0].u.value.a, uuid, 16);
 	arg->params[1].attr = MSG_ATTR_META | MSG_ATTR_TYPE_VALUE_INPUT;
@@ -530,17 +542,15 @@ uint32_t guest_open_session(struct vm *vm, const uint8_t uuid[16],
 uint32_t guest_invoke(struct vm *vm, uint32_t session, uint32_t func,
 		      struct drv_param params[4], uint32_t *origin)
 {
-	struct msg_arg *arg = calloc(1, sizeof(*arg));
+	struct msg_arg *arg = arg_new(MSG_CMD_INVOKE_COMMAND, 4);
 	uint32_t res = 0;
 
 	if (!arg) {
 		*origin = MSG_ORIGIN_API;
 		return MSG_RES_OUT_OF_MEMORY;
 	}
-	arg->cmd = MSG_CMD_INVOKE_COMMAND;
 	arg->func = func;
 	arg->session = session;
-	arg->num_params = 4;
 	params_in(arg->params, params);
 	res = result(call(vm, arg), arg, origin);
 	if (*origin != MSG_ORIGIN_COMMS)
@@ -552,13 +562,12 @@ uint32_t guest_invoke(struct vm *vm, uint32_t session, uint32_t func,
 static uint32_t simple(struct vm *vm, uint32_t cmd, uint32_t session,
 		       uint32_t cancel_id)
 {
-	struct msg_arg *arg = calloc(1, sizeof(*arg));
+	struct msg_arg *arg = arg_new(cmd, 0);
 	uint32_t origin = 0;
 	uint32_t res = 0;
 
 	if (!arg)
 		return MSG_RES_OUT_OF_MEMORY;
-	arg->cmd = cmd;
 	arg->session = session;
 	arg->cancel_id = cancel_id;
 	res = result(call(vm, arg), arg, &origin);
