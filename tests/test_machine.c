@@ -786,6 +786,53 @@ static void test_scrub_in_place_asks_the_memfd_after_guest_code_only(
 	harness_stop();
 }
 
+/*
+ * In place, the scrub zeroes every page its share held data in, in runs
+ * across the words of its bitmap: pages written from outside at the ends
+ * of bitmap words and in runs that cross them, then the guest goes.
+ */
+static void test_scrub_in_place_zeroes_scattered_pages(void **state)
+{
+	/*
+	 * From a word boundary in the middle of the share, where the guest's
+	 * first call wrote nothing: a page alone, the next one a word later
+	 * but lower in its word, a run across two words, one ending a word.
+	 */
+	static const size_t pages[] = { 10, 69, 127, 128, 129, 200, 255 };
+	struct nexsim_config cfg;
+	struct core_guest_info g;
+	size_t share = 0;
+	size_t base = 0;
+	size_t n = 0;
+
+	(void)state;
+	harness_stop();
+	harness_config(&cfg, "default");
+	cfg.scrub = SHIM_SCRUB_IN_PLACE;
+	harness_start(&cfg);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(sim_vm_created(1), T_OK);
+		harness_first_std_call(0, 1);
+		assert_true(core_get_slot_info(
+			(uint32_t)core_find_guest_slot(1), &g));
+		share = g.heap_size + g.stacks_size + g.ta_ram_size;
+		base = share / 4096 / 2 & ~(size_t)63;
+		assert_true(share / 4096 > base + 256);
+		assert_true(secure_zero(pa_init(pa_addr(g.private_pa) +
+						base * 4096), 256 * 4096));
+		/* The second round writes the other end of each page. */
+		for (n = 0; n < sizeof(pages) / sizeof(pages[0]); n++)
+			assert_int_equal(sim_phys_write(
+				&harness_machine,
+				pa_addr(g.private_pa) + (base + pages[n]) * 4096 +
+					(round ? 4000 : 8), "secret", 6), 0);
+		assert_false(secure_zero(g.private_pa, share));
+		assert_int_equal(sim_vm_destroyed(1), T_OK);
+		assert_true(secure_zero(g.private_pa, share));
+	}
+	harness_stop();
+}
+
 /* Let @skip allocations of a guest through, then fail one. */
 struct skip_then_fail {
 	unsigned int skip;
@@ -861,6 +908,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_scrub_in_place_zeroes_and_keeps_pages),
 		cmocka_unit_test(
 			test_scrub_in_place_asks_the_memfd_after_guest_code_only),
+		cmocka_unit_test(test_scrub_in_place_zeroes_scattered_pages),
 		cmocka_unit_test(test_phys_view_guarded_after_unrun_guest),
 		cmocka_unit_test(test_failed_runtime_init_is_retried),
 	};

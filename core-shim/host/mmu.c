@@ -1083,6 +1083,22 @@ static struct scrub_share *scrub_share_of(off_t off, size_t pages)
 	return s;
 }
 
+/* The first page from @n on whose bit in @s is @set (else s->pages). */
+static size_t scrub_next(const struct scrub_share *s, size_t n, bool set)
+{
+	while (n < s->pages) {
+		uint64_t word = set ? s->bits[n / 64] : ~s->bits[n / 64];
+
+		word &= ~0ull << (n % 64);
+		if (word) {
+			n = (n & ~(size_t)63) + (size_t)__builtin_ctzll(word);
+			return n < s->pages ? n : s->pages;
+		}
+		n = (n | 63) + 1;
+	}
+	return s->pages;
+}
+
 /* Note the pages of [@data, @hole) in @s's bitmap. */
 static void scrub_note(struct scrub_share *s, off_t data, off_t hole)
 {
@@ -1108,6 +1124,7 @@ static void scrub_in_place(off_t off, size_t len)
 	off_t end = off + (off_t)len;
 	off_t data = off;
 	off_t hole = 0;
+	size_t run_end = 0;
 	size_t n = 0;
 
 	shim_stats_counters.scrub_scans += s->blocks != blocks;
@@ -1130,22 +1147,13 @@ static void scrub_in_place(off_t off, size_t len)
 		data = hole;
 	}
 	s->blocks = blocks;
-	for (n = 0; n < s->pages; n++) {
-		size_t run = 0;
-
-		if (n % 64 == 0 && !s->bits[n / 64]) {
-			n += 63;
-			continue;
-		}
-		if (!(s->bits[n / 64] & 1ull << (n % 64)))
-			continue;
-		while (n + run < s->pages &&
-		       s->bits[(n + run) / 64] & 1ull << ((n + run) % 64))
-			run++;
+	/* Each run of pages that held data, found a word of bits at a time. */
+	for (n = scrub_next(s, 0, true); n < s->pages;
+	     n = scrub_next(s, run_end, true)) {
+		run_end = scrub_next(s, n, false);
 		zero_in_place(off + (off_t)(n * mmu.page_size),
-			      run * mmu.page_size);
-		shim_stats_counters.pages_zeroed += run;
-		n += run;
+			      (run_end - n) * mmu.page_size);
+		shim_stats_counters.pages_zeroed += run_end - n;
 	}
 }
 
