@@ -385,6 +385,48 @@ static void complete(struct vm *vm, struct med_call *mc, uint64_t a0)
 	drop_call(vm, mc);
 }
 
+/*
+ * For the timeline: the memory references among the @used params a guest
+ * sent, as "; params: rmem 0x1001+3/9, tmem 16" (registered: cookie,
+ * offset, size; temporary: size). Values and META params show as such.
+ */
+static void describe_params(char *buf, size_t size,
+			    const struct msg_sent *orig, uint32_t used)
+{
+	size_t at = 0;
+	uint32_t n = 0;
+
+	for (n = 0; n < used && at < size; n++) {
+		const struct msg_param *p = &orig->params[n];
+		uint32_t type = (uint32_t)(p->attr & MSG_ATTR_TYPE_MASK);
+		const char *sep = n ? ", " : "; params: ";
+		int len = 0;
+
+		if (p->attr & MSG_ATTR_META)
+			len = snprintf(buf + at, size - at, "%smeta", sep);
+		else if (type >= MSG_ATTR_TYPE_RMEM_INPUT &&
+			 type <= MSG_ATTR_TYPE_RMEM_INOUT)
+			len = snprintf(buf + at, size - at, "%srmem %#llx+%llu/%llu",
+				       sep,
+				       (unsigned long long)p->u.rmem.shm_ref,
+				       (unsigned long long)p->u.rmem.offs,
+				       (unsigned long long)p->u.rmem.size);
+		else if (type >= MSG_ATTR_TYPE_TMEM_INPUT &&
+			 type <= MSG_ATTR_TYPE_TMEM_INOUT)
+			len = snprintf(buf + at, size - at, "%stmem %llu", sep,
+				       (unsigned long long)p->u.tmem.size);
+		else if (type >= MSG_ATTR_TYPE_VALUE_INPUT &&
+			 type <= MSG_ATTR_TYPE_VALUE_INOUT)
+			len = snprintf(buf + at, size - at, "%svalue", sep);
+		else
+			len = snprintf(buf + at, size - at, "%s%s", sep,
+				       type ? "?" : "none");
+		if (len < 0)
+			break;
+		at += (size_t)len;
+	}
+}
+
 /* The RPC argument the TEE wrote, as the guest must see it. */
 static void rpc_arg_to_guest(struct med_rpc *r)
 {
@@ -647,16 +689,23 @@ static void std_call(struct vm *vm, uint64_t regs[8])
 		regs[0] = SMC_RET_OK;
 		return;
 	}
-	sim_trace("med   client %u: %s, arg IPA 0x%llx -> shadow PA 0x%llx, "
-		  "%llu pages translated and pinned", vm->client_id,
-		  sim_msg_cmd_name(shadow->cmd), (unsigned long long)arg_ipa,
-		  (unsigned long long)mc->c.shadow,
-		  (unsigned long long)(mc->c.pinned_count[0] +
-				       mc->c.pinned_count[1] +
-				       mc->c.pinned_count[2] +
-				       mc->c.pinned_count[3] +
-				       mc->c.pinned_count[4] +
-				       mc->c.pinned_count[5]));
+	if (sim_trace_on()) {
+		char params[MSG_MAX_PARAMS_USED * 48] = "";
+
+		describe_params(params, sizeof(params), &mc->orig, mc->used);
+		sim_trace("med   client %u: %s, arg IPA 0x%llx -> shadow PA "
+			  "0x%llx, %llu pages translated and pinned%s",
+			  vm->client_id, sim_msg_cmd_name(shadow->cmd),
+			  (unsigned long long)arg_ipa,
+			  (unsigned long long)mc->c.shadow,
+			  (unsigned long long)(mc->c.pinned_count[0] +
+					       mc->c.pinned_count[1] +
+					       mc->c.pinned_count[2] +
+					       mc->c.pinned_count[3] +
+					       mc->c.pinned_count[4] +
+					       mc->c.pinned_count[5]),
+			  params);
+	}
 
 	vm->med.calls++;
 	mc->reserved_shm = shadow->cmd == MSG_CMD_REGISTER_SHM;

@@ -346,12 +346,22 @@ def test_replay():
         return (calls(op, "REGISTER_SHM", out3),
                 calls(op, "UNREGISTER_SHM", out3))
 
+    def invoke_params(op):
+        """The params of operation #op's INVOKE_COMMAND, as the mediator
+        saw them."""
+        return [l.split("; params: ")[1] for l in span(op, out3)
+                if "med   client 2: INVOKE_COMMAND" in l]
+
     check("fuzz_guest CLIENT memrefs: temporary ones registered for their "
           "call, the others in the slot's memory, registered once while "
-          "its VM lives",
+          "its VM lives, at the offset the value says",
           code3 == 0 and
           [shm(op) for op in (1, 2, 3, 4, 7)] ==
           [(1, 1), (1, 0), (0, 0), (1, 1), (1, 0)] and
+          [invoke_params(op) for op in (1, 2, 3, 4, 7)] ==
+          [["rmem %#x+%d/9, value, none, none" % (cookie, offset)]
+           for cookie, offset in ((0x1000, 0), (0x1001, 0), (0x1001, 3),
+                                  (0x1002, 0), (0x1000, 0))] and
           "registered memref at 3" in span(3, out3)[0] and
           all(span(op, out3)[-1].endswith("InvokeCommand 0xffff0006 "
                                           "origin 4, session kept")
