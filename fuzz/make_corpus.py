@@ -140,7 +140,8 @@ GUEST_SEEDS = {
     # secure world, MEMORY and ARG not counted: here once, after the 7th
     # SMC (operation 15), and at the end.
     "canary_schedule": bytes([0]) +
-    b"".join(g_memory(0, n, 0, b"x") for n in range(8)) +
+    b"".join(g_memory(0, n, 0, b"x") for n in range(4)) +
+    b"".join(g_arg(0, n, 1) for n in range(4, 8)) +
     g_smc(0, 0xbf00ff01) * 7,
     # 64 operations (CREATE, three made, the rest skipped): the canary's
     # calls after every 8th and at the end, two of them storage counts.
