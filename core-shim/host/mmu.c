@@ -167,10 +167,12 @@ static struct {
 	/*
 	 * The secure memfd's block count, read while no partition was open
 	 * to code, and the writes epoch then (memfd_blocks()). The epoch
-	 * moves whenever something could add a page to a share: a partition
-	 * opened to code, a write to secure RAM other than a scrub's.
+	 * moves whenever something could add a page of data to a share: a
+	 * partition opened to code (apply_prtn()), phys_write(), punch(),
+	 * a reset, a write from outside (shim_secure_ram_written()).
 	 */
 	struct arch_prtn *view_prtn;	/* the partition applied, if any */
+	bool check_scrub;		/* NEXSIM_CHECK_SCRUB: verify the above */
 	uint64_t writes_epoch;
 	uint64_t blocks_epoch;
 	uint64_t blocks_known;
@@ -1019,14 +1021,17 @@ static void zero_in_place(off_t off, size_t len)
 
 /*
  * The secure memfd's block count, for the scrub's question: has any share
- * gained a page since it was last scanned? A page is added to a share only
- * by its partition's code, which runs only while the partition is applied,
- * or by a write to secure RAM, and each of those moves the writes epoch
- * (apply_prtn(), phys_write(), punch(), shim_secure_ram_written()). So a
- * count read while no partition was applied still holds for every share
- * until the epoch moves: guests destroyed one after another with none run
- * in between cost one fstat. (Pages the nexus adds meanwhile lie outside
- * every share; at worst they cost a scan later.)
+ * gained a page since it was last scanned? A page holding data is added
+ * to a share only by its partition's code, which runs only while the
+ * partition is applied, or by a write to secure RAM from outside it, and
+ * each of those moves the writes epoch (apply_prtn(), phys_write(),
+ * shim_secure_ram_written(); punch() and resets too). So a count read
+ * while no partition was applied still holds for every share until the
+ * epoch moves: guests destroyed one after another with none run in
+ * between cost one fstat. (Pages the nexus adds meanwhile lie outside
+ * every share, and a read of a hole, which adds a zero page, is made by
+ * partition code alone: at worst either costs a scan later.)
+ * NEXSIM_CHECK_SCRUB makes each scrub check this (scrub_in_place()).
  */
 static uint64_t memfd_blocks(void)
 {
@@ -1127,8 +1132,14 @@ static void scrub_in_place(off_t off, size_t len)
 	size_t run_end = 0;
 	size_t n = 0;
 
-	shim_stats_counters.scrub_scans += s->blocks != blocks;
-	while (s->blocks != blocks && data < end) {
+	bool scan = s->blocks != blocks;
+
+	shim_stats_counters.scrub_scans += scan;
+	/*
+	 * NEXSIM_CHECK_SCRUB (the test suite sets it): scan anyway, and each
+	 * page found holding data must be in the bitmap already.
+	 */
+	while ((scan || mmu.check_scrub) && data < end) {
 		data = lseek(mmu.secure->fd, data, SEEK_DATA);
 		if (data < 0 && errno == ENXIO)
 			break;
@@ -1143,6 +1154,13 @@ static void scrub_in_place(off_t off, size_t len)
 				  (unsigned long long)data);
 		if (hole > end)
 			hole = end;
+		if (!scan && scrub_next(s, (size_t)(data - s->off) /
+					mmu.page_size, false) <
+			     (size_t)(hole - s->off - 1) / mmu.page_size + 1)
+			mmu_fatal("scrub: data at %#llx that the share's "
+				  "bitmap missed (the memfd's count said "
+				  "no page was added)",
+				  (unsigned long long)data);
 		scrub_note(s, data, hole);
 		data = hole;
 	}
@@ -1175,6 +1193,8 @@ static void destroy(struct arch_prtn *p)
 	size_t n = 0;
 
 	nsmap_release_all(p);
+	if (mmu.view_prtn == p)
+		mmu.view_prtn = NULL;
 	if (mmu.open_prtn == p)
 		mmu.open_prtn = NULL;
 	if (mmu.bank_owner == p)
@@ -1426,6 +1446,8 @@ int mmu_machine_init(const struct shim_machine_params *p, char *err,
 	memset(&mmu, 0, sizeof(mmu));
 	mmu.key_bank = mmu.key_phys = -1;
 	mmu.params = *p;
+	mmu.check_scrub = getenv("NEXSIM_CHECK_SCRUB") &&
+			  strcmp(getenv("NEXSIM_CHECK_SCRUB"), "0");
 	mmu.page_size = (size_t)sysconf(_SC_PAGESIZE);
 	mmu.secure = region_of(pa_addr(plat->tzdram_base), plat->tzdram_size,
 			       true);
