@@ -309,7 +309,7 @@ unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in = { .data = data, .size = size };
 	struct fuzz_canary canary;
-	unsigned int reaching = 0;	/* operations past MEMORY and ARG */
+	unsigned int reaching = 0;	/* operations but MEMORY, ARG, FAIL */
 	size_t n = 0;
 
 	fuzz_setup_begin();
