@@ -347,6 +347,14 @@ static void read_byte(void *arg)
  * Default partition: the MMU's view of secure RAM is guarded, before and
  * after a guest that never ran is created and destroyed.
  */
+/* The default platform, its guests' shares scrubbed by @scrub. */
+static void start_scrubbing(struct nexsim_config *cfg, enum shim_scrub scrub)
+{
+	harness_config(cfg, "default");
+	cfg->scrub = scrub;
+	harness_start(cfg);
+}
+
 static void test_phys_view_guarded_after_unrun_guest(void **state)
 {
 	struct nexsim_config cfg;
@@ -355,9 +363,7 @@ static void test_phys_view_guarded_after_unrun_guest(void **state)
 	bool guarded[3] = { false, false, false };
 
 	(void)state;
-	harness_config(&cfg, "default");
-	cfg.scrub = SHIM_SCRUB_IN_PLACE;
-	harness_start(&cfg);
+	start_scrubbing(&cfg, SHIM_SCRUB_IN_PLACE);
 	if (shim_guard_in_use() != SHIM_GUARD_PKEYS) {
 		harness_stop();
 		return;	/* only protection keys guard it by PKRU */
@@ -619,9 +625,7 @@ static void scrub_round(enum shim_scrub scrub)
 	uint8_t *secret = NULL;
 	size_t share = 0;
 
-	harness_config(&cfg, "default");
-	cfg.scrub = scrub;
-	harness_start(&cfg);
+	start_scrubbing(&cfg, scrub);
 	resident_boot = sim_machine_resident(&harness_machine, SIM_REGION_TZDRAM);
 	for (id = 1; id <= 2; id++) {
 		assert_int_equal(sim_vm_created(id), T_OK);
@@ -717,9 +721,7 @@ static void test_scrub_in_place_asks_the_memfd_after_guest_code_only(
 
 	(void)state;
 	harness_stop();
-	harness_config(&cfg, "default");
-	cfg.scrub = SHIM_SCRUB_IN_PLACE;
-	harness_start(&cfg);
+	start_scrubbing(&cfg, SHIM_SCRUB_IN_PLACE);
 	/* Both guests the platform holds run, then go one after another. */
 	for (id = 1; id <= 2; id++) {
 		assert_int_equal(sim_vm_created(id), T_OK);
@@ -807,9 +809,7 @@ static void test_scrub_in_place_zeroes_scattered_pages(void **state)
 
 	(void)state;
 	harness_stop();
-	harness_config(&cfg, "default");
-	cfg.scrub = SHIM_SCRUB_IN_PLACE;
-	harness_start(&cfg);
+	start_scrubbing(&cfg, SHIM_SCRUB_IN_PLACE);
 	for (int round = 0; round < 2; round++) {
 		assert_int_equal(sim_vm_created(1), T_OK);
 		harness_first_std_call(0, 1);

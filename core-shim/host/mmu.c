@@ -1129,10 +1129,9 @@ static void scrub_in_place(off_t off, size_t len)
 	off_t end = off + (off_t)len;
 	off_t data = off;
 	off_t hole = 0;
+	bool scan = s->blocks != blocks;
 	size_t run_end = 0;
 	size_t n = 0;
-
-	bool scan = s->blocks != blocks;
 
 	shim_stats_counters.scrub_scans += scan;
 	/*
