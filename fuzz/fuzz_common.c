@@ -512,7 +512,8 @@ void fuzz_check_end(void)
 		fprintf(stderr, "input: %llu fast and %llu std SMCs, %llu "
 			"guests made, %u live, %llu partition switches, %llu "
 			"key evictions, "
-			"%llu window keyings, %llu protection changes; "
+			"%llu window keyings, %llu windows opened on demand, "
+			"%llu protection changes; "
 			"non-secure: %llu maps made, "
 			"%llu reused, %llu inherited, %llu leaked; %llu secure "
 			"pages zeroed\n",
@@ -523,6 +524,7 @@ void fuzz_check_end(void)
 			(unsigned long long)st.prtn_switches,
 			(unsigned long long)st.key_evictions,
 			(unsigned long long)st.window_keyings,
+			(unsigned long long)st.windows_on_demand,
 			(unsigned long long)st.prot_changes,
 			(unsigned long long)st.ns_maps,
 			(unsigned long long)st.ns_map_cache_hits,

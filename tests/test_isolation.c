@@ -486,6 +486,60 @@ static void test_window_keys_follow_the_ring(void **state)
 }
 
 /*
+ * A fast call that reaches its guest's memory opens the window it left
+ * closed (the thread table, in the guest's heap, is what ENABLE_SHM_CACHE
+ * and DISABLE_SHM_CACHE read once the guest's runtime is up): the call
+ * completes as with the window open, no violation, keying the window if
+ * the guest lost its key. A fast call that touches nothing opens nothing.
+ */
+static void test_a_fast_call_opens_its_window_at_its_touch(void **state)
+{
+	enum { GUESTS = 16 };
+	struct shim_stats st0;
+	struct shim_stats st;
+	uint32_t keys = 0;
+	uint32_t g = 0;
+
+	(void)state;
+	restart_with_guests(GUESTS);
+	keys = shim_window_keys();
+	if (shim_guard_in_use() != SHIM_GUARD_PKEYS || keys >= GUESTS) {
+		restart_with(SHIM_VIOLATION_ABORT);
+		return;
+	}
+	/* Guest 1's runtime is up; then as many guests as keys take them. */
+	for (g = 1; g <= keys + 1; g++) {
+		assert_int_equal(sim_vm_created(g), OK);
+		harness_first_std_call(0, g);
+	}
+	shim_get_stats(&st0);
+	assert_int_equal(harness_smc(0, T_GET_THREAD_COUNT, 0, 0, 0, 1, NULL),
+			 T_OK);
+	shim_get_stats(&st);
+	assert_int_equal(st.windows_on_demand, st0.windows_on_demand);
+	assert_int_equal(st.window_keyings, st0.window_keyings);
+
+	/* Keyless: the touch keys the window, and the call goes through. */
+	assert_int_equal(harness_smc(0, T_ENABLE_SHM_CACHE, 0, 0, 0, 1, NULL),
+			 T_OK);
+	shim_get_stats(&st);
+	assert_int_equal(st.windows_on_demand - st0.windows_on_demand, 1);
+	assert_int_equal(st.window_keyings - st0.window_keyings, 1);
+	assert_int_equal(st.violations, st0.violations);
+
+	/* Keyed now: the touch opens the key alone. */
+	assert_int_equal(harness_smc(0, T_DISABLE_SHM_CACHE, 0, 0, 0, 1, NULL),
+			 T_ENOTAVAIL);
+	shim_get_stats(&st);
+	assert_int_equal(st.windows_on_demand - st0.windows_on_demand, 2);
+	assert_int_equal(st.window_keyings - st0.window_keyings, 1);
+	assert_int_equal(st.violations, st0.violations);
+	for (g = 1; g <= keys + 1; g++)
+		assert_int_equal(sim_vm_destroyed(g), OK);
+	restart_with(SHIM_VIOLATION_ABORT);
+}
+
+/*
  * Fuzz inputs: each makes a guest in every share, replaces some of them
  * (the ring turns, keys move between shares), and ends with a reset. A
  * guest that lives to the end leaves its window a key; after the reset
@@ -1817,6 +1871,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_stale_pointer_faults_for_the_shares_next_guests),
 		cmocka_unit_test(test_stale_pointer_stays_unreachable_as_keys_move),
 		cmocka_unit_test(test_window_keys_follow_the_ring),
+		cmocka_unit_test(test_a_fast_call_opens_its_window_at_its_touch),
 		cmocka_unit_test(test_reset_gives_keyed_windows_first),
 		cmocka_unit_test(test_nonsecure_pages_reach_only_their_guest),
 		cmocka_unit_test(test_nonsecure_reads_copy_without_mapping),

@@ -789,6 +789,67 @@ static void test_scrub_in_place_asks_the_memfd_after_guest_code_only(
 }
 
 /*
+ * With protection keys, a guest's fast calls leave its window closed: a
+ * guest that makes no other call (a driver's probe) keys no window, and
+ * at its death its share, which it could not write, is not scrubbed, and
+ * stays zero. Its share's next guest, at its first std call, keys its
+ * window, and is scrubbed at its death.
+ */
+static void test_fast_calls_leave_the_window_closed(void **state)
+{
+	struct nexsim_config cfg;
+	struct core_guest_info g;
+	struct shim_stats st0;
+	struct shim_stats st;
+	size_t share = 0;
+
+	(void)state;
+	harness_stop();
+	start_scrubbing(&cfg, SHIM_SCRUB_IN_PLACE);
+	if (shim_guard_in_use() != SHIM_GUARD_PKEYS) {
+		harness_stop();
+		return;	/* mprotect opens a window at every activation */
+	}
+	/* A guest that leaves pages in its share, scrubbed at its death. */
+	assert_int_equal(sim_vm_created(1), T_OK);
+	harness_first_std_call(0, 1);
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(1), &g));
+	share = g.heap_size + g.stacks_size + g.ta_ram_size;
+	assert_int_equal(sim_vm_destroyed(1), T_OK);
+
+	/* The next guest of the share takes a fresh window: no key. */
+	shim_get_stats(&st0);
+	assert_int_equal(sim_vm_created(2), T_OK);
+	assert_int_equal(core_find_guest_slot(2), (int32_t)g.slot);
+	assert_int_equal(harness_smc(0, T_GET_THREAD_COUNT, 0, 0, 0, 2, NULL),
+			 T_OK);
+	assert_int_equal(harness_smc(0, T_EXCHANGE_CAPS, 0, 0, 0, 2, NULL),
+			 T_OK);
+	assert_int_equal(sim_vm_destroyed(2), T_OK);
+	shim_get_stats(&st);
+	assert_int_equal(st.prtn_switches - st0.prtn_switches, 2);
+	assert_int_equal(st.window_keyings, st0.window_keyings);
+	assert_int_equal(st.windows_on_demand, st0.windows_on_demand);
+	assert_int_equal(st.pages_zeroed, st0.pages_zeroed);
+	assert_int_equal(st.scrub_scans, st0.scrub_scans);
+	assert_true(secure_zero(g.private_pa, share));
+
+	/* A std call opens the window: keyed, then scrubbed. */
+	shim_get_stats(&st0);
+	assert_int_equal(sim_vm_created(3), T_OK);
+	assert_int_equal(harness_smc(0, T_GET_THREAD_COUNT, 0, 0, 0, 3, NULL),
+			 T_OK);
+	harness_first_std_call(0, 3);
+	shim_get_stats(&st);
+	assert_int_equal(st.window_keyings - st0.window_keyings, 1);
+	assert_int_equal(sim_vm_destroyed(3), T_OK);
+	shim_get_stats(&st0);
+	assert_true(st0.pages_zeroed > st.pages_zeroed);
+	assert_true(secure_zero(g.private_pa, share));
+	harness_stop();
+}
+
+/*
  * In place, the scrub zeroes every page its share held data in, in runs
  * across the words of its bitmap: pages written from outside at the ends
  * of bitmap words and in runs that cross them, then the guest goes.
@@ -909,6 +970,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(
 			test_scrub_in_place_asks_the_memfd_after_guest_code_only),
 		cmocka_unit_test(test_scrub_in_place_zeroes_scattered_pages),
+		cmocka_unit_test(test_fast_calls_leave_the_window_closed),
 		cmocka_unit_test(test_phys_view_guarded_after_unrun_guest),
 		cmocka_unit_test(test_failed_runtime_init_is_retried),
 	};

@@ -487,6 +487,9 @@ static void on_segv(int sig, siginfo_t *si, void *ucontext)
 	struct shim_violation *v = &fault.last;
 	const ucontext_t *uc = ucontext;
 
+	/* A fast call's first touch of its guest's window: no violation. */
+	if (mmu_open_on_demand((uintptr_t)si->si_addr, ucontext))
+		return;
 	if (!shim_classify_address((uintptr_t)si->si_addr, v)) {
 		chain(sig, si, ucontext);
 		return;

@@ -399,12 +399,15 @@ void shim_smc(unsigned int core, struct shim_regs *regs)
 	else
 		shim_stats_counters.std_smcs++;
 
+	mmu_smc_kind(core, args.a0 & SMC_FAST_CALL);
 	if (machine.params.on_violation != SHIM_VIOLATION_END_CALL) {
 		enter_secure_world(&args);
 	} else if (!run_recoverable(core, &args)) {
+		mmu_smc_kind(core, false);
 		regs->x[0] = SMC_RETURN_ENOTAVAIL;
 		return;
 	}
+	mmu_smc_kind(core, false);
 	args_to_regs(&args, regs);
 }
 

@@ -18,7 +18,8 @@
  *    remaining keys each (LRU), all others are parked: PROT_NONE, with
  *    no key (a key of their own would take one from the map keys for
  *    the same system call). A guest without a key takes the least
- *    recently used one: two pkey_mprotect() calls.
+ *    recently used one: two pkey_mprotect() calls. For a fast call the
+ *    window stays closed until its code touches it (apply_prtn()).
  *  - mprotect: the active ranges are PROT_READ|PROT_WRITE, all others
  *    PROT_NONE; every switch changes page protections.
  *
@@ -44,7 +45,11 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <ucontext.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 
 #include <arch/asan.h>
 #include <arch/mmu.h>
@@ -92,6 +97,12 @@ struct arch_prtn {
 	size_t private_size;
 	struct window *win;
 	int key_slot;		/* index in mmu.lru_keys, -1: parked */
+	/*
+	 * pkeys, in a fast call: its window (and what shares its key) stays
+	 * closed until its code touches it (mmu_open_on_demand()).
+	 */
+	bool win_lazy;
+	bool win_opened;	/* its window was open to its code, ever */
 	uint64_t lru_tick;
 	uint64_t switches;
 	uint32_t map_open;	/* AD|WD bits of the map keys it has open */
@@ -161,6 +172,9 @@ static struct {
 	bool bank_is_shared_map;	/* remap: a memfd window is mapped */
 
 	struct arch_prtn *core_prtn[ARCH_MAX_CORES];
+	bool fast_call[ARCH_MAX_CORES];	/* the core's SMC is a fast call */
+	/* Where the signal frame's XSAVE image holds PKRU (0: unknown). */
+	uint32_t pkru_offset;
 	struct arch_prtn *live;
 	struct scrub_share *scrub;
 	size_t scrub_count;
@@ -261,11 +275,29 @@ static void pkru_allow(bool bank, const struct arch_prtn *p, bool phys)
 		v &= ~pkey_deny_bits(mmu.key_bank);
 	if (phys)
 		v &= ~pkey_deny_bits(mmu.key_phys);
-	if (p && p->key_slot >= 0)
+	if (p && p->key_slot >= 0 && !p->win_lazy)
 		v &= ~pkey_deny_bits(mmu.lru_keys[p->key_slot]);
 	if (p)
 		v &= ~p->map_open;
 	wrpkru(v);
+}
+
+/*
+ * Where XSAVE's standard format puts PKRU (CPUID leaf 0xD, sub-leaf 9:
+ * size in EAX, offset in EBX), as in a signal frame; 0 if unknown. Without
+ * it, no window is left closed for a fast call (apply_prtn()).
+ */
+static uint32_t xsave_pkru_offset(void)
+{
+#if defined(__x86_64__)
+	unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+
+	if (!__get_cpuid_count(0xd, 9, &eax, &ebx, &ecx, &edx) || eax < 4)
+		return 0;
+	return ebx;
+#else
+	return 0;
+#endif
 }
 
 static void free_key(int *key)
@@ -340,6 +372,7 @@ static int init_pkeys(char *err, size_t err_size)
 		goto err;
 	}
 	mmu.pkru_base = rdpkru() & ~mmu.pkru_ours;
+	mmu.pkru_offset = xsave_pkru_offset();
 	return 0;
 err:
 	free_keys();
@@ -855,14 +888,27 @@ static void apply_default(void)
 		set_prtn_open(mmu.open_prtn, false);
 }
 
-static void apply_prtn(struct arch_prtn *p)
+/*
+ * Apply @p on a core whose SMC is a fast call if @fast. With pkeys, a fast
+ * call leaves the window closed (win_lazy, set at activation): fast calls
+ * seldom touch a guest's heap (before its first std call it has none), and
+ * a window that needs a key would cost two pkey_mprotect() calls over
+ * whole windows, and the opened window a scrub at the guest's death. The
+ * first touch faults and opens it then (mmu_open_on_demand()).
+ */
+static void apply_prtn(struct arch_prtn *p, bool fast)
 {
 	/* Its code may touch pages of its share no scrub has seen yet. */
 	mmu.view_prtn = p;
 	mmu.writes_epoch++;
 	bank_switch_to(p);
 	if (mmu.guard == SHIM_GUARD_PKEYS) {
-		ensure_key(p);
+		if (!fast || !mmu.pkru_offset)
+			p->win_lazy = false;
+		if (!p->win_lazy) {
+			ensure_key(p);
+			p->win_opened = true;
+		}
 		pkru_allow(true, p, false);
 		return;
 	}
@@ -876,6 +922,7 @@ static void apply_prtn(struct arch_prtn *p)
 			set_prtn_open(mmu.open_prtn, false);
 		set_prtn_open(p, true);
 	}
+	p->win_opened = true;
 }
 
 void mmu_reload_core(unsigned int core)
@@ -883,7 +930,7 @@ void mmu_reload_core(unsigned int core)
 	if (!mmu.up)
 		return;
 	if (mmu.core_prtn[core])
-		apply_prtn(mmu.core_prtn[core]);
+		apply_prtn(mmu.core_prtn[core], mmu.fast_call[core]);
 	else
 		apply_default();
 }
@@ -903,7 +950,8 @@ void mmu_activate_on(unsigned int core, struct arch_prtn *prtn)
 	if (prtn) {
 		prtn->switches++;
 		shim_stats_counters.prtn_switches++;
-		apply_prtn(prtn);
+		prtn->win_lazy = mmu.fast_call[core];
+		apply_prtn(prtn, mmu.fast_call[core]);
 	} else {
 		apply_default();
 	}
@@ -1174,6 +1222,43 @@ static void scrub_in_place(off_t off, size_t len)
 	}
 }
 
+/*
+ * NEXSIM_CHECK_SCRUB: @p's window was never open to its code, so its
+ * share must hold nothing but zeros (what the last scrub left), or the
+ * scrub it skips would leave data for the share's next guest.
+ */
+static void check_unwritten(const struct arch_prtn *p)
+{
+	static const uint8_t zeros[4096];
+	uint8_t page[4096];
+	off_t end = p->private_off + (off_t)p->private_size;
+	off_t data = p->private_off;
+	off_t hole = 0;
+
+	while (data < end) {
+		data = lseek(mmu.secure->fd, data, SEEK_DATA);
+		if (data < 0 && errno == ENXIO)
+			return;
+		if (data < 0)
+			mmu_fatal("scrub check: SEEK_DATA");
+		if (data >= end)
+			return;
+		hole = lseek(mmu.secure->fd, data, SEEK_HOLE);
+		if (hole < 0)
+			mmu_fatal("scrub check: SEEK_HOLE");
+		for (; data < hole && data < end; data += (off_t)sizeof(page)) {
+			if (syscall(SYS_pread64, mmu.secure->fd, page,
+				    sizeof(page), data) != (long)sizeof(page))
+				mmu_fatal("scrub check: pread");
+			if (memcmp(page, zeros, sizeof(page)))
+				mmu_fatal("scrub: guest %u's share holds data "
+					  "at %#llx though its window was "
+					  "never open", (unsigned int)p->guest_id,
+					  (unsigned long long)data);
+		}
+	}
+}
+
 static void unlink_prtn(struct arch_prtn *p)
 {
 	struct arch_prtn **pp = &mmu.live;
@@ -1205,12 +1290,15 @@ static void destroy(struct arch_prtn *p)
 	retire_window(p->win, open);
 	/*
 	 * Only the partition's own code, run while it is active, reaches its
-	 * private range (the window): never activated, nothing of it was
-	 * written and there is nothing to scrub. Its bank copy was (create).
+	 * private range (the window): never open to it (never activated, or
+	 * for fast calls that left it closed), nothing of it was written and
+	 * there is nothing to scrub. Its bank copy was (create).
 	 */
+	if (!p->win_opened && mmu.check_scrub)
+		check_unwritten(p);
 	if (mmu.params.scrub == SHIM_SCRUB_IN_PLACE) {
 		zero_in_place(p->bank_off, bank_used());
-		if (p->switches)
+		if (p->win_opened)
 			scrub_in_place(p->private_off, p->private_size);
 		/* With pkeys, zeroing opened the view of secure RAM: close it. */
 		if (mmu.guard == SHIM_GUARD_PKEYS)
@@ -1222,9 +1310,9 @@ static void destroy(struct arch_prtn *p)
 		 */
 		zero_in_place(p->bank_off, bank_used());
 		mmu_reload_core(machine_current_core());
-		if (p->switches)
+		if (p->win_opened)
 			punch(p->private_off, p->private_size);
-	} else if (!p->switches) {
+	} else if (!p->win_opened) {
 		punch(p->bank_off, bank_span());
 	} else if (p->bank_off + (off_t)bank_span() == p->private_off) {
 		punch(p->bank_off, bank_span() + p->private_size);
@@ -1423,6 +1511,86 @@ bool mmu_classify(uintptr_t addr, struct shim_violation *v)
 	return false;
 }
 
+/*
+ * The PKRU that sigreturn gives back to the code a signal interrupted, in
+ * the XSAVE image of @ucontext's frame (x86-64): the legacy area's
+ * software bytes at 464 say what the image holds (magic, features, size),
+ * its header at 512 which components are not in their initial state, and
+ * PKRU lies at mmu.pkru_offset. NULL if the frame holds no PKRU.
+ */
+static uint32_t *frame_pkru(void *ucontext)
+{
+#if defined(__x86_64__)
+	enum { SW_BYTES = 464, HEADER = 512, XFEATURE_PKRU = 9 };
+	ucontext_t *uc = ucontext;
+	uint8_t *x = (uint8_t *)uc->uc_mcontext.fpregs;
+	uint64_t features = 0;
+	uint64_t bv = 0;
+	uint32_t magic = 0;
+	uint32_t size = 0;
+
+	if (!x || !mmu.pkru_offset)
+		return NULL;
+	memcpy(&magic, x + SW_BYTES, sizeof(magic));
+	memcpy(&features, x + SW_BYTES + 8, sizeof(features));
+	memcpy(&size, x + SW_BYTES + 16, sizeof(size));
+	if (magic != 0x46505853u || !(features & (1ull << XFEATURE_PKRU)) ||
+	    mmu.pkru_offset + sizeof(uint32_t) > size)
+		return NULL;
+	memcpy(&bv, x + HEADER, sizeof(bv));
+	if (!(bv & (1ull << XFEATURE_PKRU))) {
+		/* In its initial state, all zero: now a value of its own. */
+		memset(x + mmu.pkru_offset, 0, sizeof(uint32_t));
+		bv |= 1ull << XFEATURE_PKRU;
+		memcpy(x + HEADER, &bv, sizeof(bv));
+	}
+	return (uint32_t *)(x + mmu.pkru_offset);
+#else
+	(void)ucontext;
+	return NULL;
+#endif
+}
+
+/*
+ * Left closed for a fast call (apply_prtn()), the active partition's
+ * window is opened at its code's first touch of it, or of a mapping that
+ * shares its key: keyed if need be, and its key enabled in the PKRU the
+ * interrupted code gets back. Only once an activation: any other fault
+ * is a violation (false).
+ */
+bool mmu_open_on_demand(uintptr_t addr, void *ucontext)
+{
+	struct arch_prtn *p = NULL;
+	struct shim_violation v;
+	uint32_t *pkru = NULL;
+
+	if (!mmu.up || mmu.guard != SHIM_GUARD_PKEYS)
+		return false;
+	p = mmu.core_prtn[machine_current_core()];
+	if (!p || !p->win_lazy || mmu.view_prtn != p)
+		return false;
+	memset(&v, 0, sizeof(v));
+	if (!mmu_classify(addr, &v) || v.owner_guest != p->guest_id ||
+	    (v.owner != SHIM_OWNER_GUEST && v.owner != SHIM_OWNER_NSEC))
+		return false;
+	pkru = frame_pkru(ucontext);
+	if (!pkru)
+		mmu_fatal("no PKRU in the signal frame to open guest %u's "
+			  "window with", (unsigned int)p->guest_id);
+	p->win_lazy = false;
+	ensure_key(p);
+	p->win_opened = true;
+	*pkru &= ~pkey_deny_bits(mmu.lru_keys[p->key_slot]);
+	shim_stats_counters.windows_on_demand++;
+	return true;
+}
+
+void mmu_smc_kind(unsigned int core, bool fast)
+{
+	if (core < ARCH_MAX_CORES)
+		mmu.fast_call[core] = fast;
+}
+
 /* ---- machine ---- */
 
 static enum shim_bank_switch pick_bank_switch(enum shim_bank_switch want,
@@ -1512,8 +1680,10 @@ void mmu_machine_reset(void)
 
 	mmu.writes_epoch++;
 	mmu_cover_bank();
-	for (n = 0; n < ARCH_MAX_CORES; n++)
+	for (n = 0; n < ARCH_MAX_CORES; n++) {
 		mmu.core_prtn[n] = NULL;
+		mmu.fast_call[n] = false;
+	}
 	while (mmu.live)
 		destroy(mmu.live);
 	/*

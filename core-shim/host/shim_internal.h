@@ -43,6 +43,10 @@ void mmu_machine_fini(void);
 /* Re-apply the host state of core @core's partition (after a recovery). */
 void mmu_reload_core(unsigned int core);
 bool mmu_classify(uintptr_t addr, struct shim_violation *v);
+/* A fault at @addr opened the active window (the access can be retried). */
+bool mmu_open_on_demand(uintptr_t addr, void *ucontext);
+/* The SMC @core runs now is a fast call (@fast), or not. */
+void mmu_smc_kind(unsigned int core, bool fast);
 int mmu_active_guest(unsigned int core);
 struct arch_prtn *mmu_find_prtn(uint16_t guest_id);
 uint64_t mmu_prtn_switches(const struct arch_prtn *prtn);

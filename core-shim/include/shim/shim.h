@@ -115,6 +115,7 @@ struct shim_stats {
 	uint64_t bank_swaps;	/* activations that changed the bank owner */
 	uint64_t key_evictions;	/* pkeys: a guest lost its key to another */
 	uint64_t window_keyings;	/* pkeys: a window tagged with a key anew */
+	uint64_t windows_on_demand;	/* ... opened at a fast call's touch */
 	uint64_t prot_changes;	/* host page protections or keys changed */
 	uint64_t ns_prot_changes;	/* ... of them, of non-secure mappings */
 	uint64_t violations;
