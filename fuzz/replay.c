@@ -33,7 +33,12 @@ void fuzz_replay(const struct fuzz_target *t, const uint8_t *data,
 	shim_get_stats(&st);
 	fprintf(out, "%s: %u operation%s decoded from %zu bytes; %" PRIu64
 		" SMCs (%" PRIu64 " fast, %" PRIu64 " std), %" PRIu64
-		" partition switches; every invariant held\n", t->name, ops,
-		ops == 1 ? "" : "s", size, st.fast_smcs + st.std_smcs,
-		st.fast_smcs, st.std_smcs, st.prtn_switches);
+		" partition switches", t->name, ops, ops == 1 ? "" : "s", size,
+		st.fast_smcs + st.std_smcs, st.fast_smcs, st.std_smcs,
+		st.prtn_switches);
+	/* Windows left closed for fast calls that touched them (mmu.c). */
+	if (st.windows_on_demand)
+		fprintf(out, " (%" PRIu64 " opening a window at a fast call's "
+			"touch)", st.windows_on_demand);
+	fprintf(out, "; every invariant held\n");
 }
