@@ -19,15 +19,22 @@
  *                      if there is none; bit 7 of the TA byte closes the
  *                      session after the call, else it stays open for
  *                      the slot's next CLIENT call to that TA (a VM
- *                      destroyed takes its sessions with it). Its
- *                      params: a memref of 4 + value % 16 bytes and the
- *                      value. With bit 7 of the command byte the memref
- *                      is temporary (registered for the call alone),
- *                      else it lies at offset (value >> 4) % 8 in the
- *                      slot's registered shared memory, registered at
- *                      its first such call and kept while its VM lives.
- *                      The TA is the whole TA byte modulo 6, the
- *                      command the whole command byte modulo 12.
+ *                      destroyed takes its sessions with it). Bits 8-23
+ *                      of the value are the param types, a nibble a
+ *                      param as TEEC_PARAM_TYPES() packs them and as the
+ *                      TA sees them (NONE 0, VALUE_INPUT/OUTPUT/INOUT
+ *                      1-3, MEMREF_INPUT/OUTPUT/INOUT 5-7; 4 is NONE,
+ *                      8-15 as their low three bits), 0 for a memref and
+ *                      a value, both in and out. A memref is 4 + value %
+ *                      16 bytes; with bit 7 of the command byte it is
+ *                      temporary (registered for the call alone), else
+ *                      it lies at offset (value >> 4) % 8 in the slot's
+ *                      registered shared memory, registered at its first
+ *                      such call and kept while its VM lives. A value
+ *                      param's a is bits 24-25 of the value, its b bits
+ *                      26-31 (small: some commands loop a times). The
+ *                      TA is the whole TA byte modulo 6, the command the
+ *                      whole command byte modulo 12.
  *   kind 6  CALL       u8 slot, u16 page: CALL_WITH_ARG on that page
  *   kind 7  RESUME     u8 slot, u8 thread, a1, a2, a4, a5 as u32
  *   0xf8..0xff FAIL    u8 sites, u8 countdown: an allocation of the core
@@ -64,6 +71,8 @@ static struct vm *vms[FUZZ_VMS];
 #define CLIENT_CLOSE	0x80u	/* in CLIENT's TA byte */
 #define CLIENT_TEMP	0x80u	/* in CLIENT's command byte */
 #define CLIENT_SHM	32u	/* bytes of a slot's registered memory */
+/* CLIENT's param types when the value gives none: MEMREF_INOUT, VALUE_INOUT. */
+#define CLIENT_TYPES	0x0037u
 
 /*
  * The client side of each slot's VM: one context, a session per TA, and
@@ -212,6 +221,38 @@ static void smc(const struct fuzz_input *in, unsigned int slot,
 		fuzz_check_std_result(fid, (uint32_t)regs[0]);
 }
 
+/*
+ * CLIENT's param types from its value (bits 8-23), each one of the types
+ * a TA can see: 4 is NONE, 8-15 their low three bits (so a registered
+ * memref's PARTIAL_x reads as x, as the TA sees it).
+ */
+static uint32_t client_types(uint32_t value)
+{
+	uint32_t field = (value >> 8) & 0xffff;
+	uint32_t types = 0;
+	unsigned int n = 0;
+
+	if (!field)
+		return CLIENT_TYPES;
+	for (n = 0; n < 4; n++) {
+		uint32_t t = (field >> (4 * n)) & 7;
+
+		types |= (t == 4 ? 0 : t) << (4 * n);
+	}
+	return types;
+}
+
+/* Does @types hold a memref? */
+static bool client_memrefs(uint32_t types)
+{
+	unsigned int n = 0;
+
+	for (n = 0; n < 4; n++)
+		if (((types >> (4 * n)) & 0xf) >= TEEC_MEMREF_TEMP_INPUT)
+			return true;
+	return false;
+}
+
 static void client(struct fuzz_input *in)
 {
 	unsigned int slot = slot_at(in);
@@ -223,27 +264,36 @@ static void client(struct fuzz_input *in)
 	uint32_t cmd = cmd_byte % 12;
 	bool temp = cmd_byte & CLIENT_TEMP;
 	uint32_t value = fuzz_u32(in);
+	uint32_t types = client_types(value);
 	size_t size = 4 + value % 16;
 	size_t offset = (value >> 4) % 8;
 	struct client *c = &clients[slot];
 	TEEC_Result res = 0;
 	uint32_t origin = 0;
 	TEEC_Operation op;
-	char buf[CLIENT_SHM] = "fuzz";
+	char bufs[4][CLIENT_SHM] = { "fuzz", "fuzz", "fuzz", "fuzz" };
+	char outs[64] = "";
+	unsigned int n = 0;
 
 	if (!vm) {
 		fuzz_trace_op(in, "CLIENT slot %u: no VM, skipped", slot);
 		return;
 	}
-	if (temp)
+	if (!client_memrefs(types))
 		fuzz_trace_op(in, "CLIENT slot %u (client %u) TA %s command %u "
-			      "value 0x%x, temporary memref%s", slot,
-			      vm->client_id, tas[ta].name, cmd, value,
+			      "value 0x%x, types 0x%04x%s", slot,
+			      vm->client_id, tas[ta].name, cmd, value, types,
 			      close ? ", then close" : "");
+	else if (temp)
+		fuzz_trace_op(in, "CLIENT slot %u (client %u) TA %s command %u "
+			      "value 0x%x, types 0x%04x, temporary memrefs%s",
+			      slot, vm->client_id, tas[ta].name, cmd, value,
+			      types, close ? ", then close" : "");
 	else
 		fuzz_trace_op(in, "CLIENT slot %u (client %u) TA %s command %u "
-			      "value 0x%x, registered memref at %zu%s", slot,
-			      vm->client_id, tas[ta].name, cmd, value, offset,
+			      "value 0x%x, types 0x%04x, registered memrefs at "
+			      "%zu%s", slot, vm->client_id, tas[ta].name, cmd,
+			      value, types, offset,
 			      close ? ", then close" : "");
 	guest_select(vm);
 	if (!c->ready) {
@@ -264,7 +314,7 @@ static void client(struct fuzz_input *in)
 		}
 		c->open[ta] = true;
 	}
-	if (!temp && !c->registered) {
+	if (!temp && !c->registered && client_memrefs(types)) {
 		c->shm.buffer = c->shm_buf;
 		c->shm.size = sizeof(c->shm_buf);
 		c->shm.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
@@ -276,33 +326,50 @@ static void client(struct fuzz_input *in)
 		c->registered = true;
 	}
 	memset(&op, 0, sizeof(op));
-	/* A memref and a value: what most built-in commands take. */
-	if (temp) {
-		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT,
-						 TEEC_VALUE_INOUT, TEEC_NONE,
-						 TEEC_NONE);
-		op.params[0].tmpref.buffer = buf;
-		op.params[0].tmpref.size = size;
-	} else {
-		/* The same bytes as a temporary one, where the memref lies. */
+	if (!temp && client_memrefs(types)) {
+		/* The same bytes as a temporary one, where the memrefs lie. */
 		memset(c->shm_buf, 0, sizeof(c->shm_buf));
-		memcpy(c->shm_buf + offset, buf, sizeof(buf) - offset);
-		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT,
-						 TEEC_VALUE_INOUT, TEEC_NONE,
-						 TEEC_NONE);
-		op.params[0].memref.parent = &c->shm;
-		op.params[0].memref.offset = offset;
-		op.params[0].memref.size = size;
+		memcpy(c->shm_buf + offset, bufs[0], sizeof(bufs[0]) - offset);
 	}
-	op.params[1].value.a = value;
+	for (n = 0; n < 4; n++) {
+		uint32_t t = (types >> (4 * n)) & 0xf;
+		TEEC_Parameter *p = &op.params[n];
+
+		if (t >= TEEC_MEMREF_TEMP_INPUT && temp) {
+			p->tmpref.buffer = bufs[n];
+			p->tmpref.size = size;
+		} else if (t >= TEEC_MEMREF_TEMP_INPUT) {
+			/* TEMP_x + 8 is PARTIAL_x. */
+			t += TEEC_MEMREF_PARTIAL_INPUT - TEEC_MEMREF_TEMP_INPUT;
+			p->memref.parent = &c->shm;
+			p->memref.offset = offset;
+			p->memref.size = size;
+		} else if (t) {
+			p->value.a = (value >> 24) & 3;
+			p->value.b = value >> 26;
+		}
+		op.paramTypes |= t << (4 * n);
+	}
 	res = TEEC_InvokeCommand(&c->s[ta], cmd, &op, &origin);
+	/* The values the TA gave back. */
+	for (n = 0; n < 4; n++) {
+		uint32_t t = (types >> (4 * n)) & 0xf;
+		size_t used = strlen(outs);
+
+		if (t == TEEC_VALUE_OUTPUT || t == TEEC_VALUE_INOUT)
+			snprintf(outs + used, sizeof(outs) - used,
+				 ", value %u: %u/%u", n,
+				 (unsigned int)op.params[n].value.a,
+				 (unsigned int)op.params[n].value.b);
+	}
 	/* A dead TA's session is good for nothing but closing. */
 	if (close || res == TEEC_ERROR_TARGET_DEAD) {
 		TEEC_CloseSession(&c->s[ta]);
 		c->open[ta] = false;
 	}
-	fuzz_trace_result(in, "InvokeCommand 0x%x origin %u%s", res, origin,
-			  c->open[ta] ? ", session kept" : ", session closed");
+	fuzz_trace_result(in, "InvokeCommand 0x%x origin %u%s%s", res, origin,
+			  outs, c->open[ta] ? ", session kept" :
+					      ", session closed");
 }
 
 unsigned int fuzz_guest_run(const uint8_t *data, size_t size)

@@ -143,6 +143,16 @@ GUEST_SEEDS = {
     b"".join(g_memory(0, n, 0, b"x") for n in range(4)) +
     b"".join(g_arg(0, n, 1) for n in range(4, 8)) +
     g_smc(0, 0xbf00ff01) * 7,
+    # Param types from bits 8-23 of the value, as the TA sees them: a
+    # kv_store PUT (two MEMREF_INPUT), COUNT (VALUE_OUTPUT), GET (in,
+    # out), hello world's INC_VALUE of a = 3, b = 5 (bits 24-25, 26-31),
+    # a PUT of
+    # temporary memrefs (0x84: command 132 % 12 = 0) under a 5-byte key,
+    # and COUNT again.
+    "client_types": bytes([0]) + g_client(0, 1, 0, 0x5500) +
+    g_client(0, 1, 3, 0x0200) + g_client(0, 1, 1, 0x6500) +
+    g_client(0, 0, 0, 0x17000300) + g_client(0, 1, 0x84, 0x5501) +
+    g_client(0, 1, 3, 0x0200),
     # Fast calls that read the guest's heap (its thread table, there once
     # a std call set its runtime up): its window, closed for fast calls,
     # opens at their touch.

@@ -333,11 +333,11 @@ def test_replay():
           [calls(op, "CLOSE_SESSION") for op in (1, 2, 3, 4, 5, 6, 9)] ==
           [0, 0, 1, 0, 1, 0, 0] and
           span(2)[-1].endswith("InvokeCommand 0xffff0006 origin 4, "
-                               "session kept") and
+                               "value 1: 0/0, session kept") and
           span(5)[-1].endswith("InvokeCommand 0xffff3024 origin 3, "
-                               "session closed") and
+                               "value 1: 0/0, session closed") and
           span(9)[-1].endswith("InvokeCommand 0xffff0006 origin 4, "
-                               "session kept"),
+                               "value 1: 0/0, session kept"),
           out[-4000:] + err)
     code3, out3, err3 = run("replay", "--trace", corpus + "fuzz_guest/memrefs")
 
@@ -346,10 +346,10 @@ def test_replay():
         return (calls(op, "REGISTER_SHM", out3),
                 calls(op, "UNREGISTER_SHM", out3))
 
-    def invoke_params(op):
+    def invoke_params(op, text=None):
         """The params of operation #op's INVOKE_COMMAND, as the mediator
-        saw them."""
-        return [l.split("; params: ")[1] for l in span(op, out3)
+        saw them (in memrefs' timeline unless @text)."""
+        return [l.split("; params: ")[1] for l in span(op, text or out3)
                 if "med   client 2: INVOKE_COMMAND" in l]
 
     check("fuzz_guest CLIENT memrefs: temporary ones registered for their "
@@ -362,11 +362,34 @@ def test_replay():
           [["rmem %#x+%d/9, value, none, none" % (cookie, offset)]
            for cookie, offset in ((0x1000, 0), (0x1001, 0), (0x1001, 3),
                                   (0x1002, 0), (0x1000, 0))] and
-          "registered memref at 3" in span(3, out3)[0] and
+          "registered memrefs at 3" in span(3, out3)[0] and
           all(span(op, out3)[-1].endswith("InvokeCommand 0xffff0006 "
-                                          "origin 4, session kept")
+                                          "origin 4, value 1: 0/0, "
+                                          "session kept")
               for op in (1, 2, 3, 4, 7)),
           out3[-4000:] + err3)
+    code6, out6, err6 = run("replay", "--trace",
+                            corpus + "fuzz_guest/client_types")
+    check("fuzz_guest CLIENT param types come from the value, as the TA "
+          "sees them: kv_store PUT, COUNT, GET, hello world INC_VALUE and "
+          "temporary memrefs all reach the TA's command",
+          code6 == 0 and
+          [invoke_params(op, out6) for op in (1, 2, 3, 4)] ==
+          [["rmem 0x1000+0/4, rmem 0x1000+0/4, none, none"],
+           ["value, none, none, none"],
+           ["rmem 0x1000+0/4, rmem 0x1000+0/4, none, none"],
+           ["value, none, none, none"]] and
+          [l.split(" -> ")[1] for op in range(1, 7)
+           for l in span(op, out6)[-1:]] ==
+          ["InvokeCommand 0x0 origin 4, session kept",
+           "InvokeCommand 0x0 origin 4, value 0: 1/4, session kept",
+           "InvokeCommand 0x0 origin 4, session kept",
+           "InvokeCommand 0x0 origin 4, value 0: 4/5, session kept",
+           "InvokeCommand 0x0 origin 4, session kept",
+           "InvokeCommand 0x0 origin 4, value 0: 2/9, session kept"] and
+          "types 0x0055, temporary memrefs" in span(5, out6)[0] and
+          calls(5, "REGISTER_SHM", out6) == 2,
+          out6[-4000:] + err6)
     code5, out5, err5 = run("replay", "--trace",
                             corpus + "fuzz_guest/fast_calls_after_client")
     check("fuzz_guest: fast calls that read their guest's heap (once its "
