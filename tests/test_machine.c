@@ -849,6 +849,118 @@ static void test_fast_calls_leave_the_window_closed(void **state)
 	harness_stop();
 }
 
+static void write_byte(void *arg)
+{
+	*(volatile uint8_t *)arg = 0x5a;
+}
+
+/*
+ * Code of a fast call (played by hand: shim_set_fast_call()) that writes
+ * its guest's window, never open before, opens it at the touch, once:
+ * the write lands, the next one faults no more, even after a reload of
+ * the core's partition, and the share is scrubbed at the guest's death.
+ * A touch of another guest's window meanwhile is a violation, and opens
+ * nothing.
+ */
+static void test_a_window_opened_at_a_touch_is_scrubbed(void **state)
+{
+	struct nexsim_config cfg;
+	struct core_guest_info g;
+	struct shim_violation v;
+	struct shim_stats st0;
+	struct shim_stats st;
+	uint8_t *heap = NULL;
+	void *other = NULL;
+	size_t share = 0;
+	bool faults[6] = { false };
+
+	(void)state;
+	harness_stop();
+	start_scrubbing(&cfg, SHIM_SCRUB_IN_PLACE);
+	if (shim_guard_in_use() != SHIM_GUARD_PKEYS) {
+		harness_stop();
+		return;
+	}
+	other = window_of_new_guest(2);
+	heap = window_of_new_guest(1);
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(1), &g));
+	share = g.heap_size + g.stacks_size + g.ta_ram_size;
+	shim_get_stats(&st0);
+	shim_set_fast_call(0, true);
+	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
+	faults[0] = shim_try(read_byte, other, &v);
+	shim_get_stats(&st);
+	assert_int_equal(st.windows_on_demand, st0.windows_on_demand);
+	faults[1] = shim_try(write_byte, heap + 100, &v);
+	faults[2] = shim_try(write_byte, heap + 200, &v);
+	virt_unset_guest();
+	shim_set_fast_call(0, false);
+	assert_false(secure_zero(g.private_pa, share));
+	assert_int_equal(sim_vm_destroyed(1), T_OK);
+	assert_true(secure_zero(g.private_pa, share));
+
+	/*
+	 * The share's next guest: the touch first, then a reload. (Every
+	 * SMC sets the call's kind and leaves it unset: played again.)
+	 */
+	heap = window_of_new_guest(3);
+	assert_int_equal(core_find_guest_slot(3), (int32_t)g.slot);
+	shim_set_fast_call(0, true);
+	assert_int_equal(virt_set_guest(3), TEE_SUCCESS);
+	faults[3] = shim_try(write_byte, heap + 100, &v);
+	faults[4] = shim_try(read_byte, other, &v);
+	faults[5] = shim_try(write_byte, heap + 200, &v);
+	virt_unset_guest();
+	shim_set_fast_call(0, false);
+	shim_get_stats(&st);
+	assert_true(faults[0]);
+	assert_false(faults[1]);
+	assert_false(faults[2]);
+	assert_false(faults[3]);
+	assert_true(faults[4]);
+	assert_false(faults[5]);
+	assert_int_equal(st.windows_on_demand - st0.windows_on_demand, 2);
+	assert_int_equal(st.violations - st0.violations, 2);
+	assert_int_equal(sim_vm_destroyed(3), T_OK);
+	assert_true(secure_zero(g.private_pa, share));
+	assert_int_equal(sim_vm_destroyed(2), T_OK);
+	harness_stop();
+}
+
+/*
+ * Secure RAM written from outside (sim_phys_write()) may land in a live
+ * guest's share, whose window its own code never had open (fast calls
+ * alone, or none): the share is scrubbed at the guest's death all the
+ * same.
+ */
+static void test_a_share_written_from_outside_is_scrubbed(void **state)
+{
+	struct nexsim_config cfg;
+	struct core_guest_info g;
+	size_t share = 0;
+	uint16_t id = 0;
+
+	(void)state;
+	harness_stop();
+	start_scrubbing(&cfg, SHIM_SCRUB_IN_PLACE);
+	for (id = 1; id <= 2; id++) {
+		assert_int_equal(sim_vm_created(id), T_OK);
+		if (id == 1)
+			assert_int_equal(harness_smc(0, T_GET_THREAD_COUNT, 0,
+						     0, 0, id, NULL), T_OK);
+		assert_true(core_get_slot_info(
+			(uint32_t)core_find_guest_slot(id), &g));
+		share = g.heap_size + g.stacks_size + g.ta_ram_size;
+		assert_int_equal(sim_phys_write(&harness_machine,
+						pa_addr(g.private_pa) + 4096,
+						"secret", 6), 0);
+		assert_false(secure_zero(g.private_pa, share));
+		assert_int_equal(sim_vm_destroyed(id), T_OK);
+		assert_true(secure_zero(g.private_pa, share));
+	}
+	harness_stop();
+}
+
 /*
  * In place, the scrub zeroes every page its share held data in, in runs
  * across the words of its bitmap: pages written from outside at the ends
@@ -971,6 +1083,8 @@ int main(int argc, char **argv)
 			test_scrub_in_place_asks_the_memfd_after_guest_code_only),
 		cmocka_unit_test(test_scrub_in_place_zeroes_scattered_pages),
 		cmocka_unit_test(test_fast_calls_leave_the_window_closed),
+		cmocka_unit_test(test_a_window_opened_at_a_touch_is_scrubbed),
+		cmocka_unit_test(test_a_share_written_from_outside_is_scrubbed),
 		cmocka_unit_test(test_phys_view_guarded_after_unrun_guest),
 		cmocka_unit_test(test_failed_runtime_init_is_retried),
 	};

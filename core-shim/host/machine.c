@@ -422,6 +422,13 @@ void shim_set_current_core(unsigned int core)
 	mmu_reload_core(core);
 }
 
+void shim_set_fast_call(unsigned int core, bool fast)
+{
+	if (!machine.exists || core >= machine.params.platform.core_count)
+		misuse("fast call on a core the platform does not have");
+	mmu_smc_kind(core, fast);
+}
+
 void shim_smc_args(unsigned int core, struct shim_regs *regs, uint32_t a0,
 		   uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a7)
 {

@@ -475,11 +475,14 @@ bool mmu_nsec_read(const struct shim_phys_region *r, uint64_t off,
 	/* @r and the range are mmu_region_of()'s: within the region. */
 	if (n >= SHIM_MAX_REGIONS || !mmu.ns_view[n])
 		return false;
-	/* Open the view for this copy only; whatever was open stays so. */
+	/*
+	 * Open the view for this copy only; whatever was open stays so, and
+	 * so does a window the copy opened on demand (@buf in it).
+	 */
 	pkru = rdpkru();
 	wrpkru(pkru & ~pkey_deny_bits(mmu.key_phys));
 	memcpy(buf, mmu.ns_view[n] + off, len);
-	wrpkru(pkru);
+	wrpkru(rdpkru() | (pkru & pkey_deny_bits(mmu.key_phys)));
 	return true;
 }
 
@@ -1108,7 +1111,12 @@ static uint64_t memfd_blocks(void)
 
 void shim_secure_ram_written(void)
 {
+	struct arch_prtn *p = NULL;
+
 	mmu.writes_epoch++;
+	/* It may have landed in a live guest's share: scrub each at death. */
+	for (p = mmu.live; p; p = p->next)
+		p->win_opened = true;
 }
 
 /* The scrub record of the share at @off (@pages long), made on first use. */
@@ -1516,9 +1524,10 @@ bool mmu_classify(uintptr_t addr, struct shim_violation *v)
  * the XSAVE image of @ucontext's frame (x86-64): the legacy area's
  * software bytes at 464 say what the image holds (magic, features, size),
  * its header at 512 which components are not in their initial state, and
- * PKRU lies at mmu.pkru_offset. NULL if the frame holds no PKRU.
+ * PKRU lies at mmu.pkru_offset. NULL if the frame holds no PKRU. @p is
+ * the partition the interrupted code ran in.
  */
-static uint32_t *frame_pkru(void *ucontext)
+static uint32_t *frame_pkru(void *ucontext, const struct arch_prtn *p)
 {
 #if defined(__x86_64__)
 	enum { SW_BYTES = 464, HEADER = 512, XFEATURE_PKRU = 9 };
@@ -1539,14 +1548,25 @@ static uint32_t *frame_pkru(void *ucontext)
 		return NULL;
 	memcpy(&bv, x + HEADER, sizeof(bv));
 	if (!(bv & (1ull << XFEATURE_PKRU))) {
-		/* In its initial state, all zero: now a value of its own. */
-		memset(x + mmu.pkru_offset, 0, sizeof(uint32_t));
+		/*
+		 * Marked as in its initial state (0: every key open), which
+		 * is not what the interrupted code ran with: give it the
+		 * PKRU its partition's code runs with (apply_prtn()).
+		 */
+		uint32_t v = mmu.pkru_base | mmu.pkru_ours;
+
+		v &= ~pkey_deny_bits(mmu.key_bank);
+		if (p->key_slot >= 0 && !p->win_lazy)
+			v &= ~pkey_deny_bits(mmu.lru_keys[p->key_slot]);
+		v &= ~p->map_open;
+		memcpy(x + mmu.pkru_offset, &v, sizeof(v));
 		bv |= 1ull << XFEATURE_PKRU;
 		memcpy(x + HEADER, &bv, sizeof(bv));
 	}
 	return (uint32_t *)(x + mmu.pkru_offset);
 #else
 	(void)ucontext;
+	(void)p;
 	return NULL;
 #endif
 }
@@ -1573,7 +1593,7 @@ bool mmu_open_on_demand(uintptr_t addr, void *ucontext)
 	if (!mmu_classify(addr, &v) || v.owner_guest != p->guest_id ||
 	    (v.owner != SHIM_OWNER_GUEST && v.owner != SHIM_OWNER_NSEC))
 		return false;
-	pkru = frame_pkru(ucontext);
+	pkru = frame_pkru(ucontext, p);
 	if (!pkru)
 		mmu_fatal("no PKRU in the signal frame to open guest %u's "
 			  "window with", (unsigned int)p->guest_id);

@@ -145,6 +145,14 @@ void shim_get_stats(struct shim_stats *stats);
 void shim_secure_ram_written(void);
 
 /*
+ * Whether the SMC @core runs is a fast call: shim_smc() says so for each
+ * call, and with protection keys a fast call leaves its guest's window
+ * closed until its code touches it (docs/banking.md). A test that enters
+ * a partition by hand (virt_set_guest()) sets it to play a fast call.
+ */
+void shim_set_fast_call(unsigned int core, bool fast);
+
+/*
  * While no call is in the secure world: let a scan of the host's memory
  * from another thread (LeakSanitizer's leak check between fuzz inputs)
  * read the bank, which it reads as part of the executable's data. The
