@@ -90,6 +90,7 @@ int sim_machine_start(struct sim_machine *m, const struct nexsim_config *cfg,
 	params.quiet_violations = cfg->quiet_violations;
 	params.ns_map_cache = cfg->ns_map_cache;
 	params.scrub = cfg->scrub;
+	params.eager_windows = cfg->eager_windows;
 	if (shim_machine_create(&params, err, err_size)) {
 		close_regions(m);
 		return -1;

@@ -906,7 +906,7 @@ static void apply_prtn(struct arch_prtn *p, bool fast)
 	mmu.writes_epoch++;
 	bank_switch_to(p);
 	if (mmu.guard == SHIM_GUARD_PKEYS) {
-		if (!fast || !mmu.pkru_offset)
+		if (!fast || !mmu.pkru_offset || mmu.params.eager_windows)
 			p->win_lazy = false;
 		if (!p->win_lazy) {
 			ensure_key(p);

@@ -79,6 +79,13 @@ struct shim_machine_params {
 	 * host memory holds every page a share ever touched.
 	 */
 	enum shim_scrub scrub;
+	/*
+	 * With protection keys, a fast call leaves its guest's window
+	 * closed until its code touches it (docs/banking.md). Set, every
+	 * activation opens it, as a std call's does: for measuring the
+	 * whole partition switch with fast calls (nexsim bench switch).
+	 */
+	bool eager_windows;
 };
 
 /*

@@ -22,6 +22,7 @@ struct nexsim_config {
 	bool quiet_violations;
 	bool ns_map_cache;	/* see struct shim_machine_params */
 	enum shim_scrub scrub;	/* see struct shim_machine_params */
+	bool eager_windows;	/* see struct shim_machine_params */
 };
 
 /* Fill @cfg from profile @name; -1 and a message if there is none. */
