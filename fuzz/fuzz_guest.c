@@ -54,6 +54,7 @@
 #include <sim/guest.h>
 #include <sim/hyp.h>
 #include <sim/optee_abi.h>
+#include <sim/trace.h>
 #include <tee_client_api.h>
 
 #include "canary.h"
@@ -351,8 +352,8 @@ static void client(struct fuzz_input *in)
 		op.paramTypes |= t << (4 * n);
 	}
 	res = TEEC_InvokeCommand(&c->s[ta], cmd, &op, &origin);
-	/* The values the TA gave back. */
-	for (n = 0; n < 4; n++) {
+	/* The values the TA gave back, for the timeline. */
+	for (n = 0; n < 4 && sim_trace_on(); n++) {
 		uint32_t t = (types >> (4 * n)) & 0xf;
 		size_t used = strlen(outs);
 
