@@ -300,6 +300,13 @@ static void test_shares_do_not_overlap(void **state)
 	harness_stop();
 }
 
+/* Guest @id's slot into @g, and the size of its share (its private range). */
+static size_t guest_share(uint16_t id, struct core_guest_info *g)
+{
+	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(id), g));
+	return g->heap_size + g->stacks_size + g->ta_ram_size;
+}
+
 /* Does [pa, pa + len) of secure RAM read as zeros? */
 static bool secure_zero(paddr_t pa, size_t len)
 {
@@ -768,8 +775,7 @@ static void test_scrub_in_place_asks_the_memfd_after_guest_code_only(
 		assert_int_equal(sim_vm_created(id), T_OK);
 		harness_first_std_call(0, id);
 	}
-	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(6), &g));
-	share = g.heap_size + g.stacks_size + g.ta_ram_size;
+	share = guest_share(6, &g);
 	assert_int_equal(sim_vm_destroyed(5), T_OK);
 	resident = sim_machine_resident(&harness_machine, SIM_REGION_TZDRAM);
 	assert_int_equal(sim_phys_write(&harness_machine,
@@ -813,8 +819,7 @@ static void test_fast_calls_leave_the_window_closed(void **state)
 	/* A guest that leaves pages in its share, scrubbed at its death. */
 	assert_int_equal(sim_vm_created(1), T_OK);
 	harness_first_std_call(0, 1);
-	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(1), &g));
-	share = g.heap_size + g.stacks_size + g.ta_ram_size;
+	share = guest_share(1, &g);
 	assert_int_equal(sim_vm_destroyed(1), T_OK);
 
 	/* The next guest of the share takes a fresh window: no key. */
@@ -883,8 +888,7 @@ static void test_a_window_opened_at_a_touch_is_scrubbed(void **state)
 	}
 	other = window_of_new_guest(2);
 	heap = window_of_new_guest(1);
-	assert_true(core_get_slot_info((uint32_t)core_find_guest_slot(1), &g));
-	share = g.heap_size + g.stacks_size + g.ta_ram_size;
+	share = guest_share(1, &g);
 	shim_get_stats(&st0);
 	shim_set_fast_call(0, true);
 	assert_int_equal(virt_set_guest(1), TEE_SUCCESS);
@@ -948,9 +952,7 @@ static void test_a_share_written_from_outside_is_scrubbed(void **state)
 		if (id == 1)
 			assert_int_equal(harness_smc(0, T_GET_THREAD_COUNT, 0,
 						     0, 0, id, NULL), T_OK);
-		assert_true(core_get_slot_info(
-			(uint32_t)core_find_guest_slot(id), &g));
-		share = g.heap_size + g.stacks_size + g.ta_ram_size;
+		share = guest_share(id, &g);
 		assert_int_equal(sim_phys_write(&harness_machine,
 						pa_addr(g.private_pa) + 4096,
 						"secret", 6), 0);
@@ -986,9 +988,7 @@ static void test_scrub_in_place_zeroes_scattered_pages(void **state)
 	for (int round = 0; round < 2; round++) {
 		assert_int_equal(sim_vm_created(1), T_OK);
 		harness_first_std_call(0, 1);
-		assert_true(core_get_slot_info(
-			(uint32_t)core_find_guest_slot(1), &g));
-		share = g.heap_size + g.stacks_size + g.ta_ram_size;
+		share = guest_share(1, &g);
 		base = share / 4096 / 2 & ~(size_t)63;
 		assert_true(share / 4096 > base + 256);
 		assert_true(secure_zero(pa_init(pa_addr(g.private_pa) +

@@ -1173,6 +1173,29 @@ static void scrub_note(struct scrub_share *s, off_t data, off_t hole)
 }
 
 /*
+ * The next run of secure RAM holding data from @from on, before @end: its
+ * start (@end if none) and, in @hole, its end (at most @end). The memfd
+ * tells (SEEK_DATA, SEEK_HOLE).
+ */
+static off_t next_data_run(off_t from, off_t end, off_t *hole)
+{
+	off_t data = lseek(mmu.secure->fd, from, SEEK_DATA);
+
+	if (data < 0 && errno == ENXIO)
+		return end;
+	if (data < 0)
+		mmu_fatal("scrub: SEEK_DATA at %#llx", (unsigned long long)from);
+	if (data >= end)
+		return end;
+	*hole = lseek(mmu.secure->fd, data, SEEK_HOLE);
+	if (*hole < 0)
+		mmu_fatal("scrub: SEEK_HOLE at %#llx", (unsigned long long)data);
+	if (*hole > end)
+		*hole = end;
+	return data;
+}
+
+/*
  * SHIM_SCRUB_IN_PLACE: zero the pages of [@off, @off + @len) that hold
  * data and keep them. Pages never touched are holes and stay so. Which
  * pages hold data: the memfd tells (SEEK_DATA, SEEK_HOLE), unless no page
@@ -1183,7 +1206,7 @@ static void scrub_in_place(off_t off, size_t len)
 	struct scrub_share *s = scrub_share_of(off, len / mmu.page_size);
 	uint64_t blocks = memfd_blocks();
 	off_t end = off + (off_t)len;
-	off_t data = off;
+	off_t data = end;
 	off_t hole = 0;
 	bool scan = s->blocks != blocks;
 	size_t run_end = 0;
@@ -1194,21 +1217,9 @@ static void scrub_in_place(off_t off, size_t len)
 	 * NEXSIM_CHECK_SCRUB (the test suite sets it): scan anyway, and each
 	 * page found holding data must be in the bitmap already.
 	 */
-	while ((scan || mmu.check_scrub) && data < end) {
-		data = lseek(mmu.secure->fd, data, SEEK_DATA);
-		if (data < 0 && errno == ENXIO)
-			break;
-		if (data < 0)
-			mmu_fatal("scrub: SEEK_DATA at %#llx",
-				  (unsigned long long)off);
-		if (data >= end)
-			break;
-		hole = lseek(mmu.secure->fd, data, SEEK_HOLE);
-		if (hole < 0)
-			mmu_fatal("scrub: SEEK_HOLE at %#llx",
-				  (unsigned long long)data);
-		if (hole > end)
-			hole = end;
+	if (scan || mmu.check_scrub)
+		data = next_data_run(off, end, &hole);
+	for (; data < end; data = next_data_run(hole, end, &hole)) {
 		if (!scan && scrub_next(s, (size_t)(data - s->off) /
 					mmu.page_size, false) <
 			     (size_t)(hole - s->off - 1) / mmu.page_size + 1)
@@ -1217,7 +1228,6 @@ static void scrub_in_place(off_t off, size_t len)
 				  "no page was added)",
 				  (unsigned long long)data);
 		scrub_note(s, data, hole);
-		data = hole;
 	}
 	s->blocks = blocks;
 	/* Each run of pages that held data, found a word of bits at a time. */
@@ -1240,21 +1250,12 @@ static void check_unwritten(const struct arch_prtn *p)
 	static const uint8_t zeros[4096];
 	uint8_t page[4096];
 	off_t end = p->private_off + (off_t)p->private_size;
-	off_t data = p->private_off;
+	off_t data = 0;
 	off_t hole = 0;
 
-	while (data < end) {
-		data = lseek(mmu.secure->fd, data, SEEK_DATA);
-		if (data < 0 && errno == ENXIO)
-			return;
-		if (data < 0)
-			mmu_fatal("scrub check: SEEK_DATA");
-		if (data >= end)
-			return;
-		hole = lseek(mmu.secure->fd, data, SEEK_HOLE);
-		if (hole < 0)
-			mmu_fatal("scrub check: SEEK_HOLE");
-		for (; data < hole && data < end; data += (off_t)sizeof(page)) {
+	for (data = next_data_run(p->private_off, end, &hole); data < end;
+	     data = next_data_run(hole, end, &hole)) {
+		for (; data < hole; data += (off_t)sizeof(page)) {
 			if (syscall(SYS_pread64, mmu.secure->fd, page,
 				    sizeof(page), data) != (long)sizeof(page))
 				mmu_fatal("scrub check: pread");
