@@ -3,7 +3,7 @@
 #   scripts/deps.sh             what building and testing need
 #   scripts/deps.sh --asan      and the sanitizer runtimes
 #   scripts/deps.sh --coverage  and gcovr (scripts/coverage)
-#   scripts/deps.sh --fuzz      and clang, libFuzzer (scripts/fuzz)
+#   scripts/deps.sh --fuzz      and clang, libFuzzer 19 (scripts/fuzz-build)
 # As root it runs apt-get itself; otherwise it uses sudo when available.
 set -eu
 
@@ -12,7 +12,7 @@ python3"
 case "${1-}" in
 --asan) packages="$packages libgcc-12-dev" ;;
 --coverage) packages="$packages gcovr" ;;
---fuzz) packages="$packages clang libclang-rt-14-dev llvm-14" ;;
+--fuzz) packages="$packages clang-19 libclang-rt-19-dev llvm-19" ;;
 esac
 
 missing=""

@@ -30,7 +30,14 @@
 
 /* What the core keeps of the normal world's argument. */
 struct msg {
-	struct optee_msg_arg hdr;
+	struct {
+		uint32_t cmd;
+		uint32_t func;
+		uint32_t session;
+		uint32_t cancel_id;
+		uint32_t ret;
+		uint32_t ret_origin;
+	} hdr;			/* the header's fields in use */
 	struct optee_msg_param params[MAX_USED_PARAMS];
 	uint32_t num_params;	/* as the normal world said */
 	uint32_t copied;	/* params read into @params */

@@ -18,7 +18,7 @@
 #   JOBS                 parallel compile jobs (default: all processors)
 #
 # Locally, with libFuzzer and ASan:
-#   CC=clang CFLAGS="-fsanitize=address,fuzzer-no-link -g" \
+#   CC=clang-19 CXX=clang++-19 CFLAGS="-fsanitize=address,fuzzer-no-link -g" \
 #   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/out ./fuzz/oss-fuzz/build.sh
 set -eu
 
