@@ -285,13 +285,23 @@ size_t guest_pages_in_use(const struct vm *vm)
 /* ---- one message ---- */
 
 /*
+ * Host-side message arguments given back, for the next calls to take:
+ * one is a page-sized struct, which malloc() serves slowly. The vCPUs run
+ * one at a time, and calls in flight hold one each.
+ */
+#define SPARE_ARGS	8
+static struct msg_arg *spare_args[SPARE_ARGS];
+static size_t spare_arg_count;
+
+/*
  * A message argument for @cmd with @num_params params, in host memory:
  * its header and those params zeroed, as call() sends and reads back no
  * more (the rest of the page-sized struct is not touched).
  */
 static struct msg_arg *arg_new(uint32_t cmd, uint32_t num_params)
 {
-	struct msg_arg *arg = malloc(sizeof(*arg));
+	struct msg_arg *arg = spare_arg_count ? spare_args[--spare_arg_count] :
+						malloc(sizeof(*arg));
 
 	if (!arg)
 		return NULL;
@@ -300,6 +310,14 @@ static struct msg_arg *arg_new(uint32_t cmd, uint32_t num_params)
 	arg->cmd = cmd;
 	arg->num_params = num_params;
 	return arg;
+}
+
+static void arg_free(struct msg_arg *arg)
+{
+	if (arg && spare_arg_count < SPARE_ARGS)
+		spare_args[spare_arg_count++] = arg;
+	else
+		free(arg);
 }
 
 /*
@@ -404,7 +422,7 @@ uint32_t guest_shm_register(struct vm *vm, struct drv_shm *shm,
 	uint32_t res = 0;
 
 	if (!arg || !list) {
-		free(arg);
+		arg_free(arg);
 		if (list)
 			guest_pages_free(vm, list, lists);
 		*origin = MSG_ORIGIN_API;
@@ -419,7 +437,7 @@ uint32_t guest_shm_register(struct vm *vm, struct drv_shm *shm,
 	res = result(call(vm, arg), arg, origin);
 	shm->registered = !res;
 	guest_pages_free(vm, list, lists);
-	free(arg);
+	arg_free(arg);
 	return res;
 }
 
@@ -434,7 +452,7 @@ static void shm_unregister(struct vm *vm, struct drv_shm *shm)
 	arg->params[0].u.rmem.shm_ref = shm->cookie;
 	result(call(vm, arg), arg, &origin);
 	shm->registered = false;
-	free(arg);
+	arg_free(arg);
 }
 
 void guest_shm_free(struct vm *vm, struct drv_shm *shm)
@@ -535,7 +553,7 @@ uint32_t guest_open_session(struct vm *vm, const uint8_t uuid[16],
 	if (*origin != MSG_ORIGIN_COMMS)
 		params_out(arg->params + 2, params);
 	*session = res ? 0 : arg->session;
-	free(arg);
+	arg_free(arg);
 	return res;
 }
 
@@ -555,7 +573,7 @@ uint32_t guest_invoke(struct vm *vm, uint32_t session, uint32_t func,
 	res = result(call(vm, arg), arg, origin);
 	if (*origin != MSG_ORIGIN_COMMS)
 		params_out(arg->params, params);
-	free(arg);
+	arg_free(arg);
 	return res;
 }
 
@@ -571,7 +589,7 @@ static uint32_t simple(struct vm *vm, uint32_t cmd, uint32_t session,
 	arg->session = session;
 	arg->cancel_id = cancel_id;
 	res = result(call(vm, arg), arg, &origin);
-	free(arg);
+	arg_free(arg);
 	return res;
 }
 

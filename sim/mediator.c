@@ -65,6 +65,7 @@ struct call {
 	uint64_t lists[MSG_MAX_PARAMS_USED][2];	/* translated list pages */
 	uint64_t *pinned[MSG_MAX_PARAMS_USED];	/* data pages */
 	uint32_t pinned_count[MSG_MAX_PARAMS_USED];
+	uint32_t slots;			/* slots below this one may hold any */
 };
 
 void med_vm_init(struct vm *vm, uint32_t thread_limit)
@@ -133,6 +134,8 @@ static uint32_t translate_noncontig(struct vm *vm, struct call *c, size_t slot,
 	pages = calloc(count, sizeof(*pages));
 	if (!pages)
 		return MSG_RES_OUT_OF_MEMORY;
+	if (c->slots <= slot)
+		c->slots = (uint32_t)slot + 1;
 
 	for (n = 0; n < count; n++) {
 		const uint64_t *list = NULL;
@@ -185,7 +188,7 @@ static void release_call(struct vm *vm, struct call *c, bool keep_slot0)
 {
 	size_t n = 0;
 
-	for (n = 0; n < MSG_MAX_PARAMS_USED; n++) {
+	for (n = 0; n < c->slots; n++) {
 		if (c->lists[n][0])
 			hyp_page_free(c->lists[n][0]);
 		if (c->lists[n][1])
