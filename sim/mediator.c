@@ -65,7 +65,7 @@ struct call {
 	uint64_t lists[MSG_MAX_PARAMS_USED][2];	/* translated list pages */
 	uint64_t *pinned[MSG_MAX_PARAMS_USED];	/* data pages */
 	uint32_t pinned_count[MSG_MAX_PARAMS_USED];
-	uint32_t slots;			/* slots below this one may hold any */
+	uint32_t slots;			/* slots [0, slots) may hold pages */
 };
 
 void med_vm_init(struct vm *vm, uint32_t thread_limit)
