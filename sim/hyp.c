@@ -4,7 +4,15 @@
  * once (its own view, as a real one has a direct map) and hands out pages
  * in a shuffled order, so a VM's RAM is scattered over DRAM and every IPA
  * really needs its stage-2 translation. Free pages go back on top of the
- * pool, so the mediator's shadow pages are reused call after call.
+ * pool.
+ *
+ * The hypervisor's own pages (the mediator's shadow arguments and page
+ * lists) come first from a few it keeps, as Xen has its own heap apart
+ * from the domains': taken at start in the same order every time, given
+ * back to the top of its stack. So the mediator's pages are the same few
+ * call after call, VM after VM and, after hyp_reset(), input after fuzz
+ * input, whatever the VMs took meanwhile, and the TEE's mappings of them
+ * are found again (core-shim/host/nsmap.c) instead of made anew.
  *
  * A page is handed out zeroed, but zeroed only if it may hold data: one
  * that anything may have written since it was last zeroed (a pointer into
@@ -31,6 +39,13 @@
 #define SMC_GET_THREAD_COUNT	0xb200000fu
 #define OWNER_FREE		0u
 #define OWNER_HYP		0xffffffffu
+#define OWNER_SPARE		0xfffffffeu	/* the hypervisor's, unused */
+/*
+ * The hypervisor's own pages kept: enough for the calls a few guests have
+ * in flight (a shadow argument each, and the page lists of their memory
+ * references); beyond them, pages come from the common pool.
+ */
+#define HYP_OWN_PAGES		16u
 
 static struct {
 	bool up;
@@ -38,7 +53,7 @@ static struct {
 	uint8_t *view;
 	uint64_t base;
 	uint64_t pages;
-	uint32_t *owner;	/* client ID, OWNER_FREE or OWNER_HYP */
+	uint32_t *owner;	/* client ID, or OWNER_ above */
 	uint32_t *pins;
 	uint8_t *dirty;		/* 1: may hold data (see above) */
 	uint32_t *free_list;	/* page indexes, a stack */
@@ -56,6 +71,8 @@ static struct {
 	uint64_t generations;
 	uint64_t undrained;
 	uint64_t zeroed;
+	uint32_t own[HYP_OWN_PAGES];	/* its spare pages, a stack */
+	uint32_t own_count;
 } hyp;
 
 static bool check_clean;
@@ -75,6 +92,8 @@ static bool is_ns_page(uint64_t pa)
 	return pa >= hyp.base && pa < hyp.base + hyp.pages * HYP_PAGE &&
 	       !(pa % HYP_PAGE);
 }
+
+static void take_own_pages(void);
 
 /* How many calls the TEE runs at once for a guest (GET_THREAD_COUNT). */
 static void query_thread_limit(void)
@@ -134,6 +153,7 @@ int hyp_init(struct sim_machine *m, char *err, size_t err_size)
 	memcpy(hyp.shuffled, hyp.free_list, hyp.pages * sizeof(*hyp.shuffled));
 	hyp.free_count = hyp.pages;
 	hyp.low_free = hyp.pages;
+	take_own_pages();
 	query_thread_limit();
 	hyp.up = true;
 	return 0;
@@ -161,6 +181,7 @@ int hyp_reset(void)
 	hyp.pinned = 0;
 	hyp.generations = 0;
 	hyp.undrained = 0;
+	take_own_pages();
 	query_thread_limit();
 	return 0;
 }
@@ -240,9 +261,47 @@ static void give_back(uint64_t pa)
 	hyp.free_list[hyp.free_count++] = (uint32_t)idx;
 }
 
+/*
+ * Its spare pages, taken first from the top of the pool as hyp_init() or
+ * hyp_reset() left it: the same pages, in the same order, every time.
+ */
+static void take_own_pages(void)
+{
+	uint32_t n = 0;
+
+	hyp.own_count = 0;
+	for (n = 0; n < HYP_OWN_PAGES; n++) {
+		uint64_t pa = take_page_for(OWNER_SPARE, true);
+
+		if (!pa)
+			break;
+		hyp.own[HYP_OWN_PAGES - 1 - n] = (uint32_t)idx_of(pa);
+	}
+	/* The first taken on top: handed out first. */
+	memmove(hyp.own, hyp.own + HYP_OWN_PAGES - n, n * sizeof(*hyp.own));
+	hyp.own_count = n;
+}
+
+/* A page for the hypervisor: a spare one, else one of the pool. */
+static uint64_t take_hyp_page(bool overwritten)
+{
+	uint64_t idx = 0;
+
+	if (!hyp.own_count)
+		return take_page_for(OWNER_HYP, overwritten);
+	idx = hyp.own[--hyp.own_count];
+	hyp.owner[idx] = OWNER_HYP;
+	/* Spare pages carried data: zeroed as a page from the pool is. */
+	if (!overwritten) {
+		memset(hyp.view + idx * HYP_PAGE, 0, HYP_PAGE);
+		hyp.zeroed++;
+	}
+	return hyp.base + idx * HYP_PAGE;
+}
+
 uint64_t hyp_page_alloc(void)
 {
-	uint64_t pa = take_page(OWNER_HYP);
+	uint64_t pa = take_hyp_page(false);
 
 	/* The hypervisor's own pages carry data to and from the TEE. */
 	if (pa)
@@ -256,7 +315,7 @@ uint64_t hyp_page_alloc_copy(uint64_t src_pa)
 
 	if (!is_ns_page(src_pa))
 		return 0;
-	pa = take_page_for(OWNER_HYP, true);
+	pa = take_hyp_page(true);
 	if (pa)
 		memcpy(hyp.view + idx_of(pa) * HYP_PAGE,
 		       hyp.view + idx_of(src_pa) * HYP_PAGE, HYP_PAGE);
@@ -269,6 +328,12 @@ void hyp_page_free(uint64_t pa)
 		fprintf(stderr, "nexsim: hypervisor: free of a page it does "
 			"not own (0x%llx)\n", (unsigned long long)pa);
 		abort();
+	}
+	if (hyp.own_count < HYP_OWN_PAGES) {
+		/* Not its owner's in use any more: a second free aborts. */
+		hyp.owner[idx_of(pa)] = OWNER_SPARE;
+		hyp.own[hyp.own_count++] = (uint32_t)idx_of(pa);
+		return;
 	}
 	give_back(pa);
 }
@@ -549,6 +614,7 @@ void hyp_get_stats(struct hyp_stats *st)
 {
 	st->pages_total = hyp.pages;
 	st->pages_free = hyp.free_count;
+	st->pages_spare = hyp.own_count;
 	st->pages_pinned = hyp.pinned;
 	st->vms = hyp.vm_count;
 	st->undrained = hyp.undrained;

@@ -22,6 +22,8 @@
 #include <tests/harness.h>
 #include <tests/smc_ids.h>
 
+/* More of the hypervisor's pages than it keeps spare. */
+#define HYP_PAGES_PAST_SPARES	24
 #define VMS 4
 
 static struct vm *vms[VMS];
@@ -704,7 +706,7 @@ static void restart_all(bool fresh, uint64_t pas[VMS][8])
 	hyp_get_stats(&st);
 	assert_int_equal(st.vms, 0);
 	assert_int_equal(st.pages_pinned, 0);
-	assert_int_equal(st.pages_free, st.pages_total);
+	assert_int_equal(st.pages_free + st.pages_spare, st.pages_total);
 	for (n = 0; n < VMS; n++) {
 		vms[n] = hyp_vm_create(2 << 20, err, sizeof(err));
 		assert_non_null(vms[n]);
@@ -902,10 +904,18 @@ static void child_writes_behind_the_hypervisors_back(uint64_t pa,
 	(void)hyp_vm_create(2 << 20, err, sizeof(err));
 }
 
-/* The same, the page taken for the mediator's copy of an argument. */
+/*
+ * The same, the page taken for the mediator's copy of an argument once the
+ * hypervisor's spare pages are taken: from the pool, like a VM's.
+ */
 static void child_writes_behind_the_mediators_back(uint64_t pa,
 						   uint64_t src)
 {
+	struct hyp_stats st;
+
+	hyp_get_stats(&st);
+	for (; st.pages_spare; st.pages_spare--)
+		assert_true(hyp_page_alloc() != 0);
 	assert_int_equal(sim_phys_write(&harness_machine, pa, "x", 1), 0);
 	(void)hyp_page_alloc_copy(src);
 }
@@ -989,6 +999,70 @@ static void test_vm_ram_is_zeroed_where_it_was_touched(void **state)
 	assert_non_null(vms[2]);
 }
 
+/* A page of the hypervisor's freed twice: kept spare after the first. */
+static void child_frees_a_page_twice(uint64_t unused1, uint64_t unused2)
+{
+	uint64_t pa = hyp_page_alloc();
+
+	(void)unused1;
+	(void)unused2;
+	assert_true(pa != 0);
+	hyp_page_free(pa);
+	hyp_page_free(pa);
+}
+
+/*
+ * The hypervisor's own pages (the mediator's shadow arguments and page
+ * lists) are a few it keeps: the same ones call after call, whatever the
+ * VMs took meanwhile, and none of them in a VM's RAM. Beyond them it
+ * takes pages from the pool, and gives them back there.
+ */
+static void test_hypervisor_pages_stay_its_own_few(void **state)
+{
+	uint64_t taken[HYP_PAGES_PAST_SPARES];
+	struct hyp_stats st0;
+	struct hyp_stats st;
+	char err[128];
+	struct vm *vm = NULL;
+	uint64_t first = 0;
+	uint64_t pa = 0;
+	size_t spares = 0;
+	size_t k = 0;
+
+	(void)state;
+	hyp_get_stats(&st0);
+	spares = st0.pages_spare;
+	assert_true(spares > 0 && spares < HYP_PAGES_PAST_SPARES);
+	first = hyp_page_alloc();
+	assert_true(first != 0);
+	hyp_page_free(first);
+
+	hyp_vm_destroy(vms[2]);
+	vm = hyp_vm_create(2 << 20, err, sizeof(err));
+	assert_non_null(vm);
+	vms[2] = vm;
+	for (k = 0; k < vm->ram_pages; k++) {
+		assert_true(hyp_ipa_to_pa(vm, ipa_init(HYP_VM_IPA_BASE +
+						       k * HYP_PAGE), &pa));
+		assert_true(pa != first);
+	}
+	assert_int_equal(hyp_page_alloc(), first);
+	hyp_page_free(first);
+
+	for (k = 0; k < HYP_PAGES_PAST_SPARES; k++)
+		assert_true((taken[k] = hyp_page_alloc()) != 0);
+	hyp_get_stats(&st);
+	assert_int_equal(st.pages_spare, 0);
+	assert_int_equal(st.pages_free,
+			 st0.pages_free - (HYP_PAGES_PAST_SPARES - spares));
+	for (k = 0; k < HYP_PAGES_PAST_SPARES; k++)
+		hyp_page_free(taken[k]);
+	hyp_get_stats(&st);
+	assert_int_equal(st.pages_spare, spares);
+	assert_int_equal(st.pages_free, st0.pages_free);
+	assert_child_aborts(child_frees_a_page_twice, 0, 0);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1007,6 +1081,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_destroyed_vm_releases_everything),
 		cmocka_unit_test(test_vm_ram_is_zeroed_where_it_was_touched),
 		cmocka_unit_test(test_hypervisor_reset_replays_a_fresh_start),
+		cmocka_unit_test(test_hypervisor_pages_stay_its_own_few),
 	};
 
 	harness_init(argc, argv);

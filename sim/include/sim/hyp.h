@@ -41,6 +41,7 @@ struct vm {
 struct hyp_stats {
 	uint64_t pages_total;
 	uint64_t pages_free;
+	uint64_t pages_spare;	/* the hypervisor's own, kept for its next use */
 	uint64_t pages_pinned;
 	uint32_t vms;
 	uint64_t undrained;	/* destroys whose drain gave up */
