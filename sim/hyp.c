@@ -269,16 +269,13 @@ static void take_own_pages(void)
 {
 	uint32_t n = 0;
 
-	hyp.own_count = 0;
 	for (n = 0; n < HYP_OWN_PAGES; n++) {
 		uint64_t pa = take_page_for(OWNER_SPARE, true);
 
 		if (!pa)
 			break;
-		hyp.own[HYP_OWN_PAGES - 1 - n] = (uint32_t)idx_of(pa);
+		hyp.own[n] = (uint32_t)idx_of(pa);
 	}
-	/* The first taken on top: handed out first. */
-	memmove(hyp.own, hyp.own + HYP_OWN_PAGES - n, n * sizeof(*hyp.own));
 	hyp.own_count = n;
 }
 
