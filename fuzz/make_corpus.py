@@ -155,7 +155,8 @@ GUEST_SEEDS = {
     g_client(0, 1, 3, 0x0200),
     # Fast calls that read the guest's heap (its thread table, there once
     # a std call set its runtime up): its window, closed for fast calls,
-    # opens at their touch.
+    # opens at their touch. The last, GET_THREAD_COUNT, is not the
+    # mediator's: it gets UNKNOWN_FUNCTION and never reaches the TEE.
     "fast_calls_after_client": bytes([0]) + g_client(0, 0, 0, 41) +
     g_smc(0, 0xb200000a) + g_smc(0, 0xb200000b) + g_smc(0, 0xb200000f),
     # 64 operations (CREATE, three made, the rest skipped): the canary's

@@ -28,6 +28,19 @@
  *  - RETURN_FROM_RPC must name (a3) a call waiting in an RPC, else the
  *    guest gets ERESUME and the TEE never sees it.
  * Before VM_DESTROYED, med_vm_release() drains the calls left waiting.
+ *
+ * Fast calls, as Xen's mediator takes them:
+ *  - CALLS_COUNT is answered by the mediator itself: the eleven SMCs it
+ *    takes (MED_CALLS_COUNT), not the TEE's count;
+ *  - CALLS_UID, CALLS_REVISION, GET_OS_UUID, GET_OS_REVISION,
+ *    ENABLE_SHM_CACHE, DISABLE_SHM_CACHE and EXCHANGE_CAPABILITIES go to
+ *    the TEE with no operand of the guest's but the capabilities, and only
+ *    the registers each one returns come back (a0..a3 for the UUIDs,
+ *    a0..a1 for the revisions: not GET_OS_REVISION's build ID in a2);
+ *    the guest's others keep what it put in them;
+ *  - GET_SHM_CONFIG gets ENOTAVAIL; any other call (GET_THREAD_COUNT,
+ *    VM_CREATED...) is not the mediator's, and the hypervisor answers
+ *    UNKNOWN_FUNCTION.
  */
 
 #include <stdio.h>
@@ -84,14 +97,22 @@ static void unpin_all(struct vm *vm, uint64_t *pages, uint32_t count)
 	free(pages);
 }
 
-static uint64_t fast_call(struct vm *vm, uint64_t regs[8])
+/*
+ * Fast call @regs[0] of the guest to the TEE, with @a1 its only operand
+ * and a7 the guest's client ID; the answer's registers in @returned (a bit
+ * each) go back into @regs, whose others stay as the guest set them.
+ */
+static uint64_t fast_call(struct vm *vm, uint64_t regs[8], uint64_t a1,
+			  unsigned int returned)
 {
-	struct shim_regs r;
+	struct shim_regs r = { .x = { regs[0], a1 } };
+	unsigned int n = 0;
 
-	memcpy(r.x, regs, sizeof(r.x));
 	r.x[7] = vm->client_id;
 	shim_smc(hyp_smc_core(vm), &r);
-	memcpy(regs, r.x, sizeof(r.x));
+	for (n = 0; n < 8; n++)
+		if (returned & 1u << n)
+			regs[n] = r.x[n];
 	return r.x[0];
 }
 
@@ -834,10 +855,16 @@ void med_vm_forget(struct vm *vm)
 /* The TEE gives back a cached RPC argument: so does the mediator. */
 static void disable_shm_cache(struct vm *vm, uint64_t regs[8])
 {
+	const uint64_t a1 = regs[1];
+	const uint64_t a2 = regs[2];
 	struct med_rpc *r = NULL;
 
-	if (fast_call(vm, regs) != SMC_RET_OK)
+	/* Only a cached argument given back brings its cookie in a1/a2. */
+	if (fast_call(vm, regs, 0, 0x7) != SMC_RET_OK) {
+		regs[1] = a1;
+		regs[2] = a2;
 		return;
+	}
 	r = find_rpc(vm, (regs[1] << 32) | (uint32_t)regs[2], true);
 	if (r)
 		drop_rpc(vm, r);
@@ -845,13 +872,18 @@ static void disable_shm_cache(struct vm *vm, uint64_t regs[8])
 
 static void exchange_capabilities(struct vm *vm, uint64_t regs[8])
 {
+	const uint64_t a1 = regs[1];
+
 	/* The guest's capabilities the mediator does not know are dropped. */
-	regs[1] &= SMC_NSEC_CAP_UNIPROCESSOR;
-	if (fast_call(vm, regs) != SMC_RET_OK)
+	if (fast_call(vm, regs, a1 & SMC_NSEC_CAP_UNIPROCESSOR, 0x3) !=
+	    SMC_RET_OK) {
+		regs[1] = a1;
 		return;
+	}
 	/* The TEE must offer dynamic shared memory: it is all we pass. */
 	if (!(regs[1] & SMC_CAP_DYNAMIC_SHM)) {
 		regs[0] = SMC_RET_ENOTAVAIL;
+		regs[1] = a1;
 		return;
 	}
 	regs[1] &= CAPS_FOR_GUESTS;
@@ -869,13 +901,18 @@ void med_smc(struct vm *vm, uint64_t regs[8])
 			  sim_smc_name(fid));
 	switch (fid) {
 	case SMC_CALLS_COUNT:
+		regs[0] = MED_CALLS_COUNT;
+		break;
 	case SMC_CALLS_UID:
-	case SMC_CALLS_REVISION:
 	case SMC_GET_OS_UUID:
+		fast_call(vm, regs, 0, 0xf);
+		break;
+	case SMC_CALLS_REVISION:
 	case SMC_GET_OS_REVISION:
-	case SMC_GET_THREAD_COUNT_ID:
+		fast_call(vm, regs, 0, 0x3);
+		break;
 	case SMC_ENABLE_SHM_CACHE:
-		fast_call(vm, regs);
+		fast_call(vm, regs, 0, 0x1);
 		break;
 	case SMC_DISABLE_SHM_CACHE:
 		disable_shm_cache(vm, regs);
@@ -894,7 +931,7 @@ void med_smc(struct vm *vm, uint64_t regs[8])
 		return_from_rpc(vm, regs);
 		break;
 	default:
-		/* Anything else stays with the hypervisor. */
+		/* Not the mediator's (GET_THREAD_COUNT among them). */
 		regs[0] = SMC_RET_UNKNOWN_FUNCTION;
 		break;
 	}

@@ -15,6 +15,7 @@
 #include <shim/shim.h>
 #include <sim/guest.h>
 #include <sim/hyp.h>
+#include <sim/mediator.h>
 #include <sim/optee_abi.h>
 #include <tests/child.h>
 
@@ -187,11 +188,24 @@ static void test_wrong_answers_stop_the_input(void **state)
 	assert_int_equal(b.out[0], SMC_RET_ENOTAVAIL);
 	b.out[0] = SMC_RET_OK;
 	assert_check_fails(check_bad, &b, "not as the ABI has it");
-	/* A guest through its mediator sees no VIRTUALIZATION capability. */
+	/*
+	 * A guest through its mediator sees no VIRTUALIZATION capability,
+	 * and only a0/a1 of the TEE's answer: its a2/a3 stay the guest's.
+	 */
 	real_answer(&b, SMC_EXCHANGE_CAPABILITIES, 0, 1);
 	b.caller = FUZZ_FAST_MEDIATED;
+	b.out[2] = b.in[2];
+	b.out[3] = b.in[3];
 	assert_check_fails(check_bad, &b, "through its mediator");
 	b.out[1] &= ~(uint64_t)SMC_CAP_VIRTUALIZATION;
+	check_bad(&b);
+	b.out[3] = SMC_RPC_NUM_PARAMS;
+	assert_check_fails(check_bad, &b, "a register it does not return");
+	/* Through the mediator, CALLS_COUNT is the mediator's own. */
+	real_answer(&b, SMC_CALLS_COUNT, 0, 1);
+	b.caller = FUZZ_FAST_MEDIATED;
+	assert_check_fails(check_bad, &b, "through its mediator");
+	b.out[0] = MED_CALLS_COUNT;
 	check_bad(&b);
 	/* Nor anything the mediator does not handle but an unknown call. */
 	real_answer(&b, SMC_VM_DESTROYED, 1, 0);
@@ -208,20 +222,26 @@ static void test_wrong_answers_stop_the_input(void **state)
 	assert_check_fails(check_bad, &b, "the hypervisor");
 }
 
-/* The registers @fid returns with a fixed value (ABI.md §1), as a mask. */
-static unsigned int fixed_regs(uint32_t fid)
+/*
+ * The registers @fid returns with a fixed value (ABI.md §1), as a mask;
+ * through the mediator (@mediated), as Xen's returns them: no build ID
+ * from GET_OS_REVISION, nothing in a3 from EXCHANGE_CAPABILITIES (nor,
+ * a guest's, its own), no GET_THREAD_COUNT.
+ */
+static unsigned int fixed_regs(uint32_t fid, bool mediated)
 {
 	switch (fid) {
 	case SMC_CALLS_UID:
 	case SMC_GET_OS_UUID:
 		return 0xe;
 	case SMC_CALLS_REVISION:
-	case SMC_GET_THREAD_COUNT_ID:
 		return 0x2;
+	case SMC_GET_THREAD_COUNT_ID:
+		return mediated ? 0 : 0x2;
 	case SMC_GET_OS_REVISION:
-		return 0x6;
+		return mediated ? 0x2 : 0x6;
 	case SMC_EXCHANGE_CAPABILITIES:
-		return 0x8;
+		return mediated ? 0 : 0x8;
 	default:
 		return 0;
 	}
@@ -240,9 +260,7 @@ static void spoil_each(struct bad_answer *b)
 	const bool refused = b->caller == FUZZ_FAST_UNKNOWN ||
 			     (fid == SMC_EXCHANGE_CAPABILITIES && !mediated &&
 			      ((uint32_t)b->in[1] & ~SMC_NSEC_CAP_UNIPROCESSOR));
-	/* A guest's a3 after EXCHANGE_CAPABILITIES is not the ABI's. */
-	const unsigned int fixed = refused ? 0 :
-				   fixed_regs(fid) & ~(mediated ? 0x8u : 0u);
+	const unsigned int fixed = refused ? 0 : fixed_regs(fid, mediated);
 	struct bad_answer w;
 	unsigned int n = 0;
 
@@ -256,6 +274,13 @@ static void spoil_each(struct bad_answer *b)
 		w = *b;
 		w.out[n] ^= 0x100;
 		assert_check_fails(check_bad, &w, "not as the ABI has it");
+	}
+	/* No fast call returns a4..a7. */
+	for (n = 4; n < 8; n++) {
+		w = *b;
+		w.out[n] ^= 0x100;
+		assert_check_fails(check_bad, &w,
+				   "a register it does not return");
 	}
 }
 
@@ -340,6 +365,26 @@ static void test_mediated_answers(void **state)
 			spoil_each(&b);
 		}
 	}
+	/*
+	 * As Xen's: CALLS_COUNT is the mediator's own count; GET_OS_REVISION
+	 * brings no build ID in a2, nor EXCHANGE_CAPABILITIES anything in
+	 * a2/a3; GET_THREAD_COUNT is not the mediator's.
+	 */
+	regs_of(b.out, SMC_CALLS_COUNT, 0, 0);
+	hyp_vm_smc(vm, b.out);
+	assert_int_equal(b.out[0], MED_CALLS_COUNT);
+	regs_of(b.out, SMC_GET_OS_REVISION, 0, 0);
+	hyp_vm_smc(vm, b.out);
+	assert_int_equal(b.out[2], 0x3330);
+	regs_of(b.out, SMC_EXCHANGE_CAPABILITIES, 0, 0);
+	hyp_vm_smc(vm, b.out);
+	assert_int_equal(b.out[0], SMC_RET_OK);
+	assert_int_equal(b.out[2], 0x3330);
+	assert_int_equal(b.out[3], 0x4440);
+	regs_of(b.out, SMC_GET_THREAD_COUNT_ID, 0, 0);
+	hyp_vm_smc(vm, b.out);
+	assert_int_equal(b.out[0], SMC_RET_UNKNOWN_FUNCTION);
+	assert_int_equal(b.out[1], 0);
 	/* The guest's unknown capability is dropped, not refused. */
 	regs_of(b.in, SMC_EXCHANGE_CAPABILITIES, 0x2, 0);
 	memcpy(b.out, b.in, sizeof(b.out));

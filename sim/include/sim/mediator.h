@@ -17,6 +17,11 @@
 #define MED_MAX_BUFFER_PAGES	129	/* pages per buffer */
 #define MED_MAX_PINNED_PAGES	16384	/* pages pinned per VM, in all */
 #define MED_MAX_CALLS		64	/* calls in flight per VM (threads) */
+/*
+ * A guest's CALLS_COUNT, which the mediator answers itself: the SMCs it
+ * takes (Xen's OPTEE_MEDIATOR_SMC_COUNT), not the TEE's count.
+ */
+#define MED_CALLS_COUNT		11u
 
 struct vm;
 
