@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <sim/machine.h>
 
@@ -143,6 +144,25 @@ extern unsigned int fuzz_coverage_paused;
  */
 void fuzz_setup_begin(void);
 void fuzz_setup_end(void);
+
+/*
+ * Where the inputs' time goes, once fuzz_profile_enable() was called (the
+ * standalone driver's NEXSIM_FUZZ_TIMING=1, nexsim replay --timing):
+ * fuzz_profile(KIND) charges the time since the last mark to KIND, a
+ * string constant (the set-up, an operation's name, the canary's calls,
+ * the wind-down); fuzz_profile(NULL) only marks, at an input's start.
+ * fuzz_profile_print() prints each kind: how many, time each, share.
+ * Off, a mark costs one test.
+ */
+extern bool fuzz_profile_on;
+void fuzz_profile_enable(void);
+void fuzz_profile_mark(const char *kind);
+static inline void fuzz_profile(const char *kind)
+{
+	if (fuzz_profile_on)
+		fuzz_profile_mark(kind);
+}
+void fuzz_profile_print(FILE *out);
 
 /* The most fuzz_message() writes: a header and 7 params. */
 #define FUZZ_MSG_MAX	(32u + 7u * 32u)

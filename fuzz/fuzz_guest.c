@@ -68,6 +68,11 @@
 
 static struct vm *vms[FUZZ_VMS];
 
+/* Each kind of operation, by its number (for the profile). */
+static const char *const op_names[8] = {
+	"CREATE", "DESTROY", "SMC", "MEMORY", "ARG", "CLIENT", "CALL", "RESUME",
+};
+
 #define FUZZ_TAS	6
 #define CLIENT_CLOSE	0x80u	/* in CLIENT's TA byte */
 #define CLIENT_TEMP	0x80u	/* in CLIENT's command byte */
@@ -380,12 +385,14 @@ unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
 	unsigned int reaching = 0;	/* operations but MEMORY, ARG, FAIL */
 	size_t n = 0;
 
+	fuzz_profile(NULL);
 	fuzz_setup_begin();
 	fuzz_reset_with_hyp();
 	memset(vms, 0, sizeof(vms));
 	memset(clients, 0, sizeof(clients));
 	fuzz_canary_start(&canary, false);
 	fuzz_setup_end();
+	fuzz_profile("set-up");
 	while (fuzz_next_op(&in, MAX_OPS)) {
 		uint64_t regs[8] = { 0 };
 		uint8_t op = fuzz_u8(&in);
@@ -393,6 +400,7 @@ unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
 
 		if (op >= 0xf8) {
 			fuzz_arm_failure(&in);
+			fuzz_profile("FAIL");
 			continue;
 		}
 
@@ -451,12 +459,16 @@ unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
 		 * or change what the canary's next call meets: MEMORY and ARG
 		 * write the guest's own RAM, which no call reads meanwhile.
 		 */
+		fuzz_profile(op_names[op & 7]);
 		if ((op & 7) == 3 || (op & 7) == 4)
 			continue;
 		fuzz_check_refcounts();
+		fuzz_profile("refcount check");
 		/* Whatever the input did, the canary's calls are unchanged. */
-		if (++reaching % CANARY_EVERY == 0)
+		if (++reaching % CANARY_EVERY == 0) {
 			fuzz_canary_step(&canary);
+			fuzz_profile("canary");
+		}
 	}
 	fuzz_trace_end(&in);
 	fuzz_check_refcounts();
@@ -464,10 +476,13 @@ unsigned int fuzz_guest_run(const uint8_t *data, size_t size)
 	fuzz_canary_step(&canary);
 	fuzz_canary_end(&canary);
 	fuzz_setup_end();
+	fuzz_profile("canary's end");
 	/* Every VM goes, as a careful hypervisor makes it go. */
 	for (n = 0; n < FUZZ_VMS; n++)
 		destroy((uint8_t)n);
+	fuzz_profile("VMs destroyed");
 	fuzz_check_hyp_end();
 	fuzz_check_end();
+	fuzz_profile("end checks");
 	return in.ops;
 }

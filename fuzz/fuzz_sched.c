@@ -284,6 +284,7 @@ unsigned int fuzz_sched_run(const uint8_t *data, size_t size)
 	unsigned int n = 0;
 	unsigned int vm = 0;
 
+	fuzz_profile(NULL);
 	fuzz_setup_begin();
 	fuzz_reset_with_hyp();
 	fuzz_setup_end();
@@ -318,6 +319,7 @@ unsigned int fuzz_sched_run(const uint8_t *data, size_t size)
 	for (n = 0; n < count; n++)
 		trace_program(&vcpus[n]);
 
+	fuzz_profile("set-up");
 	if (sched_start(&sp, err, sizeof(err)))
 		fuzz_fail("scheduler: %s", err);
 	for (n = 0; n < count; n++)
@@ -329,15 +331,19 @@ unsigned int fuzz_sched_run(const uint8_t *data, size_t size)
 	if (sched_run(err, sizeof(err)))
 		fuzz_fail("%s", err);
 	sched_stop();
+	fuzz_profile("scheduled run");
 	in.ops = count;
 	fuzz_trace_end(&in);
 	fuzz_check_refcounts();
 
 	fuzz_canary_end(&canary);
+	fuzz_profile("canary's end");
 	for (vm = 0; vm < SCHED_VMS; vm++)
 		if (vms[vm])
 			hyp_vm_destroy(vms[vm]);
+	fuzz_profile("VMs destroyed");
 	fuzz_check_hyp_end();
 	fuzz_check_end();
+	fuzz_profile("end checks");
 	return count;
 }

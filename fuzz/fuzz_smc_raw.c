@@ -39,6 +39,11 @@
 #define CANARY_PAGE	200	/* past the input's pages */
 #define CANARY_EVERY	8	/* operations between two canary calls */
 
+/* Each kind of operation, by its number (for the profile). */
+static const char *const op_names[4] = {
+	"SMC", "MEMORY", "SMC (known)", "ARG",
+};
+
 static struct fuzz_raw_canary canary;
 
 static const uint32_t function_ids[] = {
@@ -109,11 +114,13 @@ unsigned int fuzz_smc_raw_run(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in = { .data = data, .size = size };
 
+	fuzz_profile(NULL);
 	fuzz_setup_begin();
 	fuzz_reset();
 	fuzz_reset_nsec();
 	fuzz_raw_canary_start(&canary, page_pa(0) + CANARY_PAGE * 4096);
 	fuzz_setup_end();
+	fuzz_profile("set-up");
 	while (fuzz_next_op(&in, MAX_OPS)) {
 		uint8_t op = fuzz_u8(&in);
 		unsigned int core = op >> 2;
@@ -122,6 +129,7 @@ unsigned int fuzz_smc_raw_run(const uint8_t *data, size_t size)
 
 		if (op >= 0xfc) {
 			fuzz_arm_failure(&in);
+			fuzz_profile("FAIL");
 			continue;
 		}
 
@@ -148,18 +156,26 @@ unsigned int fuzz_smc_raw_run(const uint8_t *data, size_t size)
 			message(&in);
 			break;
 		}
+		fuzz_profile(op_names[op & 3]);
 		/* Only an SMC can move a reference. */
-		if ((op & 3) == 0 || (op & 3) == 2)
+		if ((op & 3) == 0 || (op & 3) == 2) {
 			fuzz_check_refcounts();
+			fuzz_profile("refcount check");
+		}
 		/* Whatever the input did, the canary's calls are unchanged. */
-		if (in.ops % CANARY_EVERY == 0)
+		if (in.ops % CANARY_EVERY == 0) {
 			fuzz_raw_canary_step(&canary);
+			fuzz_profile("canary");
+		}
 	}
 	fuzz_trace_end(&in);
 	fuzz_setup_begin();
 	fuzz_raw_canary_step(&canary);
 	fuzz_raw_canary_end(&canary);
 	fuzz_setup_end();
+	fuzz_profile("canary's end");
+	/* With the destruction of every guest left. */
 	fuzz_check_end();
+	fuzz_profile("end checks");
 	return in.ops;
 }

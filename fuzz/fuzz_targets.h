@@ -49,11 +49,12 @@ const char *fuzz_target_names(void);
 
 /*
  * Replay one input of @t: with @trace, the timeline on @out (each decoded
- * operation and what the machine did); then a summary line on @out.
+ * operation and what the machine did); then a summary line on @out, and
+ * with @profile where the input's time went (fuzz_profile()).
  * A broken invariant exits with status 1 and its one line on stderr; an
  * isolation violation aborts with the machine's report, as when fuzzing.
  */
 void fuzz_replay(const struct fuzz_target *t, const uint8_t *data,
-		 size_t size, bool trace, FILE *out);
+		 size_t size, bool trace, bool profile, FILE *out);
 
 #endif /* FUZZ_TARGETS_H */

@@ -14,7 +14,7 @@
 #include "fuzz_targets.h"
 
 void fuzz_replay(const struct fuzz_target *t, const uint8_t *data,
-		 size_t size, bool trace, FILE *out)
+		 size_t size, bool trace, bool profile, FILE *out)
 {
 	struct shim_stats st = { 0 };
 	unsigned int ops = 0;
@@ -27,6 +27,8 @@ void fuzz_replay(const struct fuzz_target *t, const uint8_t *data,
 		sim_trace_start(out);
 		sim_trace_shim_events(true);
 	}
+	if (profile)
+		fuzz_profile_enable();
 	ops = t->run(data, size);
 	sim_trace_shim_events(false);
 	sim_trace_stop();
@@ -41,4 +43,6 @@ void fuzz_replay(const struct fuzz_target *t, const uint8_t *data,
 		fprintf(out, " (%" PRIu64 " opening a window at a fast call's "
 			"touch)", st.windows_on_demand);
 	fprintf(out, "; every invariant held\n");
+	if (profile)
+		fuzz_profile_print(out);
 }

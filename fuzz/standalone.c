@@ -5,7 +5,8 @@
  * through LLVMFuzzerTestOneInput. So a corpus is a regression test with
  * any compiler. It prints the inputs' own time (reading the files left
  * out): with NEXSIM_CHECK_CLEAN=0, which leaves out the hypervisor's check
- * of each clean page it hands out, the targets' bare cost an input.
+ * of each clean page it hands out, the targets' bare cost an input. With
+ * NEXSIM_FUZZ_TIMING=1, where that time went (fuzz_profile()).
  */
 
 #define _DEFAULT_SOURCE
@@ -18,6 +19,7 @@
 
 #include <sim/hyp.h>
 
+#include "fuzz_common.h"
 #include "fuzz_targets.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
@@ -58,11 +60,14 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 int main(int argc, char **argv)
 {
 	const char *check_clean = getenv("NEXSIM_CHECK_CLEAN");
+	const char *profile = getenv("NEXSIM_FUZZ_TIMING");
 	unsigned int runs = 0;
 	int i = 0;
 
 	/* A regression run: also check the hypervisor's clean pages. */
 	hyp_set_check_clean(!check_clean || strcmp(check_clean, "0"));
+	if (profile && strcmp(profile, "0"))
+		fuzz_profile_enable();
 	for (i = 1; i < argc; i++) {
 		struct dirent **list = NULL;
 		struct stat st;
@@ -96,5 +101,7 @@ int main(int argc, char **argv)
 	}
 	printf("%u inputs ran, every invariant held (%.1f us an input)\n",
 	       runs, runs ? spent / 1e3 / runs : 0.0);
+	if (fuzz_profile_on)
+		fuzz_profile_print(stdout);
 	return runs ? 0 : 2;
 }

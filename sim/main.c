@@ -59,6 +59,9 @@ static const char usage_text[] =
 	"                        (default: the one a directory in FILE's path\n"
 	"                        is named after, as fuzz/corpus/NAME/...)\n"
 	"  --trace               each decoded operation, and the timeline\n"
+	"  --timing              where the input's time went: the set-up,\n"
+	"                        each kind of operation, the checks, the\n"
+	"                        canary's calls, the wind-down\n"
 	"\n"
 	"Scheduling options (run and demo):\n"
 	"  --cores N             simulated cores (1..16; default: the profile's)\n"
@@ -375,6 +378,7 @@ static int cmd_replay(int argc, char **argv)
 	const char *path = NULL;
 	const char *v = NULL;
 	uint8_t *data = NULL;
+	bool profile = false;
 	bool trace = false;
 	size_t size = 0;
 
@@ -388,6 +392,8 @@ static int cmd_replay(int argc, char **argv)
 						   fuzz_target_names());
 		} else if (!strcmp(arg, "--trace")) {
 			trace = true;
+		} else if (!strcmp(arg, "--timing")) {
+			profile = true;
 		} else if (arg[0] == '-') {
 			return usage_error("replay: unknown option '%s'", arg);
 		} else if (path) {
@@ -423,7 +429,7 @@ static int cmd_replay(int argc, char **argv)
 	/* Each line out at once: an isolation violation aborts. */
 	if (trace)
 		setvbuf(stdout, NULL, _IOLBF, 0);
-	fuzz_replay(t, data, size, trace, stdout);
+	fuzz_replay(t, data, size, trace, profile, stdout);
 	free(data);
 	return EXIT_SUCCESS;
 }

@@ -5,6 +5,7 @@ and a clear one-line error with exit status 2 for every bad command line."""
 
 import json
 import os
+import re
 import subprocess
 import tempfile
 import sys
@@ -527,9 +528,76 @@ def test_scheduler():
           "the object says 20" in out, out[-600:] + err)
 
 
+def profile_of(text):
+    """The table after "time went to": {kind: (count, share)}."""
+    lines = text.splitlines()
+    head = next((i for i, l in enumerate(lines)
+                 if l.startswith("time went to")), None)
+    table = {}
+    for l in lines[head + 1:] if head is not None else []:
+        m = re.match(r"^(.+?)\s+(\d+)\s+([\d.]+)\s+([\d.]+)%$", l)
+        if not m:
+            break
+        table[m.group(1)] = (int(m.group(2)), float(m.group(4)))
+    return table
+
+
+def test_profile():
+    corpus = SRC + "/fuzz/corpus/"
+    expect = {
+        # CREATE, CLIENT, then three SMCs: each but the first reaches
+        # the secure world and is followed by a refcount check.
+        "fuzz_guest/fast_calls_after_client":
+            {"set-up": 1, "CREATE": 1, "CLIENT": 1, "SMC": 3,
+             "refcount check": 5, "canary's end": 1, "VMs destroyed": 1,
+             "end checks": 1},
+        # Six known SMCs and two ARGs: the canary calls after the 8th.
+        "fuzz_smc_raw/two_guests":
+            {"set-up": 1, "SMC (known)": 6, "ARG": 2, "refcount check": 6,
+             "canary": 1, "canary's end": 1, "end checks": 1},
+        "fuzz_sched/two_vms_interrupts":
+            {"set-up": 1, "scheduled run": 1, "canary's end": 1,
+             "VMs destroyed": 1, "end checks": 1},
+    }
+    for name, kinds in expect.items():
+        code, out, err = run("replay", "--timing", corpus + name)
+        table = profile_of(out)
+        check("replay --timing of %s charges its time to the set-up, each "
+              "kind of operation, the checks, the canary and the wind-down, "
+              "as often as each ran, shares adding up to 100 %%" % name,
+              code == 0 and
+              {k: c for k, (c, _) in table.items()} == kinds and
+              abs(sum(sh for _, sh in table.values()) - 100) < 0.5,
+              out + err)
+    # The standalone driver, over a directory of seeds, with the env var.
+    standalone = os.path.join(os.path.dirname(os.path.dirname(NEXSIM)),
+                              "fuzz", "fuzz_guest_standalone")
+    seeds = [f for f in os.listdir(corpus + "fuzz_guest")
+             if not re.fullmatch(r"[0-9a-f]{40}", f)]
+    with tempfile.TemporaryDirectory() as d:
+        for f in seeds:
+            with open(corpus + "fuzz_guest/" + f, "rb") as src, \
+                    open(os.path.join(d, f), "wb") as dst:
+                dst.write(src.read())
+        p = subprocess.run([standalone, d], capture_output=True, text=True,
+                           env=dict(os.environ, NEXSIM_FUZZ_TIMING="1"),
+                           timeout=120)
+        table = profile_of(p.stdout)
+        q = subprocess.run([standalone, d], capture_output=True, text=True,
+                           timeout=120)
+    check("NEXSIM_FUZZ_TIMING=1: the standalone driver's profile counts "
+          "one set-up and one wind-down an input, and is not printed "
+          "without it",
+          p.returncode == 0 and q.returncode == 0 and
+          table.get("set-up", (0,))[0] == len(seeds) and
+          table.get("end checks", (0,))[0] == len(seeds) and
+          "CLIENT" in table and not profile_of(q.stdout),
+          p.stdout + p.stderr)
+
+
 for test in [test_help_and_version, test_bad_command_lines, test_demo,
              test_scheduler,
-             test_run_scripts, test_replay,
+             test_run_scripts, test_replay, test_profile,
              test_boot_failure_is_one_line_exit_1, test_layout_of_four_guests,
              test_layout_profile_and_strategies, test_bench]:
     test()
