@@ -163,6 +163,8 @@ static inline void fuzz_profile(const char *kind)
 		fuzz_profile_mark(kind);
 }
 void fuzz_profile_print(FILE *out);
+/* The monotonic clock, in ns (the profile's and the standalone driver's). */
+double fuzz_now_ns(void);
 
 /* The most fuzz_message() writes: a header and 7 params. */
 #define FUZZ_MSG_MAX	(32u + 7u * 32u)

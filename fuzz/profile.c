@@ -23,7 +23,7 @@ bool fuzz_profile_on;
 static struct kind kinds[PROFILE_KINDS];
 static double last_mark;
 
-static double now_ns(void)
+double fuzz_now_ns(void)
 {
 	struct timespec t;
 
@@ -35,12 +35,12 @@ void fuzz_profile_enable(void)
 {
 	memset(kinds, 0, sizeof(kinds));
 	fuzz_profile_on = true;
-	last_mark = now_ns();
+	last_mark = fuzz_now_ns();
 }
 
 void fuzz_profile_mark(const char *kind)
 {
-	double now = now_ns();
+	double now = fuzz_now_ns();
 	size_t n = 0;
 
 	if (kind) {

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include <sim/hyp.h>
 
@@ -23,14 +22,6 @@
 #include "fuzz_targets.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
-
-static double ns_now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
 
 /* Time spent in the target, in ns. */
 static double spent;
@@ -45,9 +36,9 @@ static int run_file(const char *path)
 		fprintf(stderr, "cannot read %s\n", path);
 		return -1;
 	}
-	start = ns_now();
+	start = fuzz_now_ns();
 	LLVMFuzzerTestOneInput(buf, size);
-	spent += ns_now() - start;
+	spent += fuzz_now_ns() - start;
 	free(buf);
 	return 0;
 }
